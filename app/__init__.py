@@ -1,0 +1,1 @@
+"""The learner application shell: entry point, windows and wiring of the subsystems."""

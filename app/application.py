@@ -1,0 +1,93 @@
+"""Builds the Qt application and wires the subsystems together."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from pathlib import Path
+
+from app.demo import DEMO_LEARNER_ID, demo_courses
+from app.i18n import DEFAULT_LANGUAGE, install_language
+from app.main_window import MainWindow
+from app.single_instance import SingleInstance
+from player.backend import BackendUnavailable, VlcBackend
+from player.events import PlayerEvent
+from player.facade import LockedPlayer
+from player.messages import refusal_text
+from player.resume import JsonFileResumeStore
+from qt_binding import QApplication, QGuiApplication, QMessageBox, QTimer
+
+log = logging.getLogger("app")
+
+
+def _log_player_event(event: PlayerEvent) -> None:
+    # Plain data only: course ids and positions, no personal data.
+    data = {"event": type(event).__name__.lower(), **_event_fields(event)}
+    log.info("player event", extra={"data": data})
+
+
+def _event_fields(event: PlayerEvent) -> dict[str, object]:
+    fields = dict(vars(event))
+    return json.loads(json.dumps(fields, default=str))
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName("vocational-learning-client")
+    install_language(app, args.lang or os.environ.get("APP_LANG") or DEFAULT_LANGUAGE)
+
+    instance = SingleInstance(data_dir)
+    if not instance.acquire():
+        return 0
+
+    try:
+        backend = VlcBackend()
+    except BackendUnavailable as error:
+        log.error("player unavailable: %s", error)
+        QMessageBox.critical(None, app.tr("Vocational Training Client"),
+                             refusal_text("backend_unavailable"))
+        instance.release()
+        return 3
+    log.info("libVLC ready", extra={"data": {"libvlc": backend.version()}})
+
+    courses = demo_courses(data_dir / "media")
+    player = LockedPlayer(backend, JsonFileResumeStore(data_dir / "resume.json"),
+                          learner_id=DEMO_LEARNER_ID)
+    player.event.connect(_log_player_event)
+    player.state_changed.connect(
+        lambda state: log.info("player state", extra={"data": {"state": state}})
+    )
+    player.media_error.connect(
+        lambda problem, _detail: log.warning("media problem", extra={"data": {"problem": problem}})
+    )
+    player.refused.connect(
+        lambda reason: log.info("course refused", extra={"data": {"reason": reason}})
+    )
+    window = MainWindow(player, courses, demo=True)
+    instance.activation_requested.connect(window.bring_to_front)
+    window.show()
+
+    first = next((c for c in courses if c.course_id == args.course), courses[0])
+    QTimer.singleShot(0, lambda: window.open_course(first))
+
+    if args.quit_after is not None:
+        def finish() -> None:
+            if args.screenshot is not None:
+                screen = QGuiApplication.primaryScreen()
+                # grabWindow reads the screen, so libVLC's native video surface is in it.
+                shot = screen.grabWindow(int(window.winId()))
+                args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                shot.save(str(args.screenshot))
+                log.info("screenshot written", extra={"data": {"path": str(args.screenshot)}})
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(args.quit_after * 1000), finish)
+    app.aboutToQuit.connect(player.shutdown)
+    code = app.exec()
+    backend.release()
+    instance.release()
+    log.info("client exited", extra={"data": {"code": code}})
+    return code

@@ -1,0 +1,1 @@
+"""Translations and other data files shipped with the client."""

@@ -1,0 +1,1 @@
+"""Encrypted local store, device keys, outbox and heartbeat (filled by the records and sync issues)."""

@@ -1,0 +1,1 @@
+"""Face verification: frame sources, liveness and matching (filled by the face verification issue)."""
