@@ -17,7 +17,7 @@ from player.events import PlayerEvent
 from player.facade import LockedPlayer
 from player.messages import refusal_text
 from player.resume import JsonFileResumeStore
-from qt_binding import QApplication, QGuiApplication, QMessageBox, QTimer
+from qt_binding import QApplication, QCoreApplication, QGuiApplication, QMessageBox, QTimer
 
 log = logging.getLogger("app")
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         backend = VlcBackend()
     except BackendUnavailable as error:
         log.error("player unavailable: %s", error)
-        QMessageBox.critical(None, app.tr("Vocational Training Client"),
+        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Vocational Training Client"),
                              refusal_text("backend_unavailable"))
         instance.release()
         return 3

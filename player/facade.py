@@ -287,7 +287,7 @@ class LockedPlayer(QObject):
             return
         position = self.backend.position_ms()
         playing = backend_state == BackendState.PLAYING
-        if self._state == "paused" and playing:
+        if self._guard_enabled and self._state == "paused" and playing:
             # Something other than the learner resumed playback (a patched client or a
             # VLC hotkey): undo it, the learner must click.
             self.backend.pause()

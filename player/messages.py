@@ -10,62 +10,66 @@ from player.events import PauseReason
 from player.media_check import MediaProblem
 from qt_binding import QCoreApplication
 
-_CONTEXT = "PlayerMessages"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+# Literal context and text in every call, so pyside6-lupdate can extract them.
+translate = QCoreApplication.translate
 
 
 def pause_reason_text(reason: PauseReason | str) -> str:
     texts = {
-        PauseReason.USER: _tr("Paused. Click Play to continue."),
-        PauseReason.MINIMIZED: _tr(
-            "Paused because the window was minimised. Click Play to continue."
+        PauseReason.USER: translate("PlayerMessages", "Paused. Click Play to continue."),
+        PauseReason.MINIMIZED: translate(
+            "PlayerMessages", "Paused because the window was minimised. Click Play to continue."
         ),
-        PauseReason.HIDDEN: _tr("Paused because the window was hidden. Click Play to continue."),
-        PauseReason.DEACTIVATED: _tr(
-            "Paused because you switched to another window. Click Play to continue."
+        PauseReason.HIDDEN: translate(
+            "PlayerMessages", "Paused because the window was hidden. Click Play to continue."
         ),
-        PauseReason.SCREEN_LOCKED: _tr(
-            "Paused because the screen was locked. Click Play to continue."
+        PauseReason.DEACTIVATED: translate(
+            "PlayerMessages",
+            "Paused because you switched to another window. Click Play to continue.",
         ),
-        PauseReason.SUSPEND: _tr(
-            "Paused because the computer went to sleep. Click Play to continue."
+        PauseReason.SCREEN_LOCKED: translate(
+            "PlayerMessages", "Paused because the screen was locked. Click Play to continue."
         ),
-        PauseReason.TAMPER: _tr("Paused because playback was tampered with."),
-        PauseReason.CLOSED: _tr("The course was closed."),
+        PauseReason.SUSPEND: translate(
+            "PlayerMessages", "Paused because the computer went to sleep. Click Play to continue."
+        ),
+        PauseReason.TAMPER: translate(
+            "PlayerMessages", "Paused because playback was tampered with."
+        ),
+        PauseReason.CLOSED: translate("PlayerMessages", "The course was closed."),
     }
     return texts[PauseReason(reason)]
 
 
 def media_problem_text(problem: MediaProblem | str) -> str:
     texts = {
-        MediaProblem.MISSING: _tr(
-            "The course video file is missing. Download the course again or contact your "
-            "training institution."
+        MediaProblem.MISSING: translate(
+            "PlayerMessages",
+            "The course video file is missing. Download the course again or contact your training institution.",
         ),
-        MediaProblem.UNREADABLE: _tr(
-            "The course video file cannot be read (check its permissions and the disk)."
+        MediaProblem.UNREADABLE: translate(
+            "PlayerMessages",
+            "The course video file cannot be read (check its permissions and the disk).",
         ),
-        MediaProblem.HASH_MISMATCH: _tr(
-            "The course video file is not the published one (its checksum differs). "
-            "Download the course again."
+        MediaProblem.HASH_MISMATCH: translate(
+            "PlayerMessages",
+            "The course video file is not the published one (its checksum differs). Download the course again.",
         ),
-        MediaProblem.SIZE_MISMATCH: _tr(
-            "The course video file is incomplete or altered (its size differs). "
-            "Download the course again."
+        MediaProblem.SIZE_MISMATCH: translate(
+            "PlayerMessages",
+            "The course video file is incomplete or altered (its size differs). Download the course again.",
         ),
-        MediaProblem.CORRUPT: _tr(
-            "The course video file is damaged and cannot be played. Download the course again."
+        MediaProblem.CORRUPT: translate(
+            "PlayerMessages",
+            "The course video file is damaged and cannot be played. Download the course again.",
         ),
-        MediaProblem.DURATION_MISMATCH: _tr(
-            "The course video's length does not match the course catalogue. "
-            "Download the course again."
+        MediaProblem.DURATION_MISMATCH: translate(
+            "PlayerMessages",
+            "The course video's length does not match the course catalogue. Download the course again.",
         ),
-        MediaProblem.CODEC_MISSING: _tr(
-            "This computer has no decoder for the course video's format. Reinstall the "
-            "client with its VLC components."
+        MediaProblem.CODEC_MISSING: translate(
+            "PlayerMessages",
+            "This computer has no decoder for the course video's format. Reinstall the client with its VLC components.",
         ),
     }
     return texts[MediaProblem(problem)]
@@ -73,12 +77,13 @@ def media_problem_text(problem: MediaProblem | str) -> str:
 
 def refusal_text(reason: str) -> str:
     texts = {
-        "another_course_open": _tr(
-            "Another course is open. Close it before opening a new one: only one course "
-            "can be studied at a time."
+        "another_course_open": translate(
+            "PlayerMessages",
+            "Another course is open. Close it before opening a new one: only one course can be studied at a time.",
         ),
-        "backend_unavailable": _tr(
-            "The video player could not start: VLC is not installed or incomplete."
+        "backend_unavailable": translate(
+            "PlayerMessages",
+            "The video player could not start: VLC is not installed or incomplete.",
         ),
     }
     return texts.get(reason, reason)

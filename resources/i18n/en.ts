@@ -1,0 +1,125 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Vocational Training Client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo mode: generated demo courses; records made here are marked as demo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Courses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the current course</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlayerMessages</name>
+    <message>
+        <source>Paused. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because the window was minimised. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because the window was hidden. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because you switched to another window. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because the screen was locked. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because the computer went to sleep. Click Play to continue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because playback was tampered with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video file is missing. Download the course again or contact your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video file cannot be read (check its permissions and the disk).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video file is not the published one (its checksum differs). Download the course again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video file is incomplete or altered (its size differs). Download the course again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video file is damaged and cannot be played. Download the course again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The course video&apos;s length does not match the course catalogue. Download the course again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer has no decoder for the course video&apos;s format. Reinstall the client with its VLC components.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another course is open. Close it before opening a new one: only one course can be studied at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The video player could not start: VLC is not installed or incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlayerView</name>
+    <message>
+        <source>Volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the course file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have reached the end of this course video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

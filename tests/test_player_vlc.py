@@ -1,0 +1,374 @@
+"""The locked player with real libVLC in a real Qt window on Xvfb + openbox.
+
+Notice Attachment 1, item 2: no fast-forward, no dragging, no speed change, pause when the
+window is minimised or the learner switches away, resume where the learner stopped, one
+course at a time. Input goes through the window manager and the X server (xdotool), not
+through Qt's test helpers, so it travels the path a learner's would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from player.events import Paused, PauseReason, Progress, Started, TamperKind
+from player.facade import PlayerTiming, RefusalReason
+from player.media_check import MediaProblem
+from qt_binding import Qt
+from tests.conftest import course_for, xdotool
+
+# Position may run ahead of the monotonic clock by VLC's reporting jitter, no more.
+JITTER_MS = 1000
+
+
+def assert_normal_advance(advance_ms: int, elapsed_ms: int) -> None:
+    assert advance_ms <= elapsed_ms + JITTER_MS, (
+        f"position advanced {advance_ms} ms in {elapsed_ms} ms: a seek got through"
+    )
+
+
+# -- every forbidden seek path -------------------------------------------------------
+
+
+@pytest.mark.protection
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("Right", "Right", "Right"),
+        ("Page_Down", "End"),
+        ("ctrl+Right", "shift+Right", "alt+Right"),
+        ("XF86AudioNext", "XF86AudioForward"),
+        ("plus", "bracketright", "equal"),
+    ],
+    ids=["arrows", "page-end", "modified-arrows", "media-keys", "speed-keys"],
+)
+def test_keys_neither_seek_nor_change_speed(make_player, clip, keys) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    # Pointer over the video, so a key could reach VLC's own window as well as Qt's.
+    xdotool("mousemove", "--window", harness.window_id, "300", "200")
+
+    def press() -> None:
+        for key in keys:
+            xdotool("key", "--clearmodifiers", key)
+
+    advance, elapsed = harness.measure_advance(press)
+    assert_normal_advance(advance, elapsed)
+    assert harness.backend.rate() == 1.0
+    assert harness.tampers == []  # no input path even tried to move playback
+
+
+@pytest.mark.protection
+@pytest.mark.parametrize("target", ["progress", "surface"])
+def test_clicks_drags_and_wheel_do_not_seek(make_player, clip, target) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    widget = getattr(harness.view, target)
+    origin = widget.mapTo(harness.window, widget.rect().topLeft())
+    y = origin.y() + widget.height() // 2
+    near_end = origin.x() + int(widget.width() * 0.9)
+    middle = origin.x() + widget.width() // 2
+    wid = harness.window_id
+
+    def mouse() -> None:
+        xdotool("mousemove", "--window", wid, str(near_end), str(y), "click", "1")
+        xdotool("mousemove", "--window", wid, str(middle), str(y), "mousedown", "1")
+        xdotool("mousemove", "--window", wid, str(near_end), str(y))
+        xdotool("mouseup", "1")
+        xdotool("mousemove", "--window", wid, str(middle), str(y), "click", "--repeat", "2", "5")
+        xdotool("click", "--repeat", "2", "1")  # double click
+
+    advance, elapsed = harness.measure_advance(mouse)
+    assert_normal_advance(advance, elapsed)
+    assert harness.tampers == []
+
+
+# -- the guard against what the UI cannot stop -----------------------------------------
+
+
+@pytest.mark.protection
+def test_direct_libvlc_forward_jump_is_rolled_back(make_player, clip) -> None:
+    """A patched client calling libVLC's set_time directly."""
+    harness = make_player()
+    harness.open(course_for(clip), min_position_ms=2000)
+    before = harness.backend.position_ms()
+    harness.backend.set_position_ms(before + 20_000)
+    harness.qtbot.waitUntil(
+        lambda: any(t.kind == TamperKind.FORWARD_JUMP for t in harness.tampers), timeout=3000
+    )
+    harness.qtbot.waitUntil(lambda: harness.backend.position_ms() < before + 5000, timeout=3000)
+    assert harness.player.furthest_ms < before + 5000
+
+
+@pytest.mark.protection
+def test_small_repeated_jumps_cannot_accumulate(make_player, clip) -> None:
+    """0.8 s forward at every poll stays under any per-sample tolerance, not the budget."""
+    harness = make_player()
+    harness.open(course_for(clip), min_position_ms=1500)
+    start = harness.backend.position_ms()
+    started = time.monotonic()
+    for _ in range(10):
+        harness.backend.set_position_ms(harness.backend.position_ms() + 800)
+        harness.qtbot.wait(250)
+    harness.qtbot.wait(600)
+    elapsed = int((time.monotonic() - started) * 1000)
+    assert_normal_advance(harness.player.furthest_ms - start, elapsed)
+    assert any(t.kind == TamperKind.FORWARD_JUMP for t in harness.tampers)
+
+
+@pytest.mark.protection
+def test_rate_change_is_reset_and_recorded(make_player, clip) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    harness.backend.set_rate(4.0)
+    harness.qtbot.waitUntil(lambda: harness.backend.rate() == 1.0, timeout=2000)
+    rate_tampers = [t for t in harness.tampers if t.kind == TamperKind.RATE_CHANGE]
+    assert rate_tampers and rate_tampers[0].details["rate"] == 4.0
+
+
+@pytest.mark.protection
+def test_wall_clock_jump_grants_no_time(make_player, clip, monkeypatch) -> None:
+    """Setting the system clock forward an hour does not make a forward jump legitimate."""
+    harness = make_player()
+    harness.open(course_for(clip), min_position_ms=1500)
+    real_time, real_time_ns = time.time, time.time_ns
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3600)
+    monkeypatch.setattr(time, "time_ns", lambda: real_time_ns() + 3600 * 10**9)
+    before = harness.backend.position_ms()
+    harness.backend.set_position_ms(before + 15_000)
+    harness.qtbot.waitUntil(
+        lambda: any(t.kind == TamperKind.FORWARD_JUMP for t in harness.tampers), timeout=3000
+    )
+    assert harness.player.furthest_ms < before + 5000
+
+
+@pytest.mark.protection
+def test_resuming_behind_the_learners_back_is_undone(make_player, clip) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    harness.player.pause(PauseReason.USER)
+    harness.qtbot.waitUntil(lambda: harness.backend.state() == "paused", timeout=2000)
+    harness.backend.play()  # as a patched client or a media key reaching VLC would
+    harness.qtbot.wait(800)
+    assert harness.backend.state() == "paused"
+    assert harness.player.state == "paused"
+
+
+# -- pause when the learner looks away -------------------------------------------------
+
+
+def _wait_pause(harness, reason: PauseReason, act) -> float:  # noqa: ANN001
+    """Run `act` and return the seconds until the player paused for `reason`."""
+    started = time.monotonic()
+    act()
+    harness.qtbot.waitUntil(
+        lambda: any(isinstance(e, Paused) and e.reason == reason for e in harness.events),
+        timeout=2000,
+    )
+    return time.monotonic() - started
+
+
+@pytest.mark.protection
+def test_minimise_pauses_within_500_ms(make_player, clip) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    latency = _wait_pause(
+        harness, PauseReason.MINIMIZED, lambda: xdotool("windowminimize", harness.window_id)
+    )
+    assert latency < 0.5, f"paused {latency:.3f} s after minimise"
+    assert harness.backend.state() == "paused"
+    # It stays paused when the window comes back: only a click resumes.
+    harness.activate()
+    harness.qtbot.wait(700)
+    assert harness.backend.state() == "paused"
+    harness.qtbot.mouseClick(harness.view.play_button, Qt.MouseButton.LeftButton)
+    harness.qtbot.waitUntil(lambda: harness.backend.state() == "playing", timeout=2000)
+
+
+@pytest.mark.protection
+def test_switching_to_another_program_pauses_within_500_ms(make_player, clip, qtbot) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    # Another program's window: an X client of its own, through the window manager.
+    other = subprocess.Popen(
+        ["xmessage", "-name", "otherprogram", "another program"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        other_id = None
+        deadline = time.monotonic() + 5
+        while other_id is None and time.monotonic() < deadline:
+            try:
+                other_id = xdotool("search", "--sync", "--limit", "1", "--classname", "otherprogram")
+            except RuntimeError:
+                qtbot.wait(100)
+        assert other_id, "the other program's window did not appear"
+        latency = _wait_pause(
+            harness,
+            PauseReason.DEACTIVATED,
+            lambda: xdotool("windowactivate", other_id.splitlines()[0]),
+        )
+        assert latency < 0.5, f"paused {latency:.3f} s after focus moved away"
+        assert harness.backend.state() == "paused"
+    finally:
+        other.kill()
+        other.wait()
+
+
+@pytest.mark.protection
+def test_hiding_the_window_pauses(make_player, clip) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    started = time.monotonic()
+    harness.window.hide()
+    # Hiding also takes the focus away; whichever event arrives first pauses.
+    harness.qtbot.waitUntil(lambda: harness.player.state == "paused", timeout=2000)
+    assert time.monotonic() - started < 0.5
+    assert harness.player.last_pause_reason in (PauseReason.HIDDEN, PauseReason.DEACTIVATED)
+    assert harness.backend.state() == "paused"
+
+
+@pytest.mark.protection
+def test_screen_lock_signal_pauses(make_player, clip, dbus_buses) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    latency = _wait_pause(
+        harness,
+        PauseReason.SCREEN_LOCKED,
+        lambda: dbus_buses.emit(
+            "session", "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true",
+        ),
+    )
+    assert latency < 0.5
+    assert harness.backend.state() == "paused"
+
+
+@pytest.mark.protection
+def test_suspend_signal_pauses(make_player, clip, dbus_buses) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    latency = _wait_pause(
+        harness,
+        PauseReason.SUSPEND,
+        lambda: dbus_buses.emit(
+            "system", "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true",
+        ),
+    )
+    assert latency < 0.5
+    assert harness.backend.state() == "paused"
+
+
+# -- resume, one course at a time, events --------------------------------------------
+
+
+def test_position_survives_a_restart(make_player, clip, tmp_path) -> None:
+    resume = tmp_path / "shared-resume.json"
+    first = make_player(resume_path=resume)
+    first.open(course_for(clip), min_position_ms=4000)
+    left_at = first.player.furthest_ms
+    first.player.close_course()
+    first.player.shutdown()
+    first.window.close()
+
+    second = make_player(resume_path=resume)
+    with second.qtbot.waitSignal(second.player.course_opened, timeout=10_000):
+        second.player.open_course(course_for(clip))
+    second.qtbot.waitUntil(lambda: second.backend.position_ms() > 0, timeout=10_000)
+    started = [e for e in second.events if isinstance(e, Started)]
+    assert started[0].resumed_from_ms >= 3500
+    assert abs(second.backend.position_ms() - left_at) < 2500
+
+
+def test_second_course_is_refused_while_one_is_open(make_player, clip) -> None:
+    harness = make_player()
+    harness.open(course_for(clip, "first"))
+    with harness.qtbot.waitSignal(harness.player.refused, timeout=2000) as refused:
+        assert not harness.player.open_course(course_for(clip, "second"))
+    assert refused.args == [RefusalReason.ANOTHER_COURSE_OPEN]
+    assert harness.player.course.course_id == "first"
+    assert "一次只能学习一门课程" in harness.view.message.text()
+    harness.player.close_course()
+    with harness.qtbot.waitSignal(harness.player.course_opened, timeout=10_000):
+        assert harness.player.open_course(course_for(clip, "second"))
+
+
+def test_progress_events_carry_plain_data(make_player, clip) -> None:
+    harness = make_player(timing=PlayerTiming(progress_interval_ms=1000))
+    harness.open(course_for(clip))
+    harness.qtbot.waitUntil(
+        lambda: len([e for e in harness.events if isinstance(e, Progress)]) >= 2, timeout=5000
+    )
+    progress = [e for e in harness.events if isinstance(e, Progress)][-1]
+    assert progress.rate == 1.0 and progress.focused and progress.visible and progress.playing
+    assert isinstance(progress.position_ms, int) and progress.position_ms > 0
+    assert progress.furthest_ms >= progress.position_ms - JITTER_MS
+
+
+def test_playback_reaches_the_end(make_player, tmp_path) -> None:
+    from app.demo_media import generate_clock_video
+
+    short = generate_clock_video(tmp_path / "short.mp4", seconds=3)
+    harness = make_player()
+    harness.open(course_for(short), min_position_ms=0)
+    harness.qtbot.waitUntil(lambda: harness.player.state == "ended", timeout=10_000)
+    assert harness.tampers == []
+    assert "结束" in harness.view.message.text()
+
+
+# -- files that must be refused with a clear message ---------------------------------
+
+
+def _open_expecting_error(harness, course) -> str:  # noqa: ANN001
+    with harness.qtbot.waitSignal(harness.player.media_error, timeout=15_000) as error:
+        harness.player.open_course(course)
+    harness.qtbot.waitUntil(lambda: harness.player.state == "idle", timeout=5000)
+    assert harness.player.course is None
+    return error.args[0]
+
+
+def test_mismatched_hash_is_refused(make_player, clip) -> None:
+    harness = make_player()
+    problem = _open_expecting_error(harness, course_for(clip, sha256="0" * 64))
+    assert problem == MediaProblem.HASH_MISMATCH
+    assert "校验" in harness.view.message.text()
+
+
+def test_mismatched_duration_is_refused(make_player, clip) -> None:
+    harness = make_player()
+    problem = _open_expecting_error(harness, course_for(clip, duration_ms=clip.duration_ms * 2))
+    assert problem == MediaProblem.DURATION_MISMATCH
+    assert "时长" in harness.view.message.text()
+
+
+def test_missing_file_is_refused(make_player, clip, tmp_path) -> None:
+    harness = make_player()
+    problem = _open_expecting_error(harness, course_for(clip, path=tmp_path / "gone.mp4"))
+    assert problem == MediaProblem.MISSING
+    assert "缺失" in harness.view.message.text()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_corrupt_file_is_refused(make_player, clip, tmp_path, damage) -> None:
+    from app.demo_media import sha256_of_file
+
+    broken = tmp_path / f"{damage}.mp4"
+    data = clip.path.read_bytes()
+    broken.write_bytes(data[: len(data) // 2] if damage == "truncated" else bytes(range(256)) * 800)
+    harness = make_player()
+    course = course_for(
+        clip, path=broken, sha256=sha256_of_file(broken), size_bytes=broken.stat().st_size
+    )
+    assert _open_expecting_error(harness, course) == MediaProblem.CORRUPT
+    assert "损坏" in harness.view.message.text()
+
+
+def test_missing_codec_is_reported(make_player, clip) -> None:
+    # libVLC told to use no decoder at all: what a machine without the codec plugin sees.
+    harness = make_player(backend_args=("--codec=none",))
+    problem = _open_expecting_error(harness, course_for(clip))
+    assert problem == MediaProblem.CODEC_MISSING
+    assert "解码" in harness.view.message.text()
