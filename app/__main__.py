@@ -19,16 +19,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Secure learning client for online vocational skills training.",
     )
     parser.add_argument("--demo", action="store_true", help="run on generated demo courses")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="where the client keeps its data (default: the user data dir)")
-    parser.add_argument("--lang", choices=("zh_CN", "en"), default=None,
-                        help="interface language (default zh_CN, or $APP_LANG)")
-    parser.add_argument("--course", default=None,
-                        help="demo course id to open at start (default: the first)")
-    parser.add_argument("--screenshot", type=Path, default=None,
-                        help="write a PNG of the main window before quitting")
-    parser.add_argument("--quit-after", type=float, default=None,
-                        help="quit after this many seconds (for headless checks)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the client keeps its data (default: the user data dir)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        default=None,
+        help="interface language (default zh_CN, or $APP_LANG)",
+    )
+    parser.add_argument(
+        "--course", default=None, help="demo course id to open at start (default: the first)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        help="write a PNG of the main window before quitting",
+    )
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        default=None,
+        help="quit after this many seconds (for headless checks)",
+    )
     return parser.parse_args(argv)
 
 

@@ -12,7 +12,7 @@ from app.demo import DEMO_LEARNER_ID, demo_courses
 from app.i18n import DEFAULT_LANGUAGE, install_language
 from app.main_window import MainWindow
 from app.single_instance import SingleInstance
-from player.backend import BackendUnavailable, VlcBackend
+from player.backend import BackendUnavailableError, VlcBackend
 from player.events import PlayerEvent
 from player.facade import LockedPlayer
 from player.messages import refusal_text
@@ -44,17 +44,21 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
     try:
         backend = VlcBackend()
-    except BackendUnavailable as error:
+    except BackendUnavailableError as error:
         log.error("player unavailable: %s", error)
-        QMessageBox.critical(None, QCoreApplication.translate("MainWindow", "Vocational Training Client"),
-                             refusal_text("backend_unavailable"))
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("MainWindow", "Vocational Training Client"),
+            refusal_text("backend_unavailable"),
+        )
         instance.release()
         return 3
     log.info("libVLC ready", extra={"data": {"libvlc": backend.version()}})
 
     courses = demo_courses(data_dir / "media")
-    player = LockedPlayer(backend, JsonFileResumeStore(data_dir / "resume.json"),
-                          learner_id=DEMO_LEARNER_ID)
+    player = LockedPlayer(
+        backend, JsonFileResumeStore(data_dir / "resume.json"), learner_id=DEMO_LEARNER_ID
+    )
     player.event.connect(_log_player_event)
     player.state_changed.connect(
         lambda state: log.info("player state", extra={"data": {"state": state}})
@@ -73,6 +77,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     QTimer.singleShot(0, lambda: window.open_course(first))
 
     if args.quit_after is not None:
+
         def finish() -> None:
             if args.screenshot is not None:
                 screen = QGuiApplication.primaryScreen()

@@ -58,8 +58,13 @@ def generate_clock_video(
     background = np.zeros((height, width, 3), np.uint8)
     background[:] = (40, 28, 18)
     cv2.putText(
-        background, title, (int(20 * scale), int(50 * scale)),
-        cv2.FONT_HERSHEY_SIMPLEX, 1.2 * scale, (200, 200, 200), max(1, int(2 * scale)),
+        background,
+        title,
+        (int(20 * scale), int(50 * scale)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        1.2 * scale,
+        (200, 200, 200),
+        max(1, int(2 * scale)),
     )
     try:
         for index in range(frame_count):
@@ -67,17 +72,30 @@ def generate_clock_video(
             millis = index * 1000 // fps
             clock = f"{millis // 60000:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
             cv2.putText(
-                frame, clock, (int(20 * scale), int(200 * scale)),
-                cv2.FONT_HERSHEY_SIMPLEX, 3.0 * scale, (255, 255, 255), max(2, int(6 * scale)),
+                frame,
+                clock,
+                (int(20 * scale), int(200 * scale)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                3.0 * scale,
+                (255, 255, 255),
+                max(2, int(6 * scale)),
             )
             cv2.putText(
-                frame, f"frame {index:06d}", (int(20 * scale), int(270 * scale)),
-                cv2.FONT_HERSHEY_SIMPLEX, 1.2 * scale, (120, 220, 255), max(1, int(2 * scale)),
+                frame,
+                f"frame {index:06d}",
+                (int(20 * scale), int(270 * scale)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                1.2 * scale,
+                (120, 220, 255),
+                max(1, int(2 * scale)),
             )
             bar_x = int((index % fps) / fps * (width - 40 * scale))
             cv2.rectangle(
-                frame, (bar_x, int(310 * scale)), (bar_x + int(40 * scale), int(340 * scale)),
-                (60, 200, 60), -1,
+                frame,
+                (bar_x, int(310 * scale)),
+                (bar_x + int(40 * scale), int(340 * scale)),
+                (60, 200, 60),
+                -1,
             )
             writer.write(frame)
     finally:

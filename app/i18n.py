@@ -34,7 +34,9 @@ def install_language(app: QCoreApplication, language: str = DEFAULT_LANGUAGE) ->
     app.installTranslator(ours)
     _installed.append(ours)
     qt_own = QTranslator(app)
-    if qt_own.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if qt_own.load(
+        f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(qt_own)
         _installed.append(qt_own)
     return True

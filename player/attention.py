@@ -48,9 +48,7 @@ class AttentionMonitor(QObject):
     @property
     def visible(self) -> bool:
         window = self._window
-        return bool(
-            window is not None and window.isVisible() and not window.isMinimized()
-        )
+        return bool(window is not None and window.isVisible() and not window.isMinimized())
 
     def watch(self, window: QObject) -> None:
         if self._window is not None:
@@ -92,8 +90,12 @@ class AttentionMonitor(QObject):
         system = QDBusConnection.systemBus()
         if system.isConnected():
             system.connect(
-                "", "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
-                "PrepareForSleep", self, SLOT("_on_prepare_for_sleep(bool)"),
+                "",
+                "/org/freedesktop/login1",
+                "org.freedesktop.login1.Manager",
+                "PrepareForSleep",
+                self,
+                SLOT("_on_prepare_for_sleep(bool)"),
             )
 
     @Slot(bool)

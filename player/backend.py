@@ -33,7 +33,7 @@ class MediaProbe:
     video_codecs: tuple[str, ...]
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailableError(RuntimeError):
     """libVLC or its plugins are missing: a known condition, reported to the user."""
 
 
@@ -84,11 +84,11 @@ class VlcBackend:
         try:
             import vlc  # noqa: PLC0415 - a missing libVLC is a known, reported condition
         except (ImportError, OSError) as error:
-            raise BackendUnavailable(f"libVLC could not be loaded: {error}") from error
+            raise BackendUnavailableError(f"libVLC could not be loaded: {error}") from error
         self._vlc = vlc
         self._instance = vlc.Instance(list(LOCKED_VLC_ARGS + tuple(extra_args)))
         if self._instance is None:
-            raise BackendUnavailable("libVLC started without its plugins (vlc-plugin-base)")
+            raise BackendUnavailableError("libVLC started without its plugins (vlc-plugin-base)")
         self._player = self._instance.media_player_new()
         # Belt and braces with --no-keyboard-events: VLC must not see input on its window.
         self._player.video_set_key_input(False)

@@ -79,14 +79,17 @@ class PlaybackGuard:
             violations.append(Violation(TamperKind.RATE_CHANGE, {"rate": round(sample.rate, 3)}))
 
         suspended = False
-        if last is not None and sample.suspend_clock_ms is not None:
-            if last.suspend_clock_ms is not None:
-                slept = (sample.suspend_clock_ms - last.suspend_clock_ms) - (
-                    sample.monotonic_ms - last.monotonic_ms
-                )
-                if slept > policy.suspend_gap_ms:
-                    suspended = True
-                    violations.append(Violation(TamperKind.SUSPEND_GAP, {"slept_ms": slept}))
+        if (
+            last is not None
+            and sample.suspend_clock_ms is not None
+            and last.suspend_clock_ms is not None
+        ):
+            slept = (sample.suspend_clock_ms - last.suspend_clock_ms) - (
+                sample.monotonic_ms - last.monotonic_ms
+            )
+            if slept > policy.suspend_gap_ms:
+                suspended = True
+                violations.append(Violation(TamperKind.SUSPEND_GAP, {"slept_ms": slept}))
 
         # Playing time since the last sample counts only when both ends were playing:
         # time spent paused must not become budget for a later jump.
@@ -98,7 +101,10 @@ class PlaybackGuard:
         seek_to: int | None = None
 
         pending = self._rollback_target
-        if pending is not None and abs(position - pending) <= policy.tolerance_ms:
+        if last is None and abs(position - self.legit_position_ms) <= policy.tolerance_ms:
+            # First sample: playback started a moment ago; take where it really is.
+            self.legit_position_ms = position
+        elif pending is not None and abs(position - pending) <= policy.tolerance_ms:
             # Our own rollback has landed; this backward move is expected.
             self._rollback_target = None
             self.legit_position_ms = min(position, allowed)
@@ -107,7 +113,11 @@ class PlaybackGuard:
                 violations.append(
                     Violation(
                         TamperKind.FORWARD_JUMP,
-                        {"from_ms": self.legit_position_ms, "to_ms": position, "allowed_ms": allowed},
+                        {
+                            "from_ms": self.legit_position_ms,
+                            "to_ms": position,
+                            "allowed_ms": allowed,
+                        },
                     )
                 )
             self.legit_position_ms = allowed

@@ -29,19 +29,36 @@ from qt_binding import (
 # swallows them before any widget (a focused slider, say) could act on them.
 SEEK_KEYS = frozenset(
     {
-        Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
-        Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End,
-        Qt.Key.Key_MediaNext, Qt.Key.Key_MediaPrevious, Qt.Key.Key_Forward,
-        Qt.Key.Key_Back, Qt.Key.Key_AudioForward, Qt.Key.Key_AudioRewind,
-        Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight,
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_MediaNext,
+        Qt.Key.Key_MediaPrevious,
+        Qt.Key.Key_Forward,
+        Qt.Key.Key_Back,
+        Qt.Key.Key_AudioForward,
+        Qt.Key.Key_AudioRewind,
+        Qt.Key.Key_Plus,
+        Qt.Key.Key_Minus,
+        Qt.Key.Key_BracketLeft,
+        Qt.Key.Key_BracketRight,
         Qt.Key.Key_Equal,
     }
 )
 _INPUT_EVENTS = frozenset(
     {
-        QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
-        QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-        QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
     }
 )
 

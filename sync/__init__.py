@@ -1,1 +1,3 @@
-"""Encrypted local store, device keys, outbox and heartbeat (filled by the records and sync issues)."""
+"""Encrypted local store, device keys, outbox and heartbeat.
+
+Filled by the study records and sync issues."""

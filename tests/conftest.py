@@ -75,7 +75,10 @@ class _PrivateBuses:
         ):
             out = subprocess.run(
                 ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-                capture_output=True, text=True, check=True, timeout=10,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
             ).stdout.split()
             cls.addresses[name] = out[0]
             cls.pids.append(int(out[1]))
@@ -92,7 +95,8 @@ class _PrivateBuses:
     def emit(cls, bus: str, path: str, member: str, *args: str) -> None:
         subprocess.run(
             ["dbus-send", f"--bus={cls.addresses[bus]}", "--type=signal", path, member, *args],
-            check=True, timeout=10,
+            check=True,
+            timeout=10,
         )
 
 
@@ -125,7 +129,9 @@ def course_for(clip: GeneratedClip, course_id: str = "c1", **overrides: object) 
 
 
 def xdotool(*args: str) -> str:
-    done = subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=10)
+    done = subprocess.run(
+        ["xdotool", *args], capture_output=True, text=True, timeout=10, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"xdotool {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -166,9 +172,12 @@ class UnlockedControls(QObject):
         if kind == QEvent.Type.KeyPress:
             key = event.key()
             steps = {
-                Qt.Key.Key_Right: 10_000, Qt.Key.Key_Left: -10_000,
-                Qt.Key.Key_PageDown: 60_000, Qt.Key.Key_PageUp: -60_000,
-                Qt.Key.Key_End: 10**9, Qt.Key.Key_Home: -(10**9),
+                Qt.Key.Key_Right: 10_000,
+                Qt.Key.Key_Left: -10_000,
+                Qt.Key.Key_PageDown: 60_000,
+                Qt.Key.Key_PageUp: -60_000,
+                Qt.Key.Key_End: 10**9,
+                Qt.Key.Key_Home: -(10**9),
                 Qt.Key.Key_MediaNext: 30_000,
             }
             if key in steps:
@@ -204,15 +213,13 @@ class PlayerHarness:
         self.wait_position(min_position_ms)
 
     def wait_position(self, at_least_ms: int, timeout: int = 15_000) -> None:
-        self.qtbot.waitUntil(
-            lambda: self.backend.position_ms() >= at_least_ms, timeout=timeout
-        )
+        self.qtbot.waitUntil(lambda: self.backend.position_ms() >= at_least_ms, timeout=timeout)
 
     def activate(self) -> None:
         xdotool("windowactivate", "--sync", self.window_id)
         self.qtbot.waitUntil(self.window.isActiveWindow, timeout=5000)
 
-    def measure_advance(self, action, settle_s: float = 1.5) -> tuple[int, int]:  # noqa: ANN001
+    def measure_advance(self, action, settle_s: float = 1.5) -> tuple[int, int]:
         """Run `action`, then report (position advance, monotonic time elapsed) in ms."""
         start_pos = self.backend.position_ms()
         start = time.monotonic()
@@ -222,7 +229,7 @@ class PlayerHarness:
 
 
 @pytest.fixture
-def make_player(qtbot, tmp_path: Path, protections: bool):  # noqa: ANN001, ANN201
+def make_player(qtbot, tmp_path: Path, protections: bool):
     """Build players on demand; each is shown, activated and torn down after the test."""
     made: list[PlayerHarness] = []
 
@@ -265,7 +272,7 @@ def make_player(qtbot, tmp_path: Path, protections: bool):  # noqa: ANN001, ANN2
 
 
 @pytest.fixture(scope="session", autouse=True)
-def default_language(qapp):  # noqa: ANN001, ANN201
+def default_language(qapp):
     """The client's default language is Simplified Chinese; tests see what learners see."""
     from app.i18n import DEFAULT_LANGUAGE, install_language
 

@@ -159,7 +159,7 @@ def test_resuming_behind_the_learners_back_is_undone(make_player, clip) -> None:
 # -- pause when the learner looks away -------------------------------------------------
 
 
-def _wait_pause(harness, reason: PauseReason, act) -> float:  # noqa: ANN001
+def _wait_pause(harness, reason: PauseReason, act) -> float:
     """Run `act` and return the seconds until the player paused for `reason`."""
     started = time.monotonic()
     act()
@@ -194,14 +194,17 @@ def test_switching_to_another_program_pauses_within_500_ms(make_player, clip, qt
     # Another program's window: an X client of its own, through the window manager.
     other = subprocess.Popen(
         ["xmessage", "-name", "otherprogram", "another program"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         other_id = None
         deadline = time.monotonic() + 5
         while other_id is None and time.monotonic() < deadline:
             try:
-                other_id = xdotool("search", "--sync", "--limit", "1", "--classname", "otherprogram")
+                other_id = xdotool(
+                    "search", "--sync", "--limit", "1", "--classname", "otherprogram"
+                )
             except RuntimeError:
                 qtbot.wait(100)
         assert other_id, "the other program's window did not appear"
@@ -238,8 +241,10 @@ def test_screen_lock_signal_pauses(make_player, clip, dbus_buses) -> None:
         harness,
         PauseReason.SCREEN_LOCKED,
         lambda: dbus_buses.emit(
-            "session", "/org/freedesktop/ScreenSaver",
-            "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true",
+            "session",
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver.ActiveChanged",
+            "boolean:true",
         ),
     )
     assert latency < 0.5
@@ -254,8 +259,10 @@ def test_suspend_signal_pauses(make_player, clip, dbus_buses) -> None:
         harness,
         PauseReason.SUSPEND,
         lambda: dbus_buses.emit(
-            "system", "/org/freedesktop/login1",
-            "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true",
+            "system",
+            "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager.PrepareForSleep",
+            "boolean:true",
         ),
     )
     assert latency < 0.5
@@ -322,7 +329,7 @@ def test_playback_reaches_the_end(make_player, tmp_path) -> None:
 # -- files that must be refused with a clear message ---------------------------------
 
 
-def _open_expecting_error(harness, course) -> str:  # noqa: ANN001
+def _open_expecting_error(harness, course) -> str:
     with harness.qtbot.waitSignal(harness.player.media_error, timeout=15_000) as error:
         harness.player.open_course(course)
     harness.qtbot.waitUntil(lambda: harness.player.state == "idle", timeout=5000)

@@ -1,1 +1,3 @@
-"""Face verification: frame sources, liveness and matching (filled by the face verification issue)."""
+"""Face verification: frame sources, liveness and matching.
+
+Filled by the face verification issue."""

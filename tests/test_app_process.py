@@ -1,0 +1,132 @@
+"""End-to-end: the real client started as a process on the test display, checked through
+its JSON log, its screenshot and its data directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qt_binding import QColor, QImage
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def start_client(data_dir: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--demo", "--data-dir", str(data_dir), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def log_entries(data_dir: Path) -> list[dict]:
+    path = data_dir / "client.log"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def wait_for_log(data_dir: Path, predicate, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in log_entries(data_dir):
+            if predicate(entry):
+                return entry
+        time.sleep(0.1)
+    raise AssertionError(f"log line not seen in {timeout} s; log: {log_entries(data_dir)[-10:]}")
+
+
+def finish(process: subprocess.Popen, timeout: float = 60.0) -> tuple[int, str]:
+    try:
+        _out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _out, err = process.communicate()
+        raise
+    return process.returncode, err
+
+
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory) -> Path:
+    """One data directory's generated media, copied into each test's, to save time."""
+    base = tmp_path_factory.mktemp("demo-base")
+    code, err = finish(start_client(base, "--quit-after", "0.5"), timeout=120)
+    assert code == 0, err
+    return base / "media"
+
+
+def fresh_data_dir(tmp_path: Path, demo_media: Path) -> Path:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_media, data / "media")
+    return data
+
+
+def test_screenshot_shows_the_course_playing(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    shot = tmp_path / "shot.png"
+    code, err = finish(start_client(data, "--screenshot", str(shot), "--quit-after", "5"))
+    assert code == 0, err
+    image = QImage(str(shot))
+    assert not image.isNull() and image.width() >= 640
+    # The video area shows white clock digits on a dark background: bright pixels exist
+    # in its upper middle, which a black (not drawn) surface would not have.
+    bright = sum(
+        1
+        for x in range(40, image.width() - 40, 4)
+        for y in range(120, image.height() // 2, 4)
+        if QColor(image.pixel(x, y)).lightness() > 200
+    )
+    assert bright > 50, "the video surface is empty"
+    states = [e["state"] for e in log_entries(data) if e.get("msg") == "player state"]
+    assert "playing" in states
+    started = [e for e in log_entries(data) if e.get("event") == "started"]
+    assert started and started[0]["course_id"] == "demo-safety"
+
+
+def test_position_survives_a_restart_of_the_program(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    code, err = finish(start_client(data, "--quit-after", "5"))
+    assert code == 0, err
+    closed = [
+        e for e in log_entries(data) if e.get("event") == "paused" and e["reason"] == "closed"
+    ]
+    assert closed and closed[-1]["position_ms"] >= 2000
+    (data / "client.log").unlink()
+    code, err = finish(start_client(data, "--quit-after", "2"))
+    assert code == 0, err
+    started = [e for e in log_entries(data) if e.get("event") == "started"]
+    assert abs(started[0]["resumed_from_ms"] - closed[-1]["position_ms"]) < 1000
+
+
+def test_second_instance_hands_over_to_the_first(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    first = start_client(data, "--quit-after", "20")
+    try:
+        wait_for_log(data, lambda e: e.get("event") == "started")
+        second = start_client(data, "--quit-after", "20")
+        code, err = finish(second, timeout=30)
+        assert code == 0, err
+        assert any("handed over to it" in e.get("msg", "") for e in log_entries(data))
+        wait_for_log(data, lambda e: "raising the window" in e.get("msg", ""), timeout=10)
+        # Only one program played: one start event.
+        assert len([e for e in log_entries(data) if e.get("event") == "started"]) == 1
+    finally:
+        first.terminate()
+        finish(first)
+
+
+def test_log_has_no_personal_data_fields(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    code, err = finish(start_client(data, "--quit-after", "2"))
+    assert code == 0, err
+    for entry in log_entries(data):
+        assert not {"id_number", "password", "token", "key"} & set(entry)

@@ -1,0 +1,56 @@
+"""The architecture's import rules (DESIGN.md, STYLE.md), checked on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("app", "player", "verification", "sync", "records", "server", "qt_binding")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def sources(package: str) -> list[Path]:
+    return sorted((REPO / package).rglob("*.py"))
+
+
+def test_only_qt_binding_imports_pyside6() -> None:
+    offenders = [
+        str(path.relative_to(REPO))
+        for package in PACKAGES
+        if package != "qt_binding"
+        for path in sources(package)
+        if any(name.split(".")[0] in ("PySide6", "shiboken6") for name in imports_of(path))
+    ]
+    assert offenders == []
+
+
+def test_pure_packages_import_no_qt_and_no_app() -> None:
+    for package in ("records", "sync", "server"):
+        for path in sources(package):
+            roots = {name.split(".")[0] for name in imports_of(path)}
+            assert not roots & {"qt_binding", "PySide6", "app", "player"}, path
+
+
+def test_player_guard_events_and_checks_are_qt_free() -> None:
+    for module in ("guard", "events", "media_check", "resume", "backend"):
+        roots = {name.split(".")[0] for name in imports_of(REPO / "player" / f"{module}.py")}
+        assert "qt_binding" not in roots and "PySide6" not in roots, module
+
+
+def test_nothing_imports_app() -> None:
+    for package in PACKAGES:
+        if package == "app":
+            continue
+        for path in sources(package):
+            assert not any(name.split(".")[0] == "app" for name in imports_of(path)), path
