@@ -151,6 +151,7 @@ class PlayerView(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setObjectName("playerMessage")
+        self.message.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
 
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
