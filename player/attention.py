@@ -34,6 +34,7 @@ class AttentionMonitor(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._window = None
+        self._unattended_polls = 0
         app = QGuiApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._on_application_state)
@@ -49,6 +50,26 @@ class AttentionMonitor(QObject):
     def visible(self) -> bool:
         window = self._window
         return bool(window is not None and window.isVisible() and not window.isMinimized())
+
+    def poll(self) -> None:
+        """Backstop, called while playing: a window that is not in front for two polls in
+        a row (an event missed, or playback started while the learner was elsewhere)."""
+        window = self._window
+        if window is None:
+            return
+        if window.isMinimized():
+            reason = PauseReason.MINIMIZED
+        elif not window.isVisible():
+            reason = PauseReason.HIDDEN
+        elif not window.isActiveWindow():
+            reason = PauseReason.DEACTIVATED
+        else:
+            self._unattended_polls = 0
+            return
+        self._unattended_polls += 1
+        if self._unattended_polls >= 2:
+            self._unattended_polls = 0
+            self.lost.emit(reason.value)
 
     def watch(self, window: QObject) -> None:
         if self._window is not None:

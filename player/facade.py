@@ -300,6 +300,8 @@ class LockedPlayer(QObject):
                 return
         if self._guard_enabled:
             self._apply_guard(course, now, position, playing)
+        if self._state == "playing":
+            self.attention.poll()
         if now - self._last_progress_ms >= self._timing.progress_interval_ms:
             self._last_progress_ms = now
             self._save_position(self._position())  # a crash loses at most one interval

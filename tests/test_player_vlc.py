@@ -191,27 +191,12 @@ def test_minimise_pauses_within_500_ms(make_player, clip) -> None:
 def test_switching_to_another_program_pauses_within_500_ms(make_player, clip, qtbot) -> None:
     harness = make_player()
     harness.open(course_for(clip))
-    # Another program's window: an X client of its own, through the window manager.
-    other = subprocess.Popen(
-        ["xmessage", "-name", "otherprogram", "another program"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    other, other_id = _other_program(qtbot)
     try:
-        other_id = None
-        deadline = time.monotonic() + 5
-        while other_id is None and time.monotonic() < deadline:
-            try:
-                other_id = xdotool(
-                    "search", "--sync", "--limit", "1", "--classname", "otherprogram"
-                )
-            except RuntimeError:
-                qtbot.wait(100)
-        assert other_id, "the other program's window did not appear"
         latency = _wait_pause(
             harness,
             PauseReason.DEACTIVATED,
-            lambda: xdotool("windowactivate", other_id.splitlines()[0]),
+            lambda: xdotool("windowactivate", other_id),
         )
         assert latency < 0.5, f"paused {latency:.3f} s after focus moved away"
         assert harness.backend.state() == "paused"
@@ -379,3 +364,51 @@ def test_missing_codec_is_reported(make_player, clip) -> None:
     problem = _open_expecting_error(harness, course_for(clip))
     assert problem == MediaProblem.CODEC_MISSING
     assert "解码" in harness.view.message.text()
+
+
+def _other_program(qtbot):
+    """Another X client's window, found through the window manager."""
+    other = subprocess.Popen(
+        ["xmessage", "-name", "otherprogram", "another program"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    window_id = None
+    deadline = time.monotonic() + 5
+    while window_id is None and time.monotonic() < deadline:
+        try:
+            window_id = xdotool("search", "--sync", "--limit", "1", "--classname", "otherprogram")
+        except RuntimeError:
+            qtbot.wait(100)
+    assert window_id, "the other program's window did not appear"
+    return other, window_id.splitlines()[0]
+
+
+@pytest.mark.protection
+def test_course_opened_while_learner_is_elsewhere_pauses(make_player, clip, qtbot) -> None:
+    """No focus event comes when the focus was already gone: the poll backstop pauses."""
+    harness = make_player()
+    other, other_id = _other_program(qtbot)
+    try:
+        xdotool("windowactivate", "--sync", other_id)
+        qtbot.waitUntil(lambda: not harness.window.isActiveWindow(), timeout=3000)
+        harness.events.clear()
+        with qtbot.waitSignal(harness.player.course_opened, timeout=10_000):
+            harness.player.open_course(course_for(clip))
+        qtbot.waitUntil(lambda: harness.player.state == "paused", timeout=2000)
+        assert harness.player.last_pause_reason == PauseReason.DEACTIVATED
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_volume_and_full_screen_controls_work(make_player, clip, qtbot) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    harness.view.volume.setValue(35)
+    qtbot.waitUntil(lambda: harness.backend.volume() == 35, timeout=2000)
+    qtbot.mouseClick(harness.view.fullscreen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(harness.window.isFullScreen, timeout=3000)
+    xdotool("key", "Escape")
+    qtbot.waitUntil(lambda: not harness.window.isFullScreen(), timeout=3000)
+    assert harness.player.state == "playing"  # the window stayed active throughout
