@@ -133,6 +133,7 @@ class LockedPlayer(QObject):
         self.attention.lost.connect(self._on_attention_lost)
         self._course: CourseMedia | None = None
         self._checking = False
+        self._cancel_pending_open = False
         self._guard: PlaybackGuard | None = None
         self._guard_armed = False
         self._start_ms = 0
@@ -181,9 +182,7 @@ class LockedPlayer(QObject):
 
     def play(self) -> None:
         """Only an explicit action of the learner calls this."""
-        if self._course is None or self._state not in ("paused", "ended"):
-            return
-        if self._state == "ended":
+        if self._course is None or self._state != "paused":
             return
         self.backend.play()
         self._set_state("playing")
@@ -210,6 +209,9 @@ class LockedPlayer(QObject):
         self.backend.set_volume(max(0, min(100, volume)))
 
     def close_course(self) -> None:
+        if self._checking:
+            self._cancel_pending_open = True  # the check finishes, then nothing plays
+            self._set_state("idle")
         if self._course is None:
             return
         course = self._course
@@ -234,6 +236,9 @@ class LockedPlayer(QObject):
     def _on_media_checked(self, course: CourseMedia, result: MediaCheckResult) -> None:
         self._checking = False
         self._pending_task = None
+        if self._cancel_pending_open:
+            self._cancel_pending_open = False
+            return
         if not result.ok:
             self._set_state("idle")
             log.warning("course media refused: %s", result.problem)

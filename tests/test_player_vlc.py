@@ -412,3 +412,12 @@ def test_volume_and_full_screen_controls_work(make_player, clip, qtbot) -> None:
     xdotool("key", "Escape")
     qtbot.waitUntil(lambda: not harness.window.isFullScreen(), timeout=3000)
     assert harness.player.state == "playing"  # the window stayed active throughout
+
+
+def test_closing_while_the_file_is_checked_plays_nothing(make_player, clip, qtbot) -> None:
+    harness = make_player()
+    assert harness.player.open_course(course_for(clip))
+    harness.player.close_course()
+    qtbot.wait(1500)
+    assert harness.player.course is None and harness.player.state == "idle"
+    assert harness.backend.state() == "idle"
