@@ -71,7 +71,6 @@ LOCKED_VLC_ARGS: tuple[str, ...] = (
     "--no-video-title-show",
     "--no-snapshot-preview",
     "--no-sub-autodetect-file",
-    "--no-stats",
     "--rate=1.0",
     "--quiet",
 )
