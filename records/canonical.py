@@ -1,0 +1,58 @@
+"""Canonical JSON: one byte string per value, so hashes and signatures are reproducible
+on any machine and in any language.
+
+Sorted keys, no whitespace, UTF-8 (not \\u escapes), integers only: a float has several
+textual forms and rounds differently across platforms, so it is refused outright. Times
+are integer milliseconds; a playback rate is integer thousandths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+JsonValue = None | bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
+
+
+class CanonicalJsonError(ValueError):
+    """A value that has no canonical form (a float, a non-string key, ...)."""
+
+
+def _check(value: object, path: str) -> None:
+    if value is None or isinstance(value, bool | int | str):
+        return
+    if isinstance(value, float):
+        raise CanonicalJsonError(f"{path}: floats are not allowed, use integer units")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CanonicalJsonError(f"{path}: key {key!r} is not a string")
+            _check(item, f"{path}.{key}")
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check(item, f"{path}[{index}]")
+        return
+    raise CanonicalJsonError(f"{path}: {type(value).__name__} is not JSON")
+
+
+def canonical_json(value: JsonValue) -> bytes:
+    _check(value, "$")
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def parse_canonical(data: bytes) -> JsonValue:
+    """Parse bytes and insist they were canonical: re-encoding must give the same bytes."""
+    try:
+        value = json.loads(data.decode("utf-8"), parse_float=_refuse_float)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CanonicalJsonError(f"not JSON: {error}") from error
+    if canonical_json(value) != data:
+        raise CanonicalJsonError("JSON is not in canonical form")
+    return value
+
+
+def _refuse_float(text: str) -> float:
+    raise CanonicalJsonError(f"floats are not allowed: {text}")

@@ -1,0 +1,488 @@
+"""How much study time counts: `compute_effective_time` (notice item 4, Attachment 1
+item 3). The client runs it to show progress; the server runs the same code on the event
+stream it received, with its own receive times, and only the server's answer is credited.
+
+The timeline of each study session is cut into intervals between consecutive playback
+reports (play, pause, heartbeat). An interval can earn at most its wall-clock length and
+at most the distance the video position advanced in it; the rest of the session is
+excluded, and every excluded span says why. Rules that span several intervals are then
+applied in a fixed order: failed face checks, tamper, idle, overlap with another session
+of the same learner, the course's own length, the daily cap, and the course test.
+
+All times are integer milliseconds; nothing here reads a clock or does I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from records.events import RATE_NORMAL, EventKind, StudyEvent
+from records.policy import EffectiveTimePolicy
+
+Span = tuple[int, int]
+
+
+class ExclusionReason(StrEnum):
+    BROWSING = "browsing"  # in the client but not in a course
+    PAUSED = "paused"
+    NO_PROGRESS = "no_progress"  # time passed but the video did not advance as far
+    UNFOCUSED = "unfocused"  # the player window was not focused or not visible
+    IDLE = "idle"  # interval between interactions over the limit
+    FACE_CHECK = "face_check"  # after a failed face check, back to the last passed one
+    TEST_PENDING = "test_pending"  # held until the course test is passed
+    DAILY_CAP = "daily_cap"
+    TAMPER = "tamper"  # a tamper report, a rate other than 1.0x, a clock going back
+    HEARTBEAT_GAP = "heartbeat_gap"
+    OVERLAP = "overlap"  # another session of the same learner already earned this time
+    COURSE_COMPLETE = "course_complete"  # beyond the course's authoritative duration
+    UNKNOWN_COURSE = "unknown_course"
+
+
+@dataclass(frozen=True)
+class CourseRule:
+    duration_ms: int
+    requires_test: bool = True
+
+
+@dataclass(frozen=True)
+class TestResult:
+    __test__ = False  # not a pytest test class, despite the name
+
+    learner_id: str
+    course_id: str
+    passed: bool
+    at_ms: int = 0
+
+
+@dataclass(frozen=True)
+class ExcludedSpan:
+    start_ms: int
+    end_ms: int
+    reason: ExclusionReason
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class SessionCredit:
+    learner_id: str
+    device_id: str
+    session_id: str
+    course_ids: tuple[str, ...]
+    start_ms: int
+    end_ms: int
+    effective_ms: int  # credited now
+    pending_ms: int  # earned, held until the course test is passed
+    excluded: tuple[ExcludedSpan, ...]
+
+    def excluded_ms(self, reason: ExclusionReason) -> int:
+        return sum(span.duration_ms for span in self.excluded if span.reason == reason)
+
+
+@dataclass(frozen=True)
+class DayCredit:
+    learner_id: str
+    day: date
+    effective_ms: int
+    pending_ms: int
+    capped_ms: int  # study that the daily cap refused
+
+
+@dataclass(frozen=True)
+class EffectiveTimeReport:
+    sessions: tuple[SessionCredit, ...]
+    days: tuple[DayCredit, ...]
+
+    def total_effective_ms(self, learner_id: str) -> int:
+        return sum(d.effective_ms for d in self.days if d.learner_id == learner_id)
+
+
+# -- span arithmetic on sorted, disjoint (start, end) lists ---------------------------
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _split(spans: list[Span], windows: list[Span]) -> tuple[list[Span], list[Span]]:
+    """(parts of `spans` outside `windows`, parts inside). Both inputs sorted, disjoint."""
+    outside: list[Span] = []
+    inside: list[Span] = []
+    index = 0
+    for start, end in spans:
+        while index < len(windows) and windows[index][1] <= start:
+            index += 1
+        cursor = start
+        probe = index
+        while probe < len(windows) and windows[probe][0] < end:
+            w_start, w_end = windows[probe]
+            if w_start > cursor:
+                outside.append((cursor, w_start))
+            inside.append((max(cursor, w_start), min(end, w_end)))
+            cursor = min(end, w_end)
+            if w_end > end:
+                break
+            probe += 1
+        if cursor < end:
+            outside.append((cursor, end))
+    return outside, inside
+
+
+# -- one session's timeline ---------------------------------------------------------
+
+_POSITION_KINDS = frozenset({EventKind.PLAY, EventKind.PAUSE, EventKind.PROGRESS})
+_INTERACTIONS = frozenset(
+    {
+        EventKind.SESSION_START,
+        EventKind.PLAY,
+        EventKind.PROMPT_ANSWERED,
+        EventKind.FACE_CHECK_PASSED,
+    }
+)
+
+
+@dataclass
+class _Candidate:
+    """Time a session may earn for one course, before the cross-session rules."""
+
+    course_id: str
+    spans: list[Span]
+
+
+@dataclass
+class _SessionWork:
+    learner_id: str
+    device_id: str
+    session_id: str
+    start_ms: int
+    end_ms: int
+    candidates: dict[str, list[Span]]
+    excluded: list[ExcludedSpan]
+    course_ids: list[str]
+
+
+def _session_timeline(
+    events: list[StudyEvent], courses: Mapping[str, CourseRule], policy: EffectiveTimePolicy
+) -> _SessionWork:
+    first = events[0]
+    excluded: list[ExcludedSpan] = []
+    candidates: dict[str, list[Span]] = defaultdict(list)
+    course_ids: list[str] = []
+
+    def exclude(start: int, end: int, reason: ExclusionReason) -> None:
+        if end > start:
+            excluded.append(ExcludedSpan(start, end, reason))
+
+    # Playback state after the last report.
+    playing = False
+    rate_ok = True
+    attentive = True
+    position: int | None = None
+    course = ""
+    last_at = first.at_ms
+    for event in events:
+        at = max(event.at_ms, last_at)  # a clock going back is voided by the windows
+        if event.course_id and event.course_id not in course_ids:
+            course_ids.append(event.course_id)
+        has_position = event.kind in _POSITION_KINDS
+        if has_position or event.kind in (EventKind.SESSION_START, EventKind.SESSION_END):
+            new_position = event.data["position_ms"] if has_position else None
+            _judge_interval(
+                last_at,
+                at,
+                course,
+                playing,
+                rate_ok,
+                attentive,
+                position,
+                new_position,
+                event.course_id == course,
+                courses,
+                policy,
+                exclude,
+                candidates,
+            )
+            last_at = at
+            course = event.course_id
+            position = new_position  # type: ignore[assignment]
+            if event.kind == EventKind.PROGRESS:
+                playing = bool(event.data["playing"])
+                rate_ok = event.data["rate_milli"] == RATE_NORMAL
+                attentive = bool(event.data["focused"]) and bool(event.data["visible"])
+            else:
+                playing = event.kind == EventKind.PLAY
+                if playing:
+                    rate_ok, attentive = True, True
+    end = max(e.at_ms for e in events)
+    # Reports after the last playback report (a prompt, a tamper) say nothing of the
+    # position: that tail earns nothing.
+    _judge_interval(
+        last_at,
+        end,
+        course,
+        playing,
+        rate_ok,
+        attentive,
+        position,
+        None,
+        True,
+        courses,
+        policy,
+        exclude,
+        candidates,
+    )
+    return _SessionWork(
+        learner_id=first.learner_id,
+        device_id=first.device_id,
+        session_id=first.session_id,
+        start_ms=first.at_ms,
+        end_ms=end,
+        candidates={k: _merge(v) for k, v in candidates.items()},
+        excluded=excluded,
+        course_ids=course_ids,
+    )
+
+
+def _judge_interval(
+    start: int,
+    end: int,
+    course: str,
+    playing: bool,
+    rate_ok: bool,
+    attentive: bool,
+    position: int | None,
+    new_position: object,
+    same_course: bool,
+    courses: Mapping[str, CourseRule],
+    policy: EffectiveTimePolicy,
+    exclude,
+    candidates,
+) -> None:
+    if end <= start:
+        return
+    if not course:
+        exclude(start, end, ExclusionReason.BROWSING)
+    elif course not in courses:
+        exclude(start, end, ExclusionReason.UNKNOWN_COURSE)
+    elif not playing:
+        exclude(start, end, ExclusionReason.PAUSED)
+    elif end - start > policy.heartbeat_tolerance_ms:
+        exclude(start, end, ExclusionReason.HEARTBEAT_GAP)
+    elif not rate_ok:
+        exclude(start, end, ExclusionReason.TAMPER)
+    elif not attentive:
+        exclude(start, end, ExclusionReason.UNFOCUSED)
+    else:
+        advanced = 0
+        if same_course and position is not None and isinstance(new_position, int):
+            advanced = max(0, new_position - position)
+        earned = min(end - start, advanced)
+        if earned > 0:
+            candidates[course].append((start, start + earned))
+        exclude(start + earned, end, ExclusionReason.NO_PROGRESS)
+
+
+def _session_windows(
+    events: list[StudyEvent], policy: EffectiveTimePolicy, start: int, end: int
+) -> list[tuple[ExclusionReason, list[Span]]]:
+    """Spans voided by rules that look at more than one interval, in priority order."""
+    face: list[Span] = []
+    tamper: list[Span] = []
+    idle: list[Span] = []
+    last_pass = start
+    failed_since: int | None = None
+    last_interaction = start
+    prompt_shown: dict[str, int] = {}
+    position_times = [e.at_ms for e in events if e.kind in _POSITION_KINDS]
+    latest = start
+    for event in events:
+        at = event.at_ms
+        if at < latest:
+            tamper.append((at, latest))  # the device clock went back: void what it covers
+        latest = max(latest, at)
+        if event.kind == EventKind.FACE_CHECK_FAILED:
+            if failed_since is None:
+                failed_since = last_pass
+        elif event.kind == EventKind.FACE_CHECK_PASSED:
+            if failed_since is not None:
+                face.append((failed_since, at))
+                failed_since = None
+            last_pass = at
+        elif event.kind == EventKind.TAMPER:
+            # The whole reporting interval around the tamper report earns nothing.
+            before = max((t for t in position_times if t <= at), default=start)
+            after = min((t for t in position_times if t > at), default=end)
+            tamper.append((before, after))
+        elif event.kind == EventKind.PROMPT_SHOWN:
+            prompt_shown[str(event.data["prompt_id"])] = at
+        elif event.kind == EventKind.PROMPT_MISSED:
+            shown = prompt_shown.get(str(event.data["prompt_id"]), at)
+            idle.append((shown, at))
+        if event.kind in _INTERACTIONS:
+            if at - last_interaction > policy.interaction_limit_ms:
+                idle.append((last_interaction + policy.interaction_limit_ms, at))
+            last_interaction = max(last_interaction, at)
+    if end - last_interaction > policy.interaction_limit_ms:
+        idle.append((last_interaction + policy.interaction_limit_ms, end))
+    if failed_since is not None:
+        face.append((failed_since, end))
+    return [
+        (ExclusionReason.FACE_CHECK, _merge(face)),
+        (ExclusionReason.TAMPER, _merge(tamper)),
+        (ExclusionReason.IDLE, _merge(idle)),
+    ]
+
+
+# -- the whole computation ----------------------------------------------------------
+
+
+def _day_of(ms: int, policy: EffectiveTimePolicy) -> date:
+    offset = timedelta(minutes=policy.utc_offset_minutes)
+    return (datetime.fromtimestamp(ms / 1000, UTC) + offset).date()
+
+
+def _next_midnight_ms(ms: int, policy: EffectiveTimePolicy) -> int:
+    offset_ms = policy.utc_offset_minutes * 60_000
+    day_ms = 86_400_000
+    return ((ms + offset_ms) // day_ms + 1) * day_ms - offset_ms
+
+
+def _deduplicate(events: Iterable[StudyEvent]) -> list[StudyEvent]:
+    """One event per (device, seq), whatever the delivery order or repetition."""
+    chosen: dict[tuple[str, int], StudyEvent] = {}
+    for event in events:
+        key = event.key()
+        kept = chosen.get(key)
+        # Identical redeliveries are the normal case; for a conflicting pair pick one
+        # deterministically (the chain check upstream reports the conflict).
+        if kept is None or event.canonical() < kept.canonical():
+            chosen[key] = event
+    return sorted(chosen.values(), key=lambda e: (e.learner_id, e.device_id, e.seq))
+
+
+def compute_effective_time(
+    events: Iterable[StudyEvent],
+    courses: Mapping[str, CourseRule],
+    test_results: Iterable[TestResult],
+    policy: EffectiveTimePolicy | None = None,
+) -> EffectiveTimeReport:
+    policy = policy or EffectiveTimePolicy()
+    passed = {(r.learner_id, r.course_id) for r in test_results if r.passed}
+    by_session: dict[tuple[str, str, str], list[StudyEvent]] = defaultdict(list)
+    for event in _deduplicate(events):
+        by_session[(event.learner_id, event.device_id, event.session_id)].append(event)
+
+    by_learner: dict[str, list[_SessionWork]] = defaultdict(list)
+    for session_events in by_session.values():
+        work = _session_timeline(session_events, courses, policy)
+        for reason, windows in _session_windows(session_events, policy, work.start_ms, work.end_ms):
+            for course_id, spans in work.candidates.items():
+                kept, voided = _split(spans, windows)
+                work.candidates[course_id] = kept
+                work.excluded.extend(ExcludedSpan(s, e, reason) for s, e in voided)
+        by_learner[work.learner_id].append(work)
+
+    sessions: list[SessionCredit] = []
+    days: list[DayCredit] = []
+    for learner_id in sorted(by_learner):
+        learner_sessions, learner_days = _credit_learner(
+            learner_id, by_learner[learner_id], courses, passed, policy
+        )
+        sessions.extend(learner_sessions)
+        days.extend(learner_days)
+    return EffectiveTimeReport(tuple(sessions), tuple(days))
+
+
+def _credit_learner(
+    learner_id: str,
+    works: list[_SessionWork],
+    courses: Mapping[str, CourseRule],
+    passed: set[tuple[str, str]],
+    policy: EffectiveTimePolicy,
+) -> tuple[list[SessionCredit], list[DayCredit]]:
+    works.sort(key=lambda w: (w.start_ms, w.device_id, w.session_id))
+    # Overlap: time already earned by an earlier-starting session cannot be earned again.
+    claimed: list[Span] = []
+    pieces: list[tuple[int, int, int, str]] = []  # start, end, session index, course
+    for index, work in enumerate(works):
+        mine: list[Span] = []
+        for course_id in sorted(work.candidates):
+            kept, overlapped = _split(work.candidates[course_id], claimed)
+            work.excluded.extend(ExcludedSpan(s, e, ExclusionReason.OVERLAP) for s, e in overlapped)
+            pieces.extend((s, e, index, course_id) for s, e in kept)
+            mine.extend(kept)
+        claimed = _merge(claimed + mine)
+
+    # The course's length, then the daily cap, in the order the time was studied.
+    pieces.sort()
+    course_used: dict[str, int] = defaultdict(int)
+    day_used: dict[date, int] = defaultdict(int)
+    day_effective: dict[date, int] = defaultdict(int)
+    day_pending: dict[date, int] = defaultdict(int)
+    day_capped: dict[date, int] = defaultdict(int)
+    effective = [0] * len(works)
+    pending = [0] * len(works)
+    for start, end, index, course_id in pieces:
+        work = works[index]
+        cursor = start
+        while cursor < end:  # split at local midnight: each day has its own cap
+            stop = min(end, _next_midnight_ms(cursor, policy))
+            day = _day_of(cursor, policy)
+            length = stop - cursor
+            allowed = length
+            if policy.cap_at_course_duration:
+                allowed = max(
+                    0, min(allowed, courses[course_id].duration_ms - course_used[course_id])
+                )
+                course_used[course_id] += allowed
+                _exclude(work, cursor + allowed, stop, ExclusionReason.COURSE_COMPLETE)
+            within_cap = max(0, min(allowed, policy.daily_cap_ms - day_used[day]))
+            day_used[day] += within_cap
+            _exclude(work, cursor + within_cap, cursor + allowed, ExclusionReason.DAILY_CAP)
+            day_capped[day] += allowed - within_cap
+            if courses[course_id].requires_test and (learner_id, course_id) not in passed:
+                _exclude(work, cursor, cursor + within_cap, ExclusionReason.TEST_PENDING)
+                pending[index] += within_cap
+                day_pending[day] += within_cap
+            else:
+                effective[index] += within_cap
+                day_effective[day] += within_cap
+            cursor = stop
+
+    credits = [
+        SessionCredit(
+            learner_id=learner_id,
+            device_id=work.device_id,
+            session_id=work.session_id,
+            course_ids=tuple(work.course_ids),
+            start_ms=work.start_ms,
+            end_ms=work.end_ms,
+            effective_ms=effective[index],
+            pending_ms=pending[index],
+            excluded=tuple(sorted(work.excluded, key=lambda s: (s.start_ms, s.end_ms, s.reason))),
+        )
+        for index, work in enumerate(works)
+    ]
+    day_list = [
+        DayCredit(learner_id, day, day_effective[day], day_pending[day], day_capped[day])
+        for day in sorted(set(day_used) | set(day_capped))
+    ]
+    return credits, day_list
+
+
+def _exclude(work: _SessionWork, start: int, end: int, reason: ExclusionReason) -> None:
+    if end > start:
+        work.excluded.append(ExcludedSpan(start, end, reason))

@@ -1,0 +1,238 @@
+"""Canonical JSON, event shape, the hash chain and Ed25519 signatures."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from records.canonical import CanonicalJsonError, canonical_json, parse_canonical
+from records.events import (
+    GENESIS_HASH,
+    EventFormatError,
+    EventKind,
+    StudyEvent,
+    event_from_canonical,
+    event_from_payload,
+)
+from records.signing import (
+    ChainProblem,
+    ChainProblemKind,
+    EventChainBuilder,
+    SignedEvent,
+    new_device_key,
+    private_key_bytes,
+    private_key_from_bytes,
+    public_key_bytes,
+    public_key_from_bytes,
+    sign_event,
+    signature_is_valid,
+    verify_chain,
+)
+
+KEY = new_device_key()
+PUBLIC = KEY.public_key()
+
+
+def progress(**data) -> dict:
+    base = {
+        "position_ms": 1000,
+        "rate_milli": 1000,
+        "focused": True,
+        "visible": True,
+        "playing": True,
+    }
+    base.update(data)
+    return base
+
+
+def chain(count: int = 5, device: str = "pc-1") -> list[SignedEvent]:
+    builder = EventChainBuilder(KEY, device)
+    return [
+        builder.next(
+            kind=EventKind.PROGRESS,
+            at_ms=1_000 * i,
+            learner_id="l",
+            session_id="s",
+            course_id="c",
+            data=progress(position_ms=1000 * i),
+        )
+        for i in range(count)
+    ]
+
+
+# -- canonical JSON ------------------------------------------------------------------
+
+
+def test_canonical_json_is_sorted_compact_utf8() -> None:
+    assert canonical_json({"b": 1, "a": ["张三", True, None]}) == (
+        '{"a":["张三",true,null],"b":1}'.encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(1.5, "floats"), ({1: 2}, "not a string"), ({"a": {1, 2}}, "not JSON"), ([0.1], "floats")],
+)
+def test_canonical_json_refuses_ambiguous_values(value, message) -> None:
+    with pytest.raises(CanonicalJsonError, match=message):
+        canonical_json(value)
+
+
+@pytest.mark.parametrize(
+    "data", [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b"\xff", b"{not json"]
+)
+def test_parse_canonical_refuses_non_canonical_bytes(data: bytes) -> None:
+    with pytest.raises(CanonicalJsonError):
+        parse_canonical(data)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=20,
+    )
+)
+def test_canonical_round_trip(value) -> None:
+    assert canonical_json(parse_canonical(canonical_json(value))) == canonical_json(value)
+
+
+# -- event shape ---------------------------------------------------------------------
+
+
+def test_event_round_trips_through_canonical_bytes() -> None:
+    event = chain(1)[0].event
+    assert event_from_canonical(event.canonical()) == event
+    assert event.key() == ("pc-1", 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"seq": 0}, "seq"),
+        ({"seq": True}, "seq"),
+        ({"at_ms": -1}, "at_ms"),
+        ({"device_id": ""}, "device_id"),
+        ({"course_id": None}, "course_id"),
+        ({"prev_hash": "ABC"}, "prev_hash"),
+        ({"prev_hash": "g" * 64}, "prev_hash"),
+        ({"data": progress(rate_milli=1.0)}, "rate_milli"),
+        ({"data": progress(focused=1)}, "focused"),
+        ({"data": {**progress(), "extra": 0.5}}, "floats"),
+        ({"kind": "made_up"}, "unknown"),
+    ],
+)
+def test_malformed_events_are_refused(change, message) -> None:
+    fields = dict(
+        device_id="pc",
+        seq=1,
+        kind=EventKind.PROGRESS,
+        at_ms=0,
+        learner_id="l",
+        session_id="s",
+        course_id="c",
+        data=progress(),
+    )
+    fields.update(change)
+    with pytest.raises(EventFormatError, match=message):
+        StudyEvent(**fields)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"seq": 1},
+        "not a mapping",
+        {**chain(1)[0].event.payload(), "kind": "made_up"},
+        {**chain(1)[0].event.payload(), "data": [1]},
+    ],
+)
+def test_malformed_payloads_are_refused(payload) -> None:
+    with pytest.raises(EventFormatError):
+        event_from_payload(payload)
+
+
+# -- signatures and the chain --------------------------------------------------------
+
+
+def test_keys_round_trip_as_raw_bytes() -> None:
+    restored = private_key_from_bytes(private_key_bytes(KEY))
+    public = public_key_from_bytes(public_key_bytes(restored.public_key()))
+    signed = sign_event(restored, chain(1)[0].event)
+    assert signature_is_valid(public, signed)
+
+
+def test_a_valid_chain_has_no_problems() -> None:
+    assert verify_chain(PUBLIC, chain(), "pc-1") == []
+    assert verify_chain(None, chain(), "pc-1") == []
+
+
+def test_chain_continues_from_a_known_point() -> None:
+    events = chain(5)
+    assert verify_chain(PUBLIC, events[3:], "pc-1", events[2].hash, 3) == []
+    assert verify_chain(PUBLIC, events[3:], "pc-1") != []
+
+
+def test_removed_event_is_a_gap_and_a_broken_link() -> None:
+    events = chain()
+    del events[2]
+    kinds = {p.kind for p in verify_chain(PUBLIC, events, "pc-1")}
+    assert kinds == {ChainProblemKind.GAP, ChainProblemKind.BROKEN_LINK}
+
+
+def test_identical_redelivery_is_harmless_but_a_conflicting_one_is_not() -> None:
+    events = chain()
+    assert verify_chain(PUBLIC, [*events, events[1]], "pc-1") == []
+    forged = sign_event(KEY, dataclasses.replace(events[1].event, at_ms=99))
+    assert ChainProblem(2, ChainProblemKind.DUPLICATE) in verify_chain(
+        PUBLIC, [*events, forged], "pc-1"
+    )
+
+
+def test_event_from_another_device_is_refused() -> None:
+    mixed = [*chain(3), *chain(1, device="pc-2")]
+    assert ChainProblem(1, ChainProblemKind.WRONG_DEVICE) in verify_chain(PUBLIC, mixed, "pc-1")
+
+
+def test_edited_event_rehashed_without_the_key_fails_the_signature() -> None:
+    events = chain()
+    edited = dataclasses.replace(events[2].event, data=progress(position_ms=999_999))
+    events[2] = SignedEvent(edited, edited.hash(), events[2].signature)
+    problems = verify_chain(PUBLIC, events, "pc-1")
+    assert ChainProblem(3, ChainProblemKind.BAD_SIGNATURE) in problems
+    assert ChainProblem(4, ChainProblemKind.BROKEN_LINK) in problems
+
+
+def test_stored_hash_that_does_not_match_is_reported() -> None:
+    events = chain()
+    events[1] = dataclasses.replace(events[1], hash="0" * 64)
+    assert ChainProblem(2, ChainProblemKind.HASH_MISMATCH) in verify_chain(None, events, "pc-1")
+
+
+def test_signature_from_another_key_or_garbage_is_invalid() -> None:
+    event = chain(1)[0].event
+    assert not signature_is_valid(PUBLIC, sign_event(new_device_key(), event))
+    assert not signature_is_valid(PUBLIC, SignedEvent(event, event.hash(), "not base64!"))
+    assert chain(1)[0].event.prev_hash == GENESIS_HASH
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_changing_any_byte_of_a_signed_event_breaks_verification(data) -> None:
+    signed = chain(2)[1]
+    raw = bytearray(signed.event.canonical())
+    index = data.draw(st.integers(0, len(raw) - 1))
+    raw[index] = (raw[index] + data.draw(st.integers(1, 255))) % 256
+    try:
+        tampered = event_from_canonical(bytes(raw))
+    except (CanonicalJsonError, EventFormatError, ValueError):
+        return  # no longer even an event: refused at parsing
+    assert not signature_is_valid(PUBLIC, SignedEvent(tampered, tampered.hash(), signed.signature))
+    signature = bytearray(base64.b64decode(signed.signature))
+    signature[index % len(signature)] ^= 1 << data.draw(st.integers(0, 7))
+    resigned = base64.b64encode(bytes(signature)).decode()
+    assert not signature_is_valid(PUBLIC, SignedEvent(signed.event, signed.hash, resigned))
