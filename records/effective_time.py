@@ -80,6 +80,9 @@ class SessionCredit:
     effective_ms: int  # credited now
     pending_ms: int  # earned, held until the course test is passed
     excluded: tuple[ExcludedSpan, ...]
+    # The client opens a new study session per course, but a stream may not: the credit
+    # of each course of the session, in the order the courses appeared.
+    effective_by_course: tuple[tuple[str, int], ...] = ()
 
     def excluded_ms(self, reason: ExclusionReason) -> int:
         return sum(span.duration_ms for span in self.excluded if span.reason == reason)
@@ -154,29 +157,25 @@ _INTERACTIONS = frozenset(
 )
 
 
-@dataclass
-class _Candidate:
-    """Time a session may earn for one course, before the cross-session rules."""
+@dataclass(frozen=True)
+class SessionSummary:
+    """What one session may earn before the rules that look across sessions: the first,
+    costly pass over its events, done once when the session is complete (the server
+    keeps it), so a month of many learners is credited from summaries, not events."""
 
-    course_id: str
-    spans: list[Span]
-
-
-@dataclass
-class _SessionWork:
     learner_id: str
     device_id: str
     session_id: str
     start_ms: int
     end_ms: int
-    candidates: dict[str, list[Span]]
-    excluded: list[ExcludedSpan]
-    course_ids: list[str]
+    candidates: tuple[tuple[str, tuple[Span, ...]], ...]  # course id, spans it may earn
+    excluded: tuple[ExcludedSpan, ...]
+    course_ids: tuple[str, ...]
 
 
 def _session_timeline(
     events: list[StudyEvent], courses: Mapping[str, CourseRule], policy: EffectiveTimePolicy
-) -> _SessionWork:
+) -> tuple[dict[str, list[Span]], list[ExcludedSpan], list[str]]:
     first = events[0]
     excluded: list[ExcludedSpan] = []
     candidates: dict[str, list[Span]] = defaultdict(list)
@@ -244,16 +243,7 @@ def _session_timeline(
         exclude,
         candidates,
     )
-    return _SessionWork(
-        learner_id=first.learner_id,
-        device_id=first.device_id,
-        session_id=first.session_id,
-        start_ms=first.at_ms,
-        end_ms=end,
-        candidates={k: _merge(v) for k, v in candidates.items()},
-        excluded=excluded,
-        course_ids=course_ids,
-    )
+    return {k: _merge(v) for k, v in candidates.items()}, excluded, course_ids
 
 
 def _judge_interval(
@@ -373,28 +363,61 @@ def _deduplicate(events: Iterable[StudyEvent]) -> list[StudyEvent]:
     return sorted(chosen.values(), key=lambda e: (e.learner_id, e.device_id, e.seq))
 
 
+def summarize_session(
+    events: Iterable[StudyEvent],
+    courses: Mapping[str, CourseRule],
+    policy: EffectiveTimePolicy | None = None,
+) -> SessionSummary:
+    """The first pass over the events of one session (one learner, device and session)."""
+    policy = policy or EffectiveTimePolicy()
+    ordered = sorted(events, key=lambda e: e.seq)
+    first = ordered[0]
+    candidates, excluded, course_ids = _session_timeline(ordered, courses, policy)
+    start, end = first.at_ms, max(e.at_ms for e in ordered)
+    for reason, windows in _session_windows(ordered, policy, start, end):
+        for course_id, spans in candidates.items():
+            kept, voided = _split(spans, windows)
+            candidates[course_id] = kept
+            excluded.extend(ExcludedSpan(s, e, reason) for s, e in voided)
+    return SessionSummary(
+        learner_id=first.learner_id,
+        device_id=first.device_id,
+        session_id=first.session_id,
+        start_ms=start,
+        end_ms=end,
+        candidates=tuple((k, tuple(v)) for k, v in sorted(candidates.items())),
+        excluded=tuple(excluded),
+        course_ids=tuple(course_ids),
+    )
+
+
 def compute_effective_time(
     events: Iterable[StudyEvent],
     courses: Mapping[str, CourseRule],
     test_results: Iterable[TestResult],
     policy: EffectiveTimePolicy | None = None,
 ) -> EffectiveTimeReport:
+    """Everything from raw events: duplicates and delivery order do not matter."""
     policy = policy or EffectiveTimePolicy()
-    passed = {(r.learner_id, r.course_id) for r in test_results if r.passed}
     by_session: dict[tuple[str, str, str], list[StudyEvent]] = defaultdict(list)
     for event in _deduplicate(events):
         by_session[(event.learner_id, event.device_id, event.session_id)].append(event)
+    summaries = [summarize_session(group, courses, policy) for group in by_session.values()]
+    return credit_sessions(summaries, courses, test_results, policy)
 
-    by_learner: dict[str, list[_SessionWork]] = defaultdict(list)
-    for session_events in by_session.values():
-        work = _session_timeline(session_events, courses, policy)
-        for reason, windows in _session_windows(session_events, policy, work.start_ms, work.end_ms):
-            for course_id, spans in work.candidates.items():
-                kept, voided = _split(spans, windows)
-                work.candidates[course_id] = kept
-                work.excluded.extend(ExcludedSpan(s, e, reason) for s, e in voided)
-        by_learner[work.learner_id].append(work)
 
+def credit_sessions(
+    summaries: Iterable[SessionSummary],
+    courses: Mapping[str, CourseRule],
+    test_results: Iterable[TestResult],
+    policy: EffectiveTimePolicy | None = None,
+) -> EffectiveTimeReport:
+    """The second pass: overlap, course length, daily cap and tests, across sessions."""
+    policy = policy or EffectiveTimePolicy()
+    passed = {(r.learner_id, r.course_id) for r in test_results if r.passed}
+    by_learner: dict[str, list[SessionSummary]] = defaultdict(list)
+    for summary in summaries:
+        by_learner[summary.learner_id].append(summary)
     sessions: list[SessionCredit] = []
     days: list[DayCredit] = []
     for learner_id in sorted(by_learner):
@@ -408,20 +431,23 @@ def compute_effective_time(
 
 def _credit_learner(
     learner_id: str,
-    works: list[_SessionWork],
+    summaries: list[SessionSummary],
     courses: Mapping[str, CourseRule],
     passed: set[tuple[str, str]],
     policy: EffectiveTimePolicy,
 ) -> tuple[list[SessionCredit], list[DayCredit]]:
-    works.sort(key=lambda w: (w.start_ms, w.device_id, w.session_id))
+    works = sorted(summaries, key=lambda w: (w.start_ms, w.device_id, w.session_id))
+    excluded = [list(work.excluded) for work in works]
     # Overlap: time already earned by an earlier-starting session cannot be earned again.
     claimed: list[Span] = []
     pieces: list[tuple[int, int, int, str]] = []  # start, end, session index, course
     for index, work in enumerate(works):
         mine: list[Span] = []
-        for course_id in sorted(work.candidates):
-            kept, overlapped = _split(work.candidates[course_id], claimed)
-            work.excluded.extend(ExcludedSpan(s, e, ExclusionReason.OVERLAP) for s, e in overlapped)
+        for course_id, spans in work.candidates:
+            kept, overlapped = _split(list(spans), claimed)
+            excluded[index].extend(
+                ExcludedSpan(s, e, ExclusionReason.OVERLAP) for s, e in overlapped
+            )
             pieces.extend((s, e, index, course_id) for s, e in kept)
             mine.extend(kept)
         claimed = _merge(claimed + mine)
@@ -435,8 +461,9 @@ def _credit_learner(
     day_capped: dict[date, int] = defaultdict(int)
     effective = [0] * len(works)
     pending = [0] * len(works)
+    by_course: list[dict[str, int]] = [dict.fromkeys(w.course_ids, 0) for w in works]
     for start, end, index, course_id in pieces:
-        work = works[index]
+        dropped = excluded[index]
         cursor = start
         while cursor < end:  # split at local midnight: each day has its own cap
             stop = min(end, _next_midnight_ms(cursor, policy))
@@ -448,17 +475,18 @@ def _credit_learner(
                     0, min(allowed, courses[course_id].duration_ms - course_used[course_id])
                 )
                 course_used[course_id] += allowed
-                _exclude(work, cursor + allowed, stop, ExclusionReason.COURSE_COMPLETE)
+                _exclude(dropped, cursor + allowed, stop, ExclusionReason.COURSE_COMPLETE)
             within_cap = max(0, min(allowed, policy.daily_cap_ms - day_used[day]))
             day_used[day] += within_cap
-            _exclude(work, cursor + within_cap, cursor + allowed, ExclusionReason.DAILY_CAP)
+            _exclude(dropped, cursor + within_cap, cursor + allowed, ExclusionReason.DAILY_CAP)
             day_capped[day] += allowed - within_cap
             if courses[course_id].requires_test and (learner_id, course_id) not in passed:
-                _exclude(work, cursor, cursor + within_cap, ExclusionReason.TEST_PENDING)
+                _exclude(dropped, cursor, cursor + within_cap, ExclusionReason.TEST_PENDING)
                 pending[index] += within_cap
                 day_pending[day] += within_cap
             else:
                 effective[index] += within_cap
+                by_course[index][course_id] += within_cap
                 day_effective[day] += within_cap
             cursor = stop
 
@@ -472,7 +500,8 @@ def _credit_learner(
             end_ms=work.end_ms,
             effective_ms=effective[index],
             pending_ms=pending[index],
-            excluded=tuple(sorted(work.excluded, key=lambda s: (s.start_ms, s.end_ms, s.reason))),
+            excluded=tuple(sorted(excluded[index], key=lambda s: (s.start_ms, s.end_ms, s.reason))),
+            effective_by_course=tuple(by_course[index].items()),
         )
         for index, work in enumerate(works)
     ]
@@ -483,6 +512,6 @@ def _credit_learner(
     return credits, day_list
 
 
-def _exclude(work: _SessionWork, start: int, end: int, reason: ExclusionReason) -> None:
+def _exclude(dropped: list[ExcludedSpan], start: int, end: int, reason: ExclusionReason) -> None:
     if end > start:
-        work.excluded.append(ExcludedSpan(start, end, reason))
+        dropped.append(ExcludedSpan(start, end, reason))

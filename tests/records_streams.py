@@ -58,8 +58,13 @@ class Stream:
         playing: bool = True,
     ) -> Stream:
         self.add(
-            EventKind.PROGRESS, at, position_ms=position, rate_milli=rate, focused=focused,
-            visible=visible, playing=playing,
+            EventKind.PROGRESS,
+            at,
+            position_ms=position,
+            rate_milli=rate,
+            focused=focused,
+            visible=visible,
+            playing=playing,
         )
         return self
 
