@@ -38,21 +38,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.demo_media import GeneratedClip, generate_clock_video
+from bench._results import update_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "out"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 DRIVER = ROOT / "bench" / "_play_client.py"
-MARK_START = "<!-- player_overhead:start -->"
-MARK_END = "<!-- player_overhead:end -->"
-RESULTS_HEADER = """# Benchmark results
-
-Written by the scripts in `bench/` (`./dev.sh bench` runs them all on a virtual display).
-Each script replaces only its own section, between its markers; the raw figures are in
-`bench/out/*.json`, which is not committed.
-"""
-
 GOAL_RATIO = 1.15
 WIDTH, HEIGHT, FPS = 1280, 720, 25
 SHORT_SECONDS = 0.2  # five frames: enough to open the decoder and the video output
@@ -313,17 +304,6 @@ def machine_info() -> dict[str, object]:
     }
 
 
-def update_results(section: str) -> None:
-    block = f"{MARK_START}\n{section.rstrip()}\n{MARK_END}"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else RESULTS_HEADER
-    start, end = text.find(MARK_START), text.find(MARK_END)
-    if start != -1 and end > start:
-        text = text[:start] + block + text[end + len(MARK_END) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def results_section(data: dict) -> str:
     med, ratios, machine, clip = data["medians"], data["ratios"], data["machine"], data["clip"]
     met = "met" if data["goal"]["met"] else "NOT met"
@@ -464,7 +444,7 @@ def main() -> int:
         "goal": {"max_ratio": GOAL_RATIO, "judged_on": "raw", "met": ratios["raw"] <= GOAL_RATIO},
     }
     (OUT / "player_overhead.json").write_text(json.dumps(data, indent=2) + "\n")
-    update_results(results_section(data))
+    update_section("player_overhead", results_section(data))
     print(
         f"player_overhead: client {client:.2f} CPU s vs cvlc {cvlc:.2f} CPU s for a "
         f"{args.seconds:g} s 720p clip: {ratios['raw']:.3f}x "

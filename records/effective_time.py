@@ -442,6 +442,9 @@ def _credit_learner(
     claimed: list[Span] = []
     pieces: list[tuple[int, int, int, str]] = []  # start, end, session index, course
     for index, work in enumerate(works):
+        # Sessions come in order of their start, so time claimed before this one began
+        # can never overlap it or any later one: keep the claimed list short.
+        claimed = [span for span in claimed if span[1] > work.start_ms]
         mine: list[Span] = []
         for course_id, spans in work.candidates:
             kept, overlapped = _split(list(spans), claimed)
