@@ -75,27 +75,42 @@ class RefusalReason:
 
 
 class _MediaCheckSignals(QObject):
-    finished = Signal(object, object)  # CourseMedia, MediaCheckResult
+    finished = Signal(object, object, int)  # CourseMedia, MediaCheckResult, resume ms
 
 
 class _MediaCheckTask(QRunnable):
-    """Hash and probe the file off the GUI thread."""
+    """Hash and probe the file, and look up where the learner stopped, off the GUI
+    thread (the resume store may be a database on its own worker)."""
 
-    def __init__(self, course: CourseMedia, backend: PlaybackBackend) -> None:
+    def __init__(
+        self, course: CourseMedia, backend: PlaybackBackend, resume: ResumeStore, learner_id: str
+    ) -> None:
         super().__init__()
         self.signals = _MediaCheckSignals()
         self._course = course
         self._backend = backend
+        self._resume = resume
+        self._learner_id = learner_id
 
     def run(self) -> None:
+        resume_ms = 0
         try:
             result = check_file_identity(self._course)
             if result.ok:
                 result = check_probe(self._course, self._backend.probe(Path(self._course.path)))
+            if result.ok:
+                resume_ms = self._resume_position()
         except Exception as error:  # a bug, but the learner must still get an answer
             log.exception("media check failed unexpectedly")
             result = MediaCheckResult(MediaProblem.UNREADABLE, type(error).__name__)
-        self.signals.finished.emit(self._course, result)
+        self.signals.finished.emit(self._course, result, resume_ms)
+
+    def _resume_position(self) -> int:
+        try:
+            return self._resume.position_ms(self._learner_id, self._course.course_id)
+        except Exception:  # a broken store must not stop study: start from the beginning
+            log.exception("resume position unavailable")
+            return 0
 
 
 class LockedPlayer(QObject):
@@ -174,7 +189,7 @@ class LockedPlayer(QObject):
             return False
         self._checking = True
         self._set_state("checking")
-        task = _MediaCheckTask(course, self.backend)
+        task = _MediaCheckTask(course, self.backend, self._resume, self._learner_id)
         task.signals.finished.connect(self._on_media_checked)
         self._pending_task = task  # keep the signals object alive until it reports
         self._pool.start(task)
@@ -232,8 +247,10 @@ class LockedPlayer(QObject):
         self._pool.waitForDone(10_000)
 
     # -- opening -----------------------------------------------------------------------
-    @Slot(object, object)
-    def _on_media_checked(self, course: CourseMedia, result: MediaCheckResult) -> None:
+    @Slot(object, object, int)
+    def _on_media_checked(
+        self, course: CourseMedia, result: MediaCheckResult, resume_ms: int
+    ) -> None:
         self._checking = False
         self._pending_task = None
         if self._cancel_pending_open:
@@ -244,7 +261,7 @@ class LockedPlayer(QObject):
             log.warning("course media refused: %s", result.problem)
             self.media_error.emit(result.problem.value, result.detail)
             return
-        start = self._resume.position_ms(self._learner_id, course.course_id)
+        start = resume_ms
         if start >= course.duration_ms - duration_tolerance_ms(course.duration_ms):
             start = 0  # finished last time: watch again from the start
         self._course = course
@@ -401,12 +418,18 @@ class LockedPlayer(QObject):
         return self.backend.position_ms() if self._course else 0
 
     def _save_position(self, position_ms: int) -> None:
+        """Queued on the worker (a file write with fsync, or a database commit), in order
+        with other saves; `shutdown` waits for the last one."""
         if self._course is None:
             return
+        course_id = self._course.course_id
+        self._pool.start(lambda: self._write_position(course_id, position_ms))
+
+    def _write_position(self, course_id: str, position_ms: int) -> None:
         try:
-            self._resume.save(self._learner_id, self._course.course_id, position_ms)
-        except OSError as error:
-            log.error("could not save the resume position: %s", error.strerror)
+            self._resume.save(self._learner_id, course_id, position_ms)
+        except Exception:  # the learner keeps studying; the next save may succeed
+            log.exception("could not save the resume position")
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
