@@ -51,19 +51,25 @@ class AttentionMonitor(QObject):
         window = self._window
         return bool(window is not None and window.isVisible() and not window.isMinimized())
 
+    def away_reason(self) -> PauseReason | None:
+        """Why the watched window is not in front of the learner, or None if it is (or
+        no window is watched)."""
+        window = self._window
+        if window is None:
+            return None
+        if window.isMinimized():
+            return PauseReason.MINIMIZED
+        if not window.isVisible():
+            return PauseReason.HIDDEN
+        if not window.isActiveWindow():
+            return PauseReason.DEACTIVATED
+        return None
+
     def poll(self) -> None:
         """Backstop, called while playing: a window that is not in front for two polls in
         a row (an event missed, or playback started while the learner was elsewhere)."""
-        window = self._window
-        if window is None:
-            return
-        if window.isMinimized():
-            reason = PauseReason.MINIMIZED
-        elif not window.isVisible():
-            reason = PauseReason.HIDDEN
-        elif not window.isActiveWindow():
-            reason = PauseReason.DEACTIVATED
-        else:
+        reason = self.away_reason()
+        if reason is None:
             self._unattended_polls = 0
             return
         self._unattended_polls += 1

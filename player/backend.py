@@ -80,12 +80,16 @@ class VlcBackend:
     """One libVLC instance and one media player, bound to a native window."""
 
     def __init__(self, extra_args: tuple[str, ...] = ()) -> None:
+        # python-vlc fails in several ways when libVLC is missing or broken (ImportError,
+        # OSError, or NameError/NotImplementedError from a CDLL(None)): all of them are
+        # the same known condition for the learner.
         try:
             import vlc  # noqa: PLC0415 - a missing libVLC is a known, reported condition
-        except (ImportError, OSError) as error:
+
+            self._instance = vlc.Instance(list(LOCKED_VLC_ARGS + tuple(extra_args)))
+        except Exception as error:
             raise BackendUnavailableError(f"libVLC could not be loaded: {error}") from error
         self._vlc = vlc
-        self._instance = vlc.Instance(list(LOCKED_VLC_ARGS + tuple(extra_args)))
         if self._instance is None:
             raise BackendUnavailableError("libVLC started without its plugins (vlc-plugin-base)")
         self._player = self._instance.media_player_new()

@@ -26,6 +26,7 @@ class TamperKind(StrEnum):
     FORWARD_JUMP = "forward_jump"
     BACKWARD_JUMP = "backward_jump"
     SUSPEND_GAP = "suspend_gap"
+    EXTERNAL_RESUME = "external_resume"  # playback resumed without the learner's click
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ class RefusalReason:
 
 
 class _MediaCheckSignals(QObject):
-    finished = Signal(object, object, int)  # CourseMedia, MediaCheckResult, resume ms
+    finished = Signal(object, object, int, int)  # course, result, resume ms, open token
 
 
 class _MediaCheckTask(QRunnable):
@@ -83,10 +83,16 @@ class _MediaCheckTask(QRunnable):
     thread (the resume store may be a database on its own worker)."""
 
     def __init__(
-        self, course: CourseMedia, backend: PlaybackBackend, resume: ResumeStore, learner_id: str
+        self,
+        course: CourseMedia,
+        backend: PlaybackBackend,
+        resume: ResumeStore,
+        learner_id: str,
+        token: int,
     ) -> None:
         super().__init__()
         self.signals = _MediaCheckSignals()
+        self._token = token
         self._course = course
         self._backend = backend
         self._resume = resume
@@ -103,7 +109,7 @@ class _MediaCheckTask(QRunnable):
         except Exception as error:  # a bug, but the learner must still get an answer
             log.exception("media check failed unexpectedly")
             result = MediaCheckResult(MediaProblem.UNREADABLE, type(error).__name__)
-        self.signals.finished.emit(self._course, result, resume_ms)
+        self.signals.finished.emit(self._course, result, resume_ms, self._token)
 
     def _resume_position(self) -> int:
         try:
@@ -148,7 +154,9 @@ class LockedPlayer(QObject):
         self.attention.lost.connect(self._on_attention_lost)
         self._course: CourseMedia | None = None
         self._checking = False
-        self._cancel_pending_open = False
+        # Each open gets a token; a check that reports after its open was cancelled (the
+        # course closed while its file was being hashed) is recognised and ignored.
+        self._open_token = 0
         self._guard: PlaybackGuard | None = None
         self._guard_armed = False
         self._start_ms = 0
@@ -188,8 +196,11 @@ class LockedPlayer(QObject):
             self.refused.emit(RefusalReason.ANOTHER_COURSE_OPEN)
             return False
         self._checking = True
+        self._open_token += 1
         self._set_state("checking")
-        task = _MediaCheckTask(course, self.backend, self._resume, self._learner_id)
+        task = _MediaCheckTask(
+            course, self.backend, self._resume, self._learner_id, self._open_token
+        )
         task.signals.finished.connect(self._on_media_checked)
         self._pending_task = task  # keep the signals object alive until it reports
         self._pool.start(task)
@@ -199,6 +210,11 @@ class LockedPlayer(QObject):
         """Only an explicit action of the learner calls this."""
         if self._course is None or self._state != "paused":
             return
+        now = self._clock.monotonic_ms()
+        if not self._guard_armed:
+            # Opened while the learner was elsewhere: playback really starts now.
+            self._guard = PlaybackGuard(self._start_ms, self._policy, started_at_ms=now)
+        self._play_started_ms = now
         self.backend.play()
         self._set_state("playing")
         self.last_pause_reason = None
@@ -223,9 +239,15 @@ class LockedPlayer(QObject):
     def set_volume(self, volume: int) -> None:
         self.backend.set_volume(max(0, min(100, volume)))
 
+    @property
+    def worker_busy(self) -> bool:
+        """A file check or a position save is still running on the worker."""
+        return self._pool.activeThreadCount() > 0
+
     def close_course(self) -> None:
         if self._checking:
-            self._cancel_pending_open = True  # the check finishes, then nothing plays
+            self._checking = False
+            self._open_token += 1  # the check still finishes, and is then ignored
             self._set_state("idle")
         if self._course is None:
             return
@@ -247,15 +269,14 @@ class LockedPlayer(QObject):
         self._pool.waitForDone(10_000)
 
     # -- opening -----------------------------------------------------------------------
-    @Slot(object, object, int)
+    @Slot(object, object, int, int)
     def _on_media_checked(
-        self, course: CourseMedia, result: MediaCheckResult, resume_ms: int
+        self, course: CourseMedia, result: MediaCheckResult, resume_ms: int, token: int
     ) -> None:
+        if token != self._open_token or not self._checking:
+            return  # this open was cancelled
         self._checking = False
         self._pending_task = None
-        if self._cancel_pending_open:
-            self._cancel_pending_open = False
-            return
         if not result.ok:
             self._set_state("idle")
             log.warning("course media refused: %s", result.problem)
@@ -266,7 +287,6 @@ class LockedPlayer(QObject):
             start = 0  # finished last time: watch again from the start
         self._course = course
         self._start_ms = start
-        self._guard = PlaybackGuard(start, self._policy)
         self._guard_armed = False
         self._had_picture = False
         self.tampers = []
@@ -274,13 +294,21 @@ class LockedPlayer(QObject):
         if self._video_window_id is not None:
             # Bound before play(), or VLC opens a window of its own.
             self.backend.bind_window(self._video_window_id)
-        self.backend.play()
         now = self._clock.monotonic_ms()
-        self._play_started_ms = now
         self._last_progress_ms = now
-        self._set_state("playing")
         self._poll.start()
         self.course_opened.emit(course.course_id)
+        away = self.attention.away_reason()
+        if away is not None:
+            # The learner switched away while the file was checked: wait for a click.
+            self._guard = PlaybackGuard(start, self._policy)
+            self.last_pause_reason = away
+            self._set_state("paused")
+            return
+        self._guard = PlaybackGuard(start, self._policy, started_at_ms=now)
+        self._play_started_ms = now
+        self.backend.play()
+        self._set_state("playing")
         self._emit(Started(course.course_id, start, start))
 
     # -- the 200 ms poll -------------------------------------------------------------
@@ -313,6 +341,9 @@ class LockedPlayer(QObject):
             # Something other than the learner resumed playback (a patched client or a
             # VLC hotkey): undo it, the learner must click.
             self.backend.pause()
+            self._record_tamper(Tamper(course.course_id, position, TamperKind.EXTERNAL_RESUME))
+        if self._state == "playing":
+            self.attention.poll()
         if not self._guard_armed:
             # VLC reports 0 until the resume point is reached; judge from the first real
             # sample on, against the position we asked for.
@@ -322,8 +353,6 @@ class LockedPlayer(QObject):
                 return
         if self._guard_enabled:
             self._apply_guard(course, now, position, playing)
-        if self._state == "playing":
-            self.attention.poll()
         if now - self._last_progress_ms >= self._timing.progress_interval_ms:
             self._last_progress_ms = now
             self._save_position(self._position())  # a crash loses at most one interval
@@ -340,7 +369,8 @@ class LockedPlayer(QObject):
             )
         self.position_changed.emit(self._position(), self.furthest_ms, course.duration_ms)
 
-    def _apply_guard(self, course: CourseMedia, now: int, position: int, playing: bool) -> None:
+    def _apply_guard(self, course: CourseMedia, now: int, position: int, playing: bool) -> bool:
+        """Feed the guard one sample and carry out its verdict; True when it was clean."""
         assert self._guard is not None
         verdict = self._guard.observe(
             GuardSample(
@@ -352,7 +382,7 @@ class LockedPlayer(QObject):
             )
         )
         if verdict.clean:
-            return
+            return True
         if verdict.reset_rate:
             self.backend.set_rate(1.0)
         if verdict.seek_to_ms is not None:
@@ -363,31 +393,37 @@ class LockedPlayer(QObject):
             )
         if verdict.pause_for_suspend:
             self.pause(PauseReason.SUSPEND)
+        return not any(v.kind == TamperKind.FORWARD_JUMP for v in verdict.violations)
 
     def _on_backend_ended(self, course: CourseMedia) -> None:
-        tolerance = duration_tolerance_ms(course.duration_ms)
-        if not self._had_picture and self.furthest_ms < course.duration_ms - tolerance:
+        if not self._had_picture:
             # libVLC opened the file but no decoder could draw it and playback fell through.
             self._fail(MediaProblem.CODEC_MISSING, "ended without a picture")
             return
-        if self.furthest_ms < course.duration_ms - tolerance and self._guard_enabled:
-            # VLC reached the end although the learner had not (a jump to the very end,
-            # faster than a poll could roll it back): reopen at the legitimate position.
-            legit = self._guard.legit_position_ms if self._guard else 0
-            furthest = self.furthest_ms
-            self._record_tamper(
-                Tamper(course.course_id, legit, TamperKind.FORWARD_JUMP, {"to_ms": "end"})
-            )
-            self.backend.load(Path(course.path), legit)
-            self.backend.play()
-            self._guard = PlaybackGuard(legit, self._policy)
-            self._guard.furthest_ms = max(self._guard.furthest_ms, furthest)
-            self._guard_armed = False
-            return
+        now = self._clock.monotonic_ms()
+        # Reaching the end is one more position report: the guard decides whether the
+        # learner could have got there, or jumped to the end faster than a poll.
+        if self._guard_enabled and self._guard is not None:
+            legit_end = self._apply_guard(course, now, course.duration_ms, playing=True)
+            if not legit_end:
+                self._reopen_at(course, self._guard.legit_position_ms, now)
+                return
         self._poll.stop()
         self._save_position(0)
         self._set_state("ended")
         self._emit(Ended(course.course_id, course.duration_ms))
+
+    def _reopen_at(self, course: CourseMedia, position_ms: int, now: int) -> None:
+        """After VLC ran to the end illegitimately it has stopped: load again where the
+        learner legitimately was, keeping the furthest point reached."""
+        furthest = self.furthest_ms
+        self._start_ms = position_ms
+        self._guard = PlaybackGuard(position_ms, self._policy, started_at_ms=now)
+        self._guard.furthest_ms = max(self._guard.furthest_ms, furthest)
+        self._guard_armed = False
+        self._play_started_ms = now
+        self.backend.load(Path(course.path), position_ms)
+        self.backend.play()
 
     def _record_tamper(self, tamper: Tamper) -> None:
         self.tampers.append(tamper)
@@ -413,9 +449,14 @@ class LockedPlayer(QObject):
 
     def _position(self) -> int:
         # What the learner has legitimately reached, never a position the guard refused.
-        if self._guard is not None and self._guard_enabled and self._guard_armed:
+        if self._course is None:
+            return 0
+        if not self._guard_enabled:
+            return self.backend.position_ms()
+        if self._guard is not None and self._guard_armed:
             return self._guard.legit_position_ms
-        return self.backend.position_ms() if self._course else 0
+        # VLC reports 0 until it reaches the resume point: that is not where we are.
+        return max(self._start_ms, self.backend.position_ms())
 
     def _save_position(self, position_ms: int) -> None:
         """Queued on the worker (a file write with fsync, or a database commit), in order

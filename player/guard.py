@@ -62,11 +62,20 @@ class GuardVerdict:
 class PlaybackGuard:
     """Tracks the last legitimate position and the furthest point reached."""
 
-    def __init__(self, start_position_ms: int = 0, policy: GuardPolicy | None = None) -> None:
+    def __init__(
+        self,
+        start_position_ms: int = 0,
+        policy: GuardPolicy | None = None,
+        started_at_ms: int | None = None,
+    ) -> None:
+        """`started_at_ms`: monotonic time playback was asked to start from
+        `start_position_ms`; the first sample may then have advanced by the time since."""
         self.policy = policy or GuardPolicy()
         self.legit_position_ms = start_position_ms
         self.furthest_ms = start_position_ms
         self._last: GuardSample | None = None
+        if started_at_ms is not None:
+            self._last = GuardSample(started_at_ms, start_position_ms, 1.0, playing=True)
         self._rollback_target: int | None = None
 
     def observe(self, sample: GuardSample) -> GuardVerdict:
@@ -91,10 +100,12 @@ class PlaybackGuard:
                 suspended = True
                 violations.append(Violation(TamperKind.SUSPEND_GAP, {"slept_ms": slept}))
 
-        # Playing time since the last sample counts only when both ends were playing:
-        # time spent paused must not become budget for a later jump.
+        # Playing time since the last sample: counted when either end was playing, since
+        # playback starts or stops somewhere between two samples. Intervals paused at
+        # both ends count nothing, so a pause never becomes budget for a later jump; the
+        # most a pause/resume cycle can add is one poll interval.
         elapsed = 0
-        if last is not None and last.playing and sample.playing:
+        if last is not None and (last.playing or sample.playing):
             elapsed = max(0, sample.monotonic_ms - last.monotonic_ms)
         allowed = self.legit_position_ms + elapsed
         position = sample.position_ms
@@ -104,8 +115,9 @@ class PlaybackGuard:
         if last is None and abs(position - self.legit_position_ms) <= policy.tolerance_ms:
             # First sample: playback started a moment ago; take where it really is.
             self.legit_position_ms = position
-        elif pending is not None and abs(position - pending) <= policy.tolerance_ms:
-            # Our own rollback has landed; this backward move is expected.
+        elif pending is not None and position <= pending + policy.tolerance_ms:
+            # Our own rollback has landed, perhaps short of its target (a seek lands on a
+            # key frame): this backward move is expected.
             self._rollback_target = None
             self.legit_position_ms = min(position, allowed)
         elif position > allowed + policy.tolerance_ms:
@@ -124,13 +136,12 @@ class PlaybackGuard:
             seek_to = allowed
             self._rollback_target = allowed
         elif position < self.legit_position_ms - policy.tolerance_ms:
-            if self._rollback_target is None:
-                violations.append(
-                    Violation(
-                        TamperKind.BACKWARD_JUMP,
-                        {"from_ms": self.legit_position_ms, "to_ms": position},
-                    )
+            violations.append(
+                Violation(
+                    TamperKind.BACKWARD_JUMP,
+                    {"from_ms": self.legit_position_ms, "to_ms": position},
                 )
+            )
             self.legit_position_ms = position
         else:
             # Within tolerance: the legitimate position never runs ahead of the budget.

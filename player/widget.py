@@ -170,6 +170,7 @@ class PlayerView(QWidget):
 
         self.play_button.clicked.connect(player.toggle)
         self.volume.valueChanged.connect(player.set_volume)
+        player.set_volume(self.volume.value())  # VLC starts at 100: match the slider
         self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
         player.position_changed.connect(self._on_position)
         player.state_changed.connect(self._on_state)

@@ -198,6 +198,11 @@ class PlayerHarness:
     resume_path: Path
     qtbot: object
     events: list[PlayerEvent] = field(default_factory=list)
+    event_times: list[float] = field(default_factory=list)  # monotonic arrival of each
+
+    def record(self, event: PlayerEvent) -> None:
+        self.events.append(event)
+        self.event_times.append(time.monotonic())
 
     @property
     def window_id(self) -> str:
@@ -257,7 +262,7 @@ def make_player(qtbot, tmp_path: Path, protections: bool):
             UnlockedControls(view)
             player.attention.lost.disconnect(player._on_attention_lost)
         harness = PlayerHarness(player, view, window, backend, resume_path, qtbot)
-        player.event.connect(harness.events.append)
+        player.event.connect(harness.record)
         window.show()
         qtbot.waitExposed(window)
         harness.activate()

@@ -137,3 +137,63 @@ def test_system_clock_uses_no_wall_time(monkeypatch: pytest.MonkeyPatch) -> None
     assert clock.monotonic_ms() - before < 60_000
     boot = clock.suspend_inclusive_ms()
     assert boot is not None and boot >= clock.monotonic_ms()
+
+
+class VlcLikePlayback:
+    """A player that reports its time the way libVLC 3 does: in coarse steps that lag the
+    real position, polled every ~200 ms with scheduling jitter, paused and resumed at
+    moments that fall between polls."""
+
+    def __init__(self, rng, step_ms: int = 250) -> None:
+        self.rng = rng
+        self.step_ms = step_ms
+        self.now = 0
+        self.real_position = 0.0
+        self.playing = True
+
+    def advance(self, ms: int) -> None:
+        if self.playing:
+            self.real_position += ms
+        self.now += ms
+
+    def reported(self) -> int:
+        lag = self.rng.randint(0, self.step_ms)
+        return max(0, int(self.real_position - lag) // self.step_ms * self.step_ms)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_honest_vlc_like_playback_with_pauses_is_never_flagged(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    vlc = VlcLikePlayback(rng)
+    guard = PlaybackGuard(0, started_at_ms=0)
+    for _ in range(9000):  # 30 minutes of polls
+        # Playback state changes land anywhere between two polls.
+        first_part = rng.randint(0, 200)
+        vlc.advance(first_part)
+        if rng.random() < 0.03:
+            vlc.playing = not vlc.playing
+        vlc.advance(rng.randint(150, 350) - first_part if first_part < 150 else 50)
+        if rng.random() < 0.002:
+            vlc.advance(rng.randint(1000, 3000))  # the GUI thread stalled; VLC went on
+        verdict = guard.observe(GuardSample(vlc.now, vlc.reported(), 1.0, vlc.playing))
+        assert verdict.clean, (seed, vlc.now, verdict.violations)
+
+
+def test_guard_seeded_at_play_time_accepts_a_late_first_sample() -> None:
+    guard = PlaybackGuard(30_000, started_at_ms=1_000)
+    # The GUI was busy: the first sample comes 2.5 s after play(), VLC went on.
+    assert guard.observe(GuardSample(3_500, 32_400, 1.0, True)).clean
+    assert guard.legit_position_ms == 32_400
+
+
+def test_rollback_landing_short_on_a_key_frame_is_not_a_jump_and_clears() -> None:
+    fake = FakePlayback(start_ms=10_000)
+    fake.step()
+    verdict = fake.step(advance=30_000)
+    assert verdict.seek_to_ms is not None
+    fake.position = verdict.seek_to_ms - 4_000  # the seek landed on an earlier key frame
+    assert fake.step(advance=0).clean
+    fake.step(advance=20_000)  # a later jump is recorded again
+    assert fake.violations == [TamperKind.FORWARD_JUMP, TamperKind.FORWARD_JUMP]
