@@ -4,73 +4,128 @@
 #   ./dev.sh test   install what is missing, then run the whole test suite under Xvfb
 # and ./dev.sh bench (all benchmarks), ./dev.sh lint.
 # Every step is idempotent: apt packages are installed only when missing, the virtual
-# environment is rebuilt only when the dependency files change.
+# environment is rebuilt only when the dependency files change (or is broken).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 VENV=${VENV:-$ROOT/.venv}
-PY=${PYTHON:-python3}
 
+# Each entry is a package, or alternatives separated by "|" where distributions renamed
+# one (Ubuntu 24.04's 64-bit time_t transition added the t64 names).
 APT_PACKAGES=(
-  # libVLC and the plugins it cannot start or draw without
+  # libVLC and the plugins it cannot start or draw without; cvlc for the benchmark
   libvlc5 vlc-plugin-base vlc-plugin-video-output vlc-bin
   # Qt's xcb platform plugin
-  libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libx11-6 libx11-xcb1
-  libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
-  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0
+  libgl1 libegl1 "libglib2.0-0t64|libglib2.0-0" libfontconfig1 libfreetype6
+  "libdbus-1-3" libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
+  libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
+  libxkbcommon0 libxkbcommon-x11-0
   # fonts: Latin and the Chinese UI
   fonts-dejavu-core fonts-noto-cjk
   # a virtual display with a real window manager, and a way to drive it
   xvfb openbox xdotool x11-utils
-  # D-Bus daemon: screen-lock and suspend signals are tested on private buses
-  dbus
-  # Python venv support on bare Debian/Ubuntu
-  python3-venv
+  # D-Bus (screen-lock and suspend signals are tested on private buses) and a real
+  # Secret Service key store, which keeps the database key (no plaintext fallback)
+  dbus gnome-keyring
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
-ensure_apt() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  # python3-venv is only needed when the interpreter cannot create a venv by itself
-  if "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
-    missing=("${missing[@]/python3-venv}")
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+APT_UPDATED=""
+apt_install() {
+  [ $# -eq 0 ] && return 0
+  log "installing system packages: $*"
+  if [ -z "$APT_UPDATED" ]; then
+    as_root apt-get update -qq
+    APT_UPDATED=1
   fi
-  local real=()
-  for p in "${missing[@]}"; do [ -n "$p" ] && real+=("$p"); done
-  [ ${#real[@]} -eq 0 ] && return 0
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  log "installing system packages: ${real[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${real[@]}"
+  # env inside as_root: sudo resets the environment, and a debconf prompt would hang.
+  as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a \
+    apt-get install -y -qq --no-install-recommends "$@"
+}
+
+ensure_apt() {
+  local missing=() entry alternative chosen
+  for entry in "${APT_PACKAGES[@]}"; do
+    chosen=""
+    IFS='|' read -r -a alternatives <<<"$entry"
+    for alternative in "${alternatives[@]}"; do
+      if apt_installed "$alternative"; then chosen=$alternative; break; fi
+    done
+    [ -n "$chosen" ] && continue
+    if [ ${#alternatives[@]} -gt 1 ]; then
+      [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+      for alternative in "${alternatives[@]}"; do
+        if apt-cache show "$alternative" >/dev/null 2>&1; then chosen=$alternative; break; fi
+      done
+      missing+=("${chosen:-${alternatives[0]}}")
+    else
+      missing+=("$entry")
+    fi
+  done
+  apt_install "${missing[@]+"${missing[@]}"}"
+}
+
+# A Python of at least 3.11 that can make a venv: the system one on Debian 12 and
+# Ubuntu 24.04; python3.11 from the archive on Ubuntu 22.04, whose python3 is 3.10.
+find_python() {
+  local candidate
+  for candidate in ${PYTHON:-} python3 python3.12 python3.11; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))'; then
+      PY=$candidate
+      return 0
+    fi
+  done
+  apt_install python3.11 python3.11-venv
+  PY=python3.11
+}
+
+ensure_venv_support() {
+  "$PY" -c 'import ensurepip, venv' 2>/dev/null && return 0
+  local version
+  version=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  if apt-cache show "python$version-venv" >/dev/null 2>&1; then
+    apt_install "python$version-venv"
+  else
+    apt_install python3-venv
+  fi
 }
 
 ensure_venv() {
-  local stamp="$VENV/.dev-stamp"
-  local want
+  local stamp="$VENV/.dev-stamp" want
   want=$(cat pyproject.toml requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+    "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     return 0
   fi
-  log "creating the virtual environment in $VENV"
-  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  find_python
+  ensure_venv_support
+  log "creating the virtual environment in $VENV with $PY"
+  rm -f "$stamp"
+  # --clear: a venv left half-made by an interrupted run is made again, not reused
+  "$PY" -m venv --clear "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip wheel
   "$VENV/bin/python" -m pip install -q -e ".[dev,server]"
   "$VENV/bin/python" -m pip install -q --no-deps -r requirements-nodeps.txt
-  echo "$want" > "$stamp"
+  echo "$want" >"$stamp"
 }
 
 compile_translations() {
   # .qm files are build products: compiled from the .ts sources on every set-up
-  local ts
+  local ts qm
   for ts in resources/i18n/*.ts; do
     [ -e "$ts" ] || continue
-    local qm="${ts%.ts}.qm"
+    qm="${ts%.ts}.qm"
     if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
       "$VENV/bin/pyside6-lrelease" -silent "$ts" -qm "$qm"
     fi
@@ -83,30 +138,57 @@ setup() {
   compile_translations
 }
 
-# Start Xvfb and openbox on a free display for the duration of the job, so window
-# minimise and activation are real window-manager events.
-XVFB_PID="" WM_PID=""
-start_display() {
-  local n=99
-  while [ -e "/tmp/.X${n}-lock" ] || [ -e "/tmp/.X11-unix/X${n}" ]; do n=$((n + 1)); done
-  Xvfb ":$n" -screen 0 1600x1000x24 -nolisten tcp -ac >/dev/null 2>&1 &
-  XVFB_PID=$!
-  export DISPLAY=":$n"
-  for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-  xdpyinfo >/dev/null 2>&1 || { log "Xvfb did not start on $DISPLAY"; exit 1; }
-  openbox >/dev/null 2>&1 &
-  WM_PID=$!
-  # wait until openbox owns the screen (it sets _NET_SUPPORTING_WM_CHECK on the root)
-  for _ in $(seq 100); do
-    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && break
-    sleep 0.1
-  done
-  trap stop_display EXIT
-  log "virtual display $DISPLAY with openbox"
-}
+# Xvfb and openbox on a display of their own for the duration of the job, so window
+# minimise and activation are real window-manager events. Xvfb picks a free display
+# itself (-displayfd), so two runs at once cannot take the same one.
+XVFB_PID="" WM_PID="" DISPLAY_FILE=""
 stop_display() {
   [ -n "$WM_PID" ] && kill "$WM_PID" 2>/dev/null || true
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+  [ -n "$DISPLAY_FILE" ] && rm -f "$DISPLAY_FILE"
+  return 0
+}
+start_display() {
+  trap stop_display EXIT
+  DISPLAY_FILE=$(mktemp)
+  Xvfb -displayfd 5 -screen 0 1600x1000x24 -nolisten tcp -ac 5>"$DISPLAY_FILE" \
+    >/dev/null 2>&1 &
+  XVFB_PID=$!
+  local number=""
+  for _ in $(seq 100); do
+    number=$(tr -dc '0-9' <"$DISPLAY_FILE")
+    [ -n "$number" ] && break
+    kill -0 "$XVFB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$number" ] || { log "Xvfb did not start"; exit 1; }
+  export DISPLAY=":$number"
+  # Qt must use X11 here even inside a Wayland desktop session: libVLC draws into an
+  # X window and xdotool drives this display.
+  unset WAYLAND_DISPLAY
+  export QT_QPA_PLATFORM=xcb
+  openbox >/dev/null 2>&1 &
+  WM_PID=$!
+  # openbox owns the screen once it sets _NET_SUPPORTING_WM_CHECK on the root window
+  local ready=""
+  for _ in $(seq 100); do
+    if xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id'; then
+      ready=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ -n "$ready" ] || { log "openbox did not start on $DISPLAY"; exit 1; }
+  log "virtual display $DISPLAY with openbox"
+}
+
+# A real Secret Service (gnome-keyring) on a private session bus, unlocked with a
+# throw-away password: the client keeps its database key there, never in a file.
+with_keyring() {
+  dbus-run-session -- sh -c '
+    printf "%s" "$(head -c 24 /dev/urandom | base64)" |
+      gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"' sh "$@"
 }
 
 cmd=${1:-demo}
@@ -121,7 +203,7 @@ case "$cmd" in
       log "no display: running the demo on a virtual one; screenshot -> $shot"
       "$VENV/bin/python" -m app --demo --screenshot "$shot" --quit-after 8 "$@"
     else
-      exec "$VENV/bin/python" -m app --demo "$@"
+      "$VENV/bin/python" -m app --demo "$@"
     fi
     ;;
   test)

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 from pathlib import Path
 
 from app.demo import DEMO_LEARNER_ID, demo_courses
@@ -33,12 +34,29 @@ def _event_fields(event: PlayerEvent) -> dict[str, object]:
     return json.loads(json.dumps(fields, default=str))
 
 
+def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> None:
+    """SIGTERM (logout, a service manager) and Ctrl+C close the window like a click on
+    its close button, so the course is paused and its position saved."""
+
+    def request_quit(signum: int, _frame: object) -> None:
+        log.info("termination signal", extra={"data": {"signal": signum}})
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+
+    signal.signal(signal.SIGTERM, request_quit)
+    signal.signal(signal.SIGINT, request_quit)
+    # Python runs signal handlers only between bytecodes; wake it while Qt waits.
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("vocational-learning-client")
     install_language(app, args.lang or os.environ.get("APP_LANG") or DEFAULT_LANGUAGE)
 
-    instance = SingleInstance(data_dir)
+    instance = SingleInstance()
     if not instance.acquire():
         return 0
 
@@ -85,12 +103,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 shot = screen.grabWindow(int(window.winId()))
                 args.screenshot.parent.mkdir(parents=True, exist_ok=True)
                 shot.save(str(args.screenshot))
-                log.info("screenshot written", extra={"data": {"path": str(args.screenshot)}})
+                log.info("screenshot written")  # not the path: it names the OS user
             window.close()
             app.quit()
 
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     app.aboutToQuit.connect(player.shutdown)
+    _quit_on_termination_signals(app, window)
     code = app.exec()
     backend.release()
     instance.release()

@@ -51,9 +51,12 @@ def generate_clock_video(
         return GeneratedClip(path, duration_ms, sha256_of_file(path), path.stat().st_size)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    # Written under a temporary name and renamed when complete: an interrupted run must
+    # not leave a truncated clip that a later run would take for a finished one.
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
-        raise RuntimeError(f"OpenCV cannot write MPEG-4 video to {path}")
+        raise RuntimeError(f"OpenCV cannot write MPEG-4 video to {partial}")
     scale = height / 360
     background = np.zeros((height, width, 3), np.uint8)
     background[:] = (40, 28, 18)
@@ -100,6 +103,7 @@ def generate_clock_video(
             writer.write(frame)
     finally:
         writer.release()
+    partial.replace(path)
     meta.write_text(params)
     return GeneratedClip(path, duration_ms, sha256_of_file(path), path.stat().st_size)
 

@@ -1,9 +1,10 @@
 """One running client per OS user: a second start hands over to the first and exits.
 
-A lock file decides who is first (it survives no crash: QLockFile detects a stale lock
-from a dead process); a local socket carries the hand-over, so the first instance can
-raise its window. The names include the data directory, so test runs with their own data
-directory do not collide with a learner's real client.
+A lock file decides who is first (QLockFile recognises the stale lock of a crashed
+process); a local socket carries the hand-over, so the first instance can raise its
+window. The scope is the OS user, whatever data directory either start names, so a
+second client cannot play a second course. `APP_INSTANCE_NAMESPACE` gives test runs a
+scope of their own beside a developer's running client.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 from qt_binding import QLocalServer, QLocalSocket, QLockFile, QObject, Signal, Slot
@@ -20,19 +23,19 @@ log = logging.getLogger(__name__)
 _ACTIVATE = b"activate\n"
 
 
-def instance_name(data_dir: Path) -> str:
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    return f"vocational-learning-client-{getpass.getuser()}-{digest}"
+def instance_name() -> str:
+    scope = f"{getpass.getuser()}/{os.environ.get('APP_INSTANCE_NAMESPACE', '')}"
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
+    return f"vocational-learning-client-{digest}"
 
 
 class SingleInstance(QObject):
     activation_requested = Signal()
 
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._name = instance_name(data_dir)
-        self._lock = QLockFile(str(data_dir / "instance.lock"))
+        self._name = instance_name()
+        self._lock = QLockFile(str(Path(tempfile.gettempdir()) / f"{self._name}.lock"))
         self._lock.setStaleLockTime(0)  # only a dead owner's lock is stale
         self._server: QLocalServer | None = None
 
@@ -63,7 +66,12 @@ class SingleInstance(QObject):
         socket = self._server.nextPendingConnection()
         if socket is None:
             return
-        socket.waitForReadyRead(1000)
+        # Read when the bytes arrive: waiting here would stall the GUI thread (and the
+        # playback guard) for any local process that connects and says nothing.
+        socket.readyRead.connect(lambda: self._on_message(socket))
+        socket.disconnected.connect(socket.deleteLater)
+
+    def _on_message(self, socket: QLocalSocket) -> None:
         if socket.readAll().data().startswith(_ACTIVATE.strip()):
             log.info("second start handed over: raising the window")
             self.activation_requested.emit()

@@ -4,6 +4,8 @@ its JSON log, its screenshot and its data directory."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,15 +16,20 @@ import pytest
 from qt_binding import QColor, QImage
 
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("display")
 
 
-def start_client(data_dir: Path, *args: str) -> subprocess.Popen:
+def start_client(data_dir: Path, *args: str, namespace: str | None = None) -> subprocess.Popen:
+    # The single-instance scope is the OS user: a namespace per data directory keeps
+    # these runs apart from each other and from a developer's running client.
+    env = {**os.environ, "APP_INSTANCE_NAMESPACE": namespace or f"test-{data_dir}"}
     return subprocess.Popen(
         [sys.executable, "-m", "app", "--demo", "--data-dir", str(data_dir), *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
 
 
@@ -109,16 +116,38 @@ def test_position_survives_a_restart_of_the_program(tmp_path, demo_media) -> Non
 
 def test_second_instance_hands_over_to_the_first(tmp_path, demo_media) -> None:
     data = fresh_data_dir(tmp_path, demo_media)
-    first = start_client(data, "--quit-after", "20")
+    other_data = tmp_path / "other-data"  # another data directory: still the same user
+    namespace = f"handover-{tmp_path.name}"
+    first = start_client(data, "--quit-after", "20", namespace=namespace)
     try:
         wait_for_log(data, lambda e: e.get("event") == "started")
-        second = start_client(data, "--quit-after", "20")
+        second = start_client(other_data, "--quit-after", "20", namespace=namespace)
         code, err = finish(second, timeout=30)
         assert code == 0, err
-        assert any("handed over to it" in e.get("msg", "") for e in log_entries(data))
+        assert any("handed over to it" in e.get("msg", "") for e in log_entries(other_data))
         wait_for_log(data, lambda e: "raising the window" in e.get("msg", ""), timeout=10)
-        # Only one program played: one start event.
-        assert len([e for e in log_entries(data) if e.get("event") == "started"]) == 1
+        # Only one program played: the second never started a course.
+        assert not [e for e in log_entries(other_data) if e.get("event") == "started"]
     finally:
         first.terminate()
         finish(first)
+
+
+def test_termination_signal_closes_the_course_and_saves_its_position(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    client = start_client(data, "--quit-after", "60")
+    try:
+        wait_for_log(data, lambda e: e.get("event") == "started")
+        time.sleep(3)
+        client.send_signal(signal.SIGTERM)
+        code, err = finish(client, timeout=30)
+    finally:
+        if client.poll() is None:
+            client.kill()
+    assert code == 0, err
+    closed = [
+        e for e in log_entries(data) if e.get("event") == "paused" and e["reason"] == "closed"
+    ]
+    assert closed and closed[-1]["position_ms"] >= 1000
+    saved = json.loads((data / "resume.json").read_text())
+    assert saved["demo-learner/demo-safety"] == closed[-1]["position_ms"]

@@ -53,7 +53,7 @@ def test_every_source_string_has_a_finished_chinese_translation(tmp_path) -> Non
     assert untranslated == [], "run lupdate and add Chinese to zh_CN_strings.py"
 
 
-def test_chinese_is_the_default_and_english_switchable(qapp) -> None:
+def test_chinese_is_the_default_and_english_switchable(default_language, qapp) -> None:
     from qt_binding import QCoreApplication
 
     source = "Another course is open. Close it before opening a new one: only one course can be studied at a time."
