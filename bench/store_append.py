@@ -1,0 +1,292 @@
+"""Appending signed events to the local store: SQLCipher against plain sqlite3.
+
+The same StudyStore code runs on both (only the connection factory differs: plain
+sqlite3 writes plaintext and exists for this comparison only), so the ratio is the
+cost of encryption. Every event is built, hashed and Ed25519-signed by
+records.signing.EventChainBuilder and stored with synchronous=FULL in WAL mode.
+
+Modes, each over --events events (default 10,000) in a fresh file on the disk of
+bench/out (not a RAM disk):
+- per_event_commit: `append` one by one, one COMMIT (and WAL fsync) per event.
+- batch_100: `append_many` of 100 events, one COMMIT per batch.
+- worker_group_commit: a producer thread calls `StoreWorker.append` as fast as it can;
+  the worker commits whatever is queued together (up to 512). Each event is still
+  acknowledged only when the COMMIT that stored it returns.
+- single_transaction: all events in one `append_many` (the upper bound).
+Also: building and signing alone (no database), and opening a store of that many events
+(quick_check plus the full chain verification with the device key).
+
+Writes bench/out/store_append.json and the store_append section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench._results import update_section  # noqa: E402
+from records.events import EventKind  # noqa: E402
+from records.signing import EventChainBuilder, new_device_key  # noqa: E402
+from sync.store import PLAIN_SQLITE, SQLCIPHER, Connector, StudyStore  # noqa: E402
+from sync.store_worker import StoreWorker  # noqa: E402
+
+OUT = REPO / "bench" / "out"
+GOAL_RATIO = 1.5
+GOAL_RATE = 20_000
+KEY = bytes(range(32))  # a benchmark key: the files are deleted afterwards
+CONNECTORS = {"sqlcipher": SQLCIPHER, "sqlite3": PLAIN_SQLITE}
+MODES = ("per_event_commit", "batch_100", "worker_group_commit", "single_transaction")
+
+
+def heartbeat(i: int) -> dict[str, object]:
+    return {
+        "kind": EventKind.PROGRESS,
+        "at_ms": 1_700_000_000_000 + i * 10_000,
+        "learner_id": "L-1001",
+        "session_id": "S-1",
+        "course_id": "C-7",
+        "data": {
+            "position_ms": i * 10_000,
+            "rate_milli": 1000,
+            "focused": True,
+            "visible": True,
+            "playing": True,
+        },
+    }
+
+
+def run_mode(mode: str, connector: Connector, path: Path, events: list[dict]) -> float:
+    """Seconds to store `events` in a new store at `path` in `mode` (open excluded)."""
+    if mode == "worker_group_commit":
+        worker = StoreWorker(lambda: StudyStore.open(path, KEY, connector=connector))
+        worker.opened.result()
+        started = time.perf_counter()
+        futures = []
+        producer = threading.Thread(target=lambda: futures.extend(map(worker.append, events)))
+        producer.start()
+        producer.join()
+        for future in futures:
+            future.result()
+        elapsed = time.perf_counter() - started
+        worker.close().result()
+        worker.thread.join()
+        return elapsed
+    store = StudyStore.open(path, KEY, connector=connector)
+    try:
+        started = time.perf_counter()
+        if mode == "per_event_commit":
+            for fields in events:
+                store.append(fields)
+        elif mode == "batch_100":
+            for start in range(0, len(events), 100):
+                store.append_many(events[start : start + 100])
+        elif mode == "single_transaction":
+            store.append_many(events)
+        else:
+            raise ValueError(mode)
+        elapsed = time.perf_counter() - started
+        assert store.head()[0] == len(events)
+    finally:
+        store.close()
+    return elapsed
+
+
+def time_open(connector: Connector, path: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    store = StudyStore.open(path, KEY, connector=connector)
+    elapsed = time.perf_counter() - started
+    problems = len(store.integrity_problems)
+    store.close()
+    return elapsed, problems
+
+
+def time_signing(events: list[dict]) -> float:
+    builder = EventChainBuilder(new_device_key(), "dev-bench")
+    started = time.perf_counter()
+    for fields in events:
+        builder.next(**fields)
+    return time.perf_counter() - started
+
+
+def remove_store(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def machine_info(work: Path) -> dict[str, object]:
+    cpu = "unknown"
+    with Path("/proc/cpuinfo").open() as stream:
+        for line in stream:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    fs = subprocess.run(
+        ["findmnt", "-n", "-o", "FSTYPE", "-T", str(work)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    cipher = sqlcipher.connect(":memory:").execute("PRAGMA cipher_version").fetchone()[0]
+    return {
+        "cpu_model": cpu,
+        "nproc": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlcipher3": metadata.version("sqlcipher3"),
+        "sqlcipher": cipher,
+        "sqlite3_stdlib": __import__("sqlite3").sqlite_version,
+        "cryptography": metadata.version("cryptography"),
+        "filesystem": fs,
+    }
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def results_section(data: dict) -> str:
+    n = data["events"]
+    rows = []
+    for mode in MODES:
+        m = data["modes"][mode]
+        rows.append(
+            f"| {mode} | {m['sqlcipher']['events_per_s']:,.0f} | {m['sqlite3']['events_per_s']:,.0f}"
+            f" | {m['ratio']:.2f}x | {'yes' if m['goal_met'] else 'no'} |"
+        )
+    table = "\n".join(rows)
+    o = data["open_verify"]
+    machine = data["machine"]
+    best = data["best_mode"]
+    b = data["modes"][best]
+    rate_met = b["sqlcipher"]["events_per_s"] >= GOAL_RATE
+    ratios_met = [m for m in MODES if data["modes"][m]["ratio"] <= GOAL_RATIO]
+    ratio_text = (
+        "in every mode"
+        if len(ratios_met) == len(MODES)
+        else f"in {', '.join(ratios_met) or 'no mode'}"
+    )
+    return f"""## Local store: appending signed events, SQLCipher against plain sqlite3
+
+`bench/store_append.py`, {data["date"]}: {n:,} heartbeat events per run, medians of
+{data["runs"]} runs per mode and side (alternating which side goes first), a fresh file each
+run on the {machine["filesystem"]} disk of `bench/out`, WAL, synchronous=FULL. Every event
+is built, hashed and Ed25519-signed by records.signing before it is stored.
+
+- Machine: {machine["cpu_model"]}, {machine["nproc"]} CPUs; SQLCipher {machine["sqlcipher"]}
+  (sqlcipher3 {machine["sqlcipher3"]}), stdlib SQLite {machine["sqlite3_stdlib"]},
+  cryptography {machine["cryptography"]}.
+- Building and signing alone, no database: **{data["signing_only_events_per_s"]:,.0f} events/s**.
+  This is the ceiling of every mode: one Ed25519 signature per event in one Python thread
+  (the signature does not release the GIL, so more threads do not help).
+
+| mode | SQLCipher events/s | sqlite3 events/s | time ratio | goal met |
+|---|---:|---:|---:|---|
+{table}
+
+Goal: at most {GOAL_RATIO}x the time of plain sqlite3 and at least {GOAL_RATE:,} events/s.
+Best mode in which each event is acknowledged after the COMMIT that stored it:
+**{best}**, {b["sqlcipher"]["events_per_s"]:,.0f} events/s at {b["ratio"]:.2f}x. The ratio
+goal is **{"met" if b["ratio"] <= GOAL_RATIO else "NOT met"}** there, and met {ratio_text}; the rate goal is **{"met" if rate_met else "NOT met"}**:
+batched, the rate is bound by signing; committed one by one, by one WAL fsync per event.
+
+Opening a store of {n:,} events (quick_check, then the whole chain verified with the
+device key): SQLCipher {o["sqlcipher"]["seconds"]:.2f} s, sqlite3 {o["sqlite3"]["seconds"]:.2f} s.
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs per mode and side")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    events = [heartbeat(i) for i in range(args.events)]
+    work = Path(tempfile.mkdtemp(prefix="store-append-", dir=OUT))
+    timings: dict[str, dict[str, list[float]]] = {
+        mode: {side: [] for side in CONNECTORS} for mode in MODES
+    }
+    opens: dict[str, list[float]] = {side: [] for side in CONNECTORS}
+    try:
+        signing = median([time_signing(events) for _ in range(args.runs)])
+        for round_ in range(args.runs):
+            sides = list(CONNECTORS) if round_ % 2 == 0 else list(reversed(CONNECTORS))
+            for mode in MODES:
+                for side in sides:
+                    path = work / f"{side}-{mode}.db"
+                    remove_store(path)
+                    seconds = run_mode(mode, CONNECTORS[side], path, events)
+                    timings[mode][side].append(seconds)
+                    print(
+                        f"round {round_ + 1} {mode:20} {side:9} "
+                        f"{args.events / seconds:10,.0f} events/s",
+                        flush=True,
+                    )
+                    if mode == "single_transaction":
+                        seconds, problems = time_open(CONNECTORS[side], path)
+                        assert problems == 0
+                        opens[side].append(seconds)
+                    remove_store(path)
+        machine = machine_info(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    modes: dict[str, dict] = {}
+    for mode in MODES:
+        entry: dict = {}
+        for side in CONNECTORS:
+            seconds = median(timings[mode][side])
+            entry[side] = {
+                "seconds": round(seconds, 4),
+                "events_per_s": round(args.events / seconds, 1),
+                "runs_s": [round(s, 4) for s in timings[mode][side]],
+            }
+        entry["ratio"] = round(entry["sqlcipher"]["seconds"] / entry["sqlite3"]["seconds"], 3)
+        entry["goal_met"] = (
+            entry["ratio"] <= GOAL_RATIO and entry["sqlcipher"]["events_per_s"] >= GOAL_RATE
+        )
+        modes[mode] = entry
+    # single_transaction is the upper bound, not a way the client acknowledges events
+    durable = [m for m in MODES if m != "single_transaction"]
+    best = max(durable, key=lambda m: modes[m]["sqlcipher"]["events_per_s"])
+    data = {
+        "benchmark": "store_append",
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "events": args.events,
+        "runs": args.runs,
+        "machine": machine,
+        "signing_only_events_per_s": round(args.events / signing, 1),
+        "modes": modes,
+        "best_mode": best,
+        "open_verify": {side: {"seconds": round(median(opens[side]), 4)} for side in CONNECTORS},
+        "goal": {"max_ratio": GOAL_RATIO, "min_events_per_s": GOAL_RATE},
+    }
+    (OUT / "store_append.json").write_text(json.dumps(data, indent=2) + "\n")
+    update_section("store_append", results_section(data))
+    for mode in MODES:
+        m = modes[mode]
+        print(
+            f"store_append {mode}: SQLCipher {m['sqlcipher']['events_per_s']:,.0f}/s, "
+            f"sqlite3 {m['sqlite3']['events_per_s']:,.0f}/s, ratio {m['ratio']:.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

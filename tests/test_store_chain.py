@@ -1,0 +1,217 @@
+"""Tamper evidence: the real SQLCipher file is edited through a second connection that
+has the database key (what a learner who dug the key out of the key store can do), and
+the next open must find it, record it as one TAMPER event, and repair nothing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from pathlib import Path
+
+import pytest
+
+from records.canonical import canonical_json, parse_canonical
+from records.events import EventKind
+from records.signing import new_device_key
+from sync.store import STORE_ACTOR, IntegrityProblem, StudyStore
+from tests._store_child import progress_fields, raw_connection
+
+EVENTS = 8
+
+
+@pytest.fixture
+def key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, key: bytes) -> Path:
+    path = tmp_path / "study.db"
+    with StudyStore.open(path, key) as store:
+        store.append_many([progress_fields(i * 10_000) for i in range(EVENTS)])
+    return path
+
+
+def row(conn, seq: int) -> dict:
+    names = ("seq", "device_id", "kind", "at_ms", "canonical", "hash", "prev_hash", "signature")
+    values = conn.execute(f"SELECT {', '.join(names)} FROM events WHERE seq = ?", (seq,)).fetchone()
+    return dict(zip(names, values, strict=True))
+
+
+def edited_payload(conn, seq: int) -> dict:
+    payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
+    payload["data"]["position_ms"] += 600_000  # ten minutes more watched than really
+    return payload
+
+
+def rewrite(conn, seq: int, payload: dict, rehash: bool) -> str:
+    canonical = canonical_json(payload)
+    new_hash = hashlib.sha256(canonical).hexdigest()
+    if rehash:
+        conn.execute(
+            "UPDATE events SET canonical = ?, hash = ?, prev_hash = ? WHERE seq = ?",
+            (canonical, new_hash, payload["prev_hash"], seq),
+        )
+    else:
+        conn.execute("UPDATE events SET canonical = ? WHERE seq = ?", (canonical, seq))
+    return new_hash
+
+
+def reopen_and_check(path: Path, key: bytes, expected: set[tuple[int, str]]) -> StudyStore:
+    store = StudyStore.open(path, key)
+    found = {(p.seq, p.kind) for p in store.integrity_problems}
+    assert found == expected
+    tamper = store.tamper_event
+    assert tamper is not None and tamper.event.kind is EventKind.TAMPER
+    data = dict(tamper.event.data)
+    assert data["tamper"] == "store_chain" and data["problems"] == len(expected)
+    assert sum(data["kinds"].values()) == len(expected)
+    # No personal data in the report: counts, kinds and sequence numbers only.
+    assert set(data) == {
+        "tamper",
+        "finding",
+        "problems",
+        "kinds",
+        "first_seq",
+        "last_seq",
+        "events_checked",
+    }
+    assert tamper.event.learner_id == STORE_ACTOR and tamper.event.course_id == ""
+    return store
+
+
+def test_an_untouched_store_has_no_problems(store_path: Path, key: bytes):
+    with StudyStore.open(store_path, key) as store:
+        assert store.integrity_problems == [] and store.tamper_event is None
+
+
+def test_an_edited_row_is_found_reported_once_and_not_repaired(store_path: Path, key):
+    conn = raw_connection(store_path, key)
+    edited = canonical_json(edited_payload(conn, 4))
+    conn.execute("UPDATE events SET canonical = ? WHERE seq = 4", (edited,))
+    conn.close()
+    with reopen_and_check(store_path, key, {(4, "hash_mismatch")}) as store:
+        tamper_seq = store.tamper_event.event.seq
+        assert tamper_seq == EVENTS + 1
+        # The chain goes on after the report, and the edited row is still there as it is.
+        assert store.append(progress_fields(1)).event.seq == EVENTS + 2
+    conn = raw_connection(store_path, key)
+    assert bytes(row(conn, 4)["canonical"]) == edited
+    conn.close()
+    with StudyStore.open(store_path, key) as store:
+        assert store.integrity_problems == [IntegrityProblem(4, "hash_mismatch")]
+        assert store.tamper_event is None  # the same finding is not reported twice
+        assert store.head()[0] == EVENTS + 2
+
+
+def test_a_further_edit_is_reported_again(store_path: Path, key: bytes):
+    conn = raw_connection(store_path, key)
+    conn.execute(
+        "UPDATE events SET canonical = ? WHERE seq = 4", (canonical_json(edited_payload(conn, 4)),)
+    )
+    conn.close()
+    reopen_and_check(store_path, key, {(4, "hash_mismatch")}).close()
+    conn = raw_connection(store_path, key)
+    conn.execute("DELETE FROM events WHERE seq = 2")
+    conn.close()
+    with reopen_and_check(
+        store_path, key, {(2, "gap"), (3, "broken_link"), (4, "hash_mismatch")}
+    ) as store:
+        assert store.tamper_event.event.seq == EVENTS + 2
+
+
+def test_rehashing_an_edited_row_without_the_device_key_does_not_fool_it(store_path, key):
+    conn = raw_connection(store_path, key)
+    rewrite(conn, 4, edited_payload(conn, 4), rehash=True)
+    conn.close()
+    reopen_and_check(store_path, key, {(4, "bad_signature"), (5, "broken_link")}).close()
+
+
+def test_rewriting_the_whole_tail_without_the_device_key_does_not_fool_it(store_path, key):
+    """The attacker re-hashes the edited row, re-links every later row and moves the
+    chain head: every hash and link is consistent, only the signatures are wrong."""
+    conn = raw_connection(store_path, key)
+    conn.execute("BEGIN")
+    payload = edited_payload(conn, 4)
+    last_hash = rewrite(conn, 4, payload, rehash=True)
+    for seq in range(5, EVENTS + 1):
+        payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
+        payload["prev_hash"] = last_hash
+        last_hash = rewrite(conn, seq, payload, rehash=True)
+    conn.execute("UPDATE chain_head SET hash = ?", (last_hash,))
+    conn.execute("COMMIT")
+    conn.close()
+    expected = {(seq, "bad_signature") for seq in range(4, EVENTS + 1)}
+    reopen_and_check(store_path, key, expected).close()
+
+
+def test_a_deleted_row_in_the_middle_is_found(store_path: Path, key: bytes):
+    conn = raw_connection(store_path, key)
+    conn.execute("DELETE FROM events WHERE seq = 4")
+    conn.close()
+    reopen_and_check(store_path, key, {(4, "gap"), (5, "broken_link")}).close()
+
+
+def test_deleting_the_newest_rows_is_found(store_path: Path, key: bytes):
+    conn = raw_connection(store_path, key)
+    conn.execute(f"DELETE FROM events WHERE seq >= {EVENTS - 1}")
+    conn.close()
+    with reopen_and_check(store_path, key, {(EVENTS, "head_mismatch")}) as store:
+        # The chain continues after the removed events, so their numbers are never reused.
+        assert store.tamper_event.event.seq == EVENTS + 1
+
+
+def test_an_inserted_row_signed_by_another_key_is_found(store_path: Path, key: bytes):
+    conn = raw_connection(store_path, key)
+    last = row(conn, EVENTS)
+    payload = parse_canonical(bytes(last["canonical"]))
+    payload.update(seq=EVENTS + 1, prev_hash=last["hash"])
+    payload["data"]["position_ms"] += 10_000
+    canonical = canonical_json(payload)
+    new_hash = hashlib.sha256(canonical).hexdigest()
+    forged = base64.b64encode(new_device_key().sign(canonical)).decode()
+    conn.execute(
+        "INSERT INTO events (seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            EVENTS + 1,
+            last["device_id"],
+            "progress",
+            payload["at_ms"],
+            canonical,
+            new_hash,
+            last["hash"],
+            forged,
+        ),
+    )
+    conn.execute("UPDATE chain_head SET seq = ?, hash = ?", (EVENTS + 1, new_hash))
+    conn.close()
+    reopen_and_check(store_path, key, {(EVENTS + 1, "bad_signature")}).close()
+
+
+def test_an_inserted_copy_of_a_row_is_found(store_path: Path, key):
+    conn = raw_connection(store_path, key)
+    conn.execute(
+        "INSERT INTO events (seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature)"
+        " SELECT seq + 100, device_id, kind, at_ms, canonical, hash, prev_hash, signature"
+        " FROM events WHERE seq = 3"
+    )
+    conn.close()
+    # A copy of event 3 under seq 103: its content says seq 3 (a column mismatch), it is a
+    # second, identical event 3 (harmless on its own), and the head no longer matches.
+    reopen_and_check(store_path, key, {(103, "column_mismatch"), (EVENTS, "head_mismatch")}).close()
+
+
+def test_edited_query_columns_and_unreadable_rows_are_found(store_path: Path, key: bytes):
+    conn = raw_connection(store_path, key)
+    conn.execute("UPDATE events SET kind = 'pause' WHERE seq = 2")
+    conn.execute(
+        "UPDATE events SET canonical = X'7B226E6F74223A2261206576656E74227D' WHERE seq = 6"
+    )
+    conn.close()
+    reopen_and_check(
+        store_path,
+        key,
+        {(2, "column_mismatch"), (6, "unreadable"), (6, "gap"), (7, "broken_link")},
+    ).close()
