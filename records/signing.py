@@ -8,6 +8,7 @@ signed stream cannot be reordered, shortened in the middle or spliced.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -46,10 +47,10 @@ def public_key_from_bytes(raw: bytes) -> Ed25519PublicKey:
 
 
 def sign_event(key: Ed25519PrivateKey, event: StudyEvent) -> SignedEvent:
-    canonical = event.canonical()
+    canonical = event.canonical()  # once: it is the costliest step after the signature
     return SignedEvent(
         event=event,
-        hash=event.hash(),
+        hash=hashlib.sha256(canonical).hexdigest(),
         signature=base64.b64encode(key.sign(canonical)).decode("ascii"),
     )
 
