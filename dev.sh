@@ -182,13 +182,29 @@ start_display() {
   log "virtual display $DISPLAY with openbox"
 }
 
-# A real Secret Service (gnome-keyring) on a private session bus, unlocked with a
-# throw-away password: the client keeps its database key there, never in a file.
+# A real Secret Service (gnome-keyring) on a private session bus for the demo where the
+# machine has no desktop session: the client keeps its database key there, never in a
+# file of its own. The demo's keyring and data live in .demo/ so that a second run can
+# open the records of the first (the keyring's password is the demo machine's secret,
+# like the kiosk set-up the README describes).
+DEMO_DIR="$ROOT/.demo"
 with_keyring() {
-  dbus-run-session -- sh -c '
-    printf "%s" "$(head -c 24 /dev/urandom | base64)" |
-      gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$@"' sh "$@"
+  mkdir -p "$DEMO_DIR/keyring" "$DEMO_DIR/data"
+  chmod 700 "$DEMO_DIR"
+  if [ ! -s "$DEMO_DIR/keyring-password" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 >"$DEMO_DIR/keyring-password")
+  fi
+  # The login collection is unlocked a moment after the daemon answers: wait for it.
+  XDG_DATA_HOME="$DEMO_DIR/keyring" APP_DATA_DIR="$DEMO_DIR/data" dbus-run-session -- sh -c '
+    gnome-keyring-daemon --unlock --components=secrets <"$1" >/dev/null
+    python=$2
+    shift 2
+    for _ in $(seq 50); do
+      "$python" -c "import keyring; keyring.get_password(\"probe\", \"probe\")" \
+        2>/dev/null && break
+      sleep 0.2
+    done
+    exec "$@"' sh "$DEMO_DIR/keyring-password" "$VENV/bin/python" "$@"
 }
 
 cmd=${1:-demo}
@@ -201,9 +217,12 @@ case "$cmd" in
       start_display
       shot="$ROOT/demo-screenshot.png"
       log "no display: running the demo on a virtual one; screenshot -> $shot"
-      "$VENV/bin/python" -m app --demo --screenshot "$shot" --quit-after 8 "$@"
+      with_keyring "$VENV/bin/python" -m app --demo --screenshot "$shot" --quit-after 8 "$@"
+    elif [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+      # A display but no desktop session bus (a bare X server): bring a key store.
+      with_keyring "$VENV/bin/python" -m app --demo "$@"
     else
-      "$VENV/bin/python" -m app --demo "$@"
+      "$VENV/bin/python" -m app --demo "$@"  # the desktop's own key store
     fi
     ;;
   test)

@@ -14,6 +14,8 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # first connects to a bus, hence here and not in a fixture.
     if shutil.which("dbus-daemon"):
         _PrivateBuses.start()
+        if shutil.which("gnome-keyring-daemon"):
+            _PrivateBuses.start_keyring()
 
 
 GUI_TOOLS = ("xdotool", "xmessage", "dbus-daemon", "dbus-send")
@@ -69,6 +73,27 @@ def display() -> str:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _PrivateBuses.stop()
+
+
+KEYRING_PROBE = (
+    "import keyring; keyring.set_password('probe', 'probe', 'x'); "
+    "assert keyring.get_password('probe', 'probe') == 'x'"
+)
+
+
+def wait_for_secret_service(timeout_s: float = 15.0) -> None:
+    """gnome-keyring answers on the bus a moment before its login collection is made
+    and unlocked; clients that ask earlier are told it is locked."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        probe = subprocess.run(
+            [sys.executable, "-c", KEYRING_PROBE], capture_output=True, timeout=10, check=False
+        )
+        if probe.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the test Secret Service never became usable: {probe.stderr!r}")
+        time.sleep(0.2)
 
 
 class _PrivateBuses:
@@ -92,8 +117,32 @@ class _PrivateBuses:
             cls.pids.append(int(out[1]))
             os.environ[variable] = out[0]
 
+    keyring: ClassVar[subprocess.Popen | None] = None
+
+    @classmethod
+    def start_keyring(cls) -> None:
+        """A real Secret Service (gnome-keyring, unlocked) on the private session bus:
+        the client keeps its database key there, as it does on a desktop."""
+        # Its own data folder: the user's login keyring (another password) stays apart.
+        home = tempfile.mkdtemp(prefix="test-keyring-")
+        cls.keyring = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "XDG_DATA_HOME": home, "XDG_CACHE_HOME": home},
+        )
+        assert cls.keyring.stdin is not None
+        cls.keyring.stdin.write(os.urandom(12).hex().encode())
+        cls.keyring.stdin.close()
+        wait_for_secret_service()
+
     @classmethod
     def stop(cls) -> None:
+        if cls.keyring is not None:
+            cls.keyring.terminate()
+            cls.keyring.wait(10)
+            cls.keyring = None
         for pid in cls.pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)

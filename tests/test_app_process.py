@@ -18,11 +18,28 @@ from qt_binding import QColor, QImage
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("display")
 
+BARE_SESSION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
 
-def start_client(data_dir: Path, *args: str, namespace: str | None = None) -> subprocess.Popen:
+
+def start_client(
+    data_dir: Path, *args: str, namespace: str | None = None, extra_env: dict | None = None
+) -> subprocess.Popen:
     # The single-instance scope is the OS user: a namespace per data directory keeps
     # these runs apart from each other and from a developer's running client.
     env = {**os.environ, "APP_INSTANCE_NAMESPACE": namespace or f"test-{data_dir}"}
+    env.update(extra_env or {})
     return subprocess.Popen(
         [sys.executable, "-m", "app", "--demo", "--data-dir", str(data_dir), *args],
         cwd=REPO,
@@ -149,5 +166,44 @@ def test_termination_signal_closes_the_course_and_saves_its_position(tmp_path, d
         e for e in log_entries(data) if e.get("event") == "paused" and e["reason"] == "closed"
     ]
     assert closed and closed[-1]["position_ms"] >= 1000
-    saved = json.loads((data / "resume.json").read_text())
-    assert saved["demo-learner/demo-safety"] == closed[-1]["position_ms"]
+    # It reopens where it was stopped (read from the encrypted store).
+    (data / "client.log").unlink()
+    code, err = finish(start_client(data, "--quit-after", "2"))
+    assert code == 0, err
+    started = [e for e in log_entries(data) if e.get("event") == "started"]
+    assert abs(started[0]["resumed_from_ms"] - closed[-1]["position_ms"]) < 1000
+
+
+def test_study_events_are_stored_encrypted(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    code, err = finish(start_client(data, "--quit-after", "4"))
+    assert code == 0, err
+    assert any(e.get("msg") == "study store open" for e in log_entries(data))
+    raw = b"".join(p.read_bytes() for p in data.glob("study.db*"))
+    assert len(raw) > 4096
+    for plaintext in (b"demo-safety", b"demo-learner", b"progress", b"SQLite format 3"):
+        assert plaintext not in raw
+
+
+def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_media) -> None:
+    data = fresh_data_dir(tmp_path, demo_media)
+    # A session bus with no Secret Service on it and none to start, as on a bare lab
+    # machine (the distribution's session config would start gnome-keyring on demand).
+    config = tmp_path / "bare-bus.conf"
+    config.write_text(BARE_SESSION_BUS)
+    bus = subprocess.run(
+        ["dbus-daemon", f"--config-file={config}", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    try:
+        env_bus = {"DBUS_SESSION_BUS_ADDRESS": bus[0]}
+        client = start_client(data, "--quit-after", "5", extra_env=env_bus)
+        code, err = finish(client)
+    finally:
+        os.kill(int(bus[1]), signal.SIGTERM)
+    assert code == 4, err
+    assert any("no_key_store" in e.get("msg", "") for e in log_entries(data))
+    assert not any(e.get("event") == "started" for e in log_entries(data))
+    assert not list(data.glob("study.db*"))  # nothing written without a key

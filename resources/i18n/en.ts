@@ -122,4 +122,55 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>StoreMessages</name>
+    <message>
+        <source>No secure key store is available, so your study records cannot be kept encrypted and the client will not start. On Linux, install and unlock a Secret Service (for example gnome-keyring) and sign in again; on a lab machine, ask the training centre to set up the key store (see the installation guide).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key store is locked. Unlock it (your login keyring) and start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key store did not answer. Start the client again; if this keeps happening, contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records on this computer cannot be opened with the key in your key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key of the study records on this computer is missing from the key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records file was damaged. It was kept under another name for support, and a new one will be started. Start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk is full: study records cannot be saved. Free some space and start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The folder of the study records is read-only. Ask the training centre to make it writable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records are in use by another program. Close it and start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records were written by a newer version of the client. Install the newer version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records could not be read or written (a disk error). Check the disk and start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

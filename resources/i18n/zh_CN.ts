@@ -3,28 +3,22 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/application.py" line="49" />
-        <location filename="../../app/main_window.py" line="67" />
         <source>Vocational Training Client</source>
         <translation>职业技能培训学习客户端</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="48" />
         <source>Demo mode: generated demo courses; records made here are marked as demo.</source>
         <translation>演示模式：课程为生成的演示课程，此处产生的记录均标记为演示。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="50" />
         <source>&amp;Courses</source>
         <translation>课程(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="52" />
         <source>Open: %1</source>
         <translation>打开：%1</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="53" />
         <source>Close the current course</source>
         <translation>关闭当前课程</translation>
     </message>
@@ -32,87 +26,70 @@
 <context>
     <name>PlayerMessages</name>
     <message>
-        <location filename="../../player/messages.py" line="19" />
         <source>Paused. Click Play to continue.</source>
         <translation>已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="20" />
         <source>Paused because the window was minimised. Click Play to continue.</source>
         <translation>窗口已最小化，学习已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="23" />
         <source>Paused because the window was hidden. Click Play to continue.</source>
         <translation>窗口已隐藏，学习已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="26" />
         <source>Paused because you switched to another window. Click Play to continue.</source>
         <translation>您已切换到其他窗口，学习已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="30" />
         <source>Paused because the screen was locked. Click Play to continue.</source>
         <translation>屏幕已锁定，学习已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="33" />
         <source>Paused because the computer went to sleep. Click Play to continue.</source>
         <translation>计算机进入睡眠，学习已暂停。点击“播放”继续学习。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="36" />
         <source>Paused because playback was tampered with.</source>
         <translation>检测到对播放的篡改，学习已暂停。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="39" />
         <source>The course was closed.</source>
         <translation>课程已关闭。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="46" />
         <source>The course video file is missing. Download the course again or contact your training institution.</source>
         <translation>课程视频文件缺失。请重新下载课程或联系您的培训机构。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="50" />
         <source>The course video file cannot be read (check its permissions and the disk).</source>
         <translation>无法读取课程视频文件（请检查文件权限和磁盘）。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="54" />
         <source>The course video file is not the published one (its checksum differs). Download the course again.</source>
         <translation>课程视频文件与发布的版本不一致（校验值不同）。请重新下载课程。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="58" />
         <source>The course video file is incomplete or altered (its size differs). Download the course again.</source>
         <translation>课程视频文件不完整或已被修改（文件大小不同）。请重新下载课程。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="62" />
         <source>The course video file is damaged and cannot be played. Download the course again.</source>
         <translation>课程视频文件已损坏，无法播放。请重新下载课程。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="66" />
         <source>The course video's length does not match the course catalogue. Download the course again.</source>
         <translation>课程视频时长与课程目录不符。请重新下载课程。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="70" />
         <source>This computer has no decoder for the course video's format. Reinstall the client with its VLC components.</source>
         <translation>本机缺少该课程视频格式的解码器。请重新安装客户端及其 VLC 组件。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="80" />
         <source>Another course is open. Close it before opening a new one: only one course can be studied at a time.</source>
         <translation>已有课程正在学习。请先关闭该课程再打开新课程：一次只能学习一门课程。</translation>
     </message>
     <message>
-        <location filename="../../player/messages.py" line="84" />
         <source>The video player could not start: VLC is not installed or incomplete.</source>
         <translation>视频播放器无法启动：VLC 未安装或不完整。</translation>
     </message>
@@ -120,34 +97,79 @@
 <context>
     <name>PlayerView</name>
     <message>
-        <location filename="../../player/widget.py" line="165" />
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../player/widget.py" line="166" />
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../player/widget.py" line="199" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../player/widget.py" line="199" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../player/widget.py" line="202" />
         <source>Checking the course file…</source>
         <translation>正在校验课程文件……</translation>
     </message>
     <message>
-        <location filename="../../player/widget.py" line="206" />
         <source>You have reached the end of this course video.</source>
         <translation>本课程视频已播放结束。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreMessages</name>
+    <message>
+        <source>No secure key store is available, so your study records cannot be kept encrypted and the client will not start. On Linux, install and unlock a Secret Service (for example gnome-keyring) and sign in again; on a lab machine, ask the training centre to set up the key store (see the installation guide).</source>
+        <translation>没有可用的安全密钥库，无法加密保存您的学习记录，客户端不能启动。在 Linux 上请安装并解锁 Secret Service（例如 gnome-keyring）后重新登录；在培训机构的机房电脑上，请联系培训机构配置密钥库（见安装指南）。</translation>
+    </message>
+    <message>
+        <source>The key store is locked. Unlock it (your login keyring) and start the client again.</source>
+        <translation>密钥库已锁定。请解锁（您的登录密钥环）后重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>The key store did not answer. Start the client again; if this keeps happening, contact support.</source>
+        <translation>密钥库没有响应。请重新启动客户端；如果反复出现，请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>The study records on this computer cannot be opened with the key in your key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.</source>
+        <translation>无法用密钥库中的密钥打开本机的学习记录，记录未作任何改动。请恢复密钥库，或请技术支持将旧记录另行保存。</translation>
+    </message>
+    <message>
+        <source>The key of the study records on this computer is missing from the key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.</source>
+        <translation>密钥库中缺少本机学习记录的密钥，记录未作任何改动。请恢复密钥库，或请技术支持将旧记录另行保存。</translation>
+    </message>
+    <message>
+        <source>The study records file was damaged. It was kept under another name for support, and a new one will be started. Start the client again.</source>
+        <translation>学习记录文件已损坏。该文件已改名保留以供技术支持处理，并将新建记录文件。请重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>The disk is full: study records cannot be saved. Free some space and start the client again.</source>
+        <translation>磁盘已满，无法保存学习记录。请清理磁盘空间后重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>The folder of the study records is read-only. Ask the training centre to make it writable.</source>
+        <translation>学习记录所在文件夹为只读。请联系培训机构将其设为可写。</translation>
+    </message>
+    <message>
+        <source>The study records are in use by another program. Close it and start the client again.</source>
+        <translation>学习记录正被其他程序占用。请关闭该程序后重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>The study records were written by a newer version of the client. Install the newer version.</source>
+        <translation>学习记录由更新版本的客户端写入。请安装新版本。</translation>
+    </message>
+    <message>
+        <source>The study records could not be read or written (a disk error). Check the disk and start the client again.</source>
+        <translation>无法读写学习记录（磁盘错误）。请检查磁盘后重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
+        <translation>无法打开学习记录。请重新启动客户端；如果反复出现，请联系技术支持。</translation>
     </message>
 </context>
 </TS>

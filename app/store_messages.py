@@ -1,0 +1,64 @@
+"""What the learner reads when the local study-record store cannot be used, by error
+code (sync.store / sync.keystore), through Qt translation."""
+
+from __future__ import annotations
+
+from qt_binding import QCoreApplication
+
+translate = QCoreApplication.translate
+
+
+def store_error_text(code: str) -> str:
+    texts = {
+        "no_key_store": translate(
+            "StoreMessages",
+            "No secure key store is available, so your study records cannot be kept encrypted and the client will not start. On Linux, install and unlock a Secret Service (for example gnome-keyring) and sign in again; on a lab machine, ask the training centre to set up the key store (see the installation guide).",
+        ),
+        "key_store_locked": translate(
+            "StoreMessages",
+            "The key store is locked. Unlock it (your login keyring) and start the client again.",
+        ),
+        "key_store_failed": translate(
+            "StoreMessages",
+            "The key store did not answer. Start the client again; if this keeps happening, contact support.",
+        ),
+        "store_wrong_key": translate(
+            "StoreMessages",
+            "The study records on this computer cannot be opened with the key in your key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.",
+        ),
+        "store_key_missing": translate(
+            "StoreMessages",
+            "The key of the study records on this computer is missing from the key store. Nothing was changed. Restore the key store, or ask support to set the old records aside.",
+        ),
+        "store_corrupt": translate(
+            "StoreMessages",
+            "The study records file was damaged. It was kept under another name for support, and a new one will be started. Start the client again.",
+        ),
+        "store_disk_full": translate(
+            "StoreMessages",
+            "The disk is full: study records cannot be saved. Free some space and start the client again.",
+        ),
+        "store_read_only": translate(
+            "StoreMessages",
+            "The folder of the study records is read-only. Ask the training centre to make it writable.",
+        ),
+        "store_locked": translate(
+            "StoreMessages",
+            "The study records are in use by another program. Close it and start the client again.",
+        ),
+        "store_too_new": translate(
+            "StoreMessages",
+            "The study records were written by a newer version of the client. Install the newer version.",
+        ),
+        "store_io_error": translate(
+            "StoreMessages",
+            "The study records could not be read or written (a disk error). Check the disk and start the client again.",
+        ),
+    }
+    return texts.get(
+        code,
+        translate(
+            "StoreMessages",
+            "The study records could not be opened. Start the client again; if this keeps happening, contact support.",
+        ),
+    )
