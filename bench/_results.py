@@ -1,4 +1,4 @@
-"""Writes one benchmark's section of bench/RESULTS.md, between its own markers."""
+"""Shared by the benchmarks: one section of bench/RESULTS.md each, and machine facts."""
 
 from __future__ import annotations
 
@@ -23,3 +23,14 @@ def update_section(name: str, section: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def cpu_model() -> str:
+    try:
+        with Path("/proc/cpuinfo").open() as stream:
+            for line in stream:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"

@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.demo_media import GeneratedClip, generate_clock_video
-from bench._results import update_section
+from bench._results import cpu_model, update_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -282,12 +282,7 @@ def _modules(log: str) -> dict[str, str]:
 
 
 def machine_info() -> dict[str, object]:
-    cpu = "unknown"
-    with Path("/proc/cpuinfo").open() as stream:
-        for line in stream:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    cpu = cpu_model()
     try:
         pyside = metadata.version("PySide6-Essentials")
     except metadata.PackageNotFoundError:

@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench._results import update_section  # noqa: E402
+from bench._results import cpu_model, update_section  # noqa: E402
 from records.events import EventKind  # noqa: E402
 from records.signing import EventChainBuilder, new_device_key  # noqa: E402
 from sync.store import PLAIN_SQLITE, SQLCIPHER, Connector, StudyStore  # noqa: E402
@@ -129,12 +129,7 @@ def remove_store(path: Path) -> None:
 
 
 def machine_info(work: Path) -> dict[str, object]:
-    cpu = "unknown"
-    with Path("/proc/cpuinfo").open() as stream:
-        for line in stream:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    cpu = cpu_model()
     fs = subprocess.run(
         ["findmnt", "-n", "-o", "FSTYPE", "-T", str(work)],
         capture_output=True,

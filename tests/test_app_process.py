@@ -14,23 +14,10 @@ from pathlib import Path
 import pytest
 
 from qt_binding import QColor, QImage
+from tests.buses import BUS_WITHOUT_SERVICES
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("display")
-
-BARE_SESSION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 
 def start_client(
@@ -187,10 +174,9 @@ def test_study_events_are_stored_encrypted(tmp_path, demo_media) -> None:
 
 def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_media) -> None:
     data = fresh_data_dir(tmp_path, demo_media)
-    # A session bus with no Secret Service on it and none to start, as on a bare lab
-    # machine (the distribution's session config would start gnome-keyring on demand).
+    # A session bus with no Secret Service on it and none to start, as on a bare lab.
     config = tmp_path / "bare-bus.conf"
-    config.write_text(BARE_SESSION_BUS)
+    config.write_text(BUS_WITHOUT_SERVICES)
     bus = subprocess.run(
         ["dbus-daemon", f"--config-file={config}", "--fork", "--print-address=1", "--print-pid=1"],
         capture_output=True,

@@ -231,36 +231,29 @@ def test_hiding_the_window_pauses(make_player, clip) -> None:
 
 
 @pytest.mark.protection
-def test_screen_lock_signal_pauses(make_player, clip, dbus_buses) -> None:
-    harness = make_player()
-    harness.open(course_for(clip))
-    latency = _wait_pause(
-        harness,
-        PauseReason.SCREEN_LOCKED,
-        lambda: dbus_buses.emit(
+@pytest.mark.parametrize(
+    ("bus", "path", "member", "reason"),
+    [
+        (
             "session",
             "/org/freedesktop/ScreenSaver",
             "org.freedesktop.ScreenSaver.ActiveChanged",
-            "boolean:true",
+            PauseReason.SCREEN_LOCKED,
         ),
-    )
-    assert latency < 0.5
-    assert harness.backend.state() == "paused"
-
-
-@pytest.mark.protection
-def test_suspend_signal_pauses(make_player, clip, dbus_buses) -> None:
-    harness = make_player()
-    harness.open(course_for(clip))
-    latency = _wait_pause(
-        harness,
-        PauseReason.SUSPEND,
-        lambda: dbus_buses.emit(
+        (
             "system",
             "/org/freedesktop/login1",
             "org.freedesktop.login1.Manager.PrepareForSleep",
-            "boolean:true",
+            PauseReason.SUSPEND,
         ),
+    ],
+    ids=["screen-lock", "suspend"],
+)
+def test_desktop_signal_pauses(make_player, clip, dbus_buses, bus, path, member, reason) -> None:
+    harness = make_player()
+    harness.open(course_for(clip))
+    latency = _wait_pause(
+        harness, reason, lambda: dbus_buses.emit(bus, path, member, "boolean:true")
     )
     assert latency < 0.5
     assert harness.backend.state() == "paused"

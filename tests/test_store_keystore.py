@@ -32,6 +32,7 @@ from sync.keystore import (
     key_username,
 )
 from tests._store_child import MemoryKeyring
+from tests.buses import BUS_WITHOUT_SERVICES
 
 REPO = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).with_name("_store_child.py")
@@ -136,22 +137,6 @@ def _isolated_env(tmp_path: Path) -> dict[str, str]:
     )
     env.pop("DISPLAY", None)  # no GUI prompt may appear: the daemon is unlocked up front
     return env
-
-
-BUS_WITHOUT_SERVICES = """<!DOCTYPE busconfig PUBLIC
- "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 
 @pytest.mark.parametrize("session", ["no session bus", "a bus without a key ring"])
