@@ -53,6 +53,7 @@ class PlaybackBackend(Protocol):
     def set_volume(self, volume: int) -> None: ...
     def has_video_output(self) -> bool: ...
     def dropped_frames(self) -> int: ...
+    def decoded_video_frames(self) -> int: ...
     def version(self) -> str: ...
     def release(self) -> None: ...
 
@@ -182,14 +183,22 @@ class VlcBackend:
     def has_video_output(self) -> bool:
         return bool(self._player.has_vout())
 
+    def _stats(self):
+        if self._media is None:
+            return None
+        stats = self._vlc.MediaStats()
+        return stats if self._media.get_stats(stats) else None
+
     def dropped_frames(self) -> int:
         # libVLC reports dropped ("lost") pictures in the media statistics.
-        if self._media is None:
-            return 0
-        stats = self._vlc.MediaStats()
-        if not self._media.get_stats(stats):
-            return 0
-        return int(stats.lost_pictures)
+        stats = self._stats()
+        return int(stats.lost_pictures) if stats else 0
+
+    def decoded_video_frames(self) -> int:
+        """Pictures a decoder produced: a clip shorter than one poll may come and go
+        without the poll ever seeing its video output."""
+        stats = self._stats()
+        return int(stats.decoded_video) if stats else 0
 
     def version(self) -> str:
         return self._vlc.bytes_to_str(self._vlc.libvlc_get_version())

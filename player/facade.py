@@ -396,7 +396,7 @@ class LockedPlayer(QObject):
         return not any(v.kind == TamperKind.FORWARD_JUMP for v in verdict.violations)
 
     def _on_backend_ended(self, course: CourseMedia) -> None:
-        if not self._had_picture:
+        if not self._had_picture and self.backend.decoded_video_frames() == 0:
             # libVLC opened the file but no decoder could draw it and playback fell through.
             self._fail(MediaProblem.CODEC_MISSING, "ended without a picture")
             return

@@ -305,10 +305,12 @@ def test_progress_events_carry_plain_data(make_player, clip) -> None:
     assert progress.furthest_ms >= progress.position_ms - JITTER_MS
 
 
-def test_playback_reaches_the_end(make_player, tmp_path) -> None:
+# 0.2 s is shorter than one poll: the video output may come and go unseen.
+@pytest.mark.parametrize("seconds", [3, 0.2])
+def test_playback_reaches_the_end(make_player, tmp_path, seconds) -> None:
     from app.demo_media import generate_clock_video
 
-    short = generate_clock_video(tmp_path / "short.mp4", seconds=3)
+    short = generate_clock_video(tmp_path / "short.mp4", seconds=seconds)
     harness = make_player()
     harness.open(course_for(short), min_position_ms=0)
     harness.qtbot.waitUntil(lambda: harness.player.state == "ended", timeout=10_000)
