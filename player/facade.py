@@ -299,8 +299,11 @@ class LockedPlayer(QObject):
         self._poll.start()
         self.course_opened.emit(course.course_id)
         away = self.attention.away_reason()
-        if away is not None:
-            # The learner switched away while the file was checked: wait for a click.
+        if away in (PauseReason.MINIMIZED, PauseReason.HIDDEN):
+            # The window went out of sight while the file was checked: wait for a click.
+            # (A window merely not active yet, say just shown and not yet given the focus
+            # by the window manager, starts; the attention backstop pauses it within two
+            # polls if the learner is really elsewhere.)
             self._guard = PlaybackGuard(start, self._policy)
             self.last_pause_reason = away
             self._set_state("paused")
