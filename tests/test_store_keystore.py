@@ -56,11 +56,19 @@ def _plaintext_backend() -> KeyringBackend:
     return cls()
 
 
-class _EmptyChainer(chainer.ChainerBackend):
+class _TestChainer(chainer.ChainerBackend):
+    """Every subclass of KeyringBackend is a candidate for keyring's own choice of
+    backend, and a chainer's priority is high: these must never be chosen by themselves
+    (they would win over the test session's real Secret Service)."""
+
+    viable = False  # a chainer declares itself viable; keyring then sorts by priority
+
+
+class _EmptyChainer(_TestChainer):
     backends = ()
 
 
-class _ChainerWithPlaintext(chainer.ChainerBackend):
+class _ChainerWithPlaintext(_TestChainer):
     backends = (MemoryKeyring(), _plaintext_backend())
 
 
@@ -86,7 +94,7 @@ def test_no_plaintext_fallback(backend: KeyringBackend, reason: str):
 
 
 def test_a_chainer_of_secure_backends_is_accepted():
-    class SecureChainer(chainer.ChainerBackend):
+    class SecureChainer(_TestChainer):
         backends = (MemoryKeyring(),)
 
     check_backend(SecureChainer())
