@@ -9,12 +9,13 @@ MB and would bloat the repository for no information.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from player.media_check import hash_file
 
 
 @dataclass(frozen=True)
@@ -23,14 +24,6 @@ class GeneratedClip:
     duration_ms: int
     sha256: str
     size_bytes: int
-
-
-def sha256_of_file(path: Path, chunk_size: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def generate_clock_video(
@@ -48,7 +41,7 @@ def generate_clock_video(
     meta = path.with_suffix(path.suffix + ".params")
     params = f"{frame_count} {width} {height} {fps} {title}\n"
     if path.exists() and meta.exists() and meta.read_text() == params:
-        return GeneratedClip(path, duration_ms, sha256_of_file(path), path.stat().st_size)
+        return GeneratedClip(path, duration_ms, *hash_file(path))
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name and renamed when complete: an interrupted run must
@@ -105,7 +98,7 @@ def generate_clock_video(
         writer.release()
     partial.replace(path)
     meta.write_text(params)
-    return GeneratedClip(path, duration_ms, sha256_of_file(path), path.stat().st_size)
+    return GeneratedClip(path, duration_ms, *hash_file(path))
 
 
 def main() -> None:

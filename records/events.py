@@ -93,7 +93,13 @@ class StudyEvent:
         }
 
     def canonical(self) -> bytes:
-        return canonical_json(self.payload())
+        # The event is immutable and its encoding is needed for the hash, the signature
+        # and the stored row: encode once and keep it.
+        cached = self.__dict__.get("_canonical")
+        if cached is None:
+            cached = canonical_json(self.payload())
+            object.__setattr__(self, "_canonical", cached)
+        return cached
 
     def hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()

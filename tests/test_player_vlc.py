@@ -352,14 +352,14 @@ def test_missing_file_is_refused(make_player, clip, tmp_path) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage"])
 def test_corrupt_file_is_refused(make_player, clip, tmp_path, damage) -> None:
-    from app.demo_media import sha256_of_file
+    from player.media_check import hash_file
 
     broken = tmp_path / f"{damage}.mp4"
     data = clip.path.read_bytes()
     broken.write_bytes(data[: len(data) // 2] if damage == "truncated" else bytes(range(256)) * 800)
     harness = make_player()
     course = course_for(
-        clip, path=broken, sha256=sha256_of_file(broken), size_bytes=broken.stat().st_size
+        clip, path=broken, sha256=hash_file(broken)[0], size_bytes=broken.stat().st_size
     )
     assert _open_expecting_error(harness, course) == MediaProblem.CORRUPT
     assert "损坏" in harness.view.message.text()
