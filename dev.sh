@@ -29,6 +29,9 @@ APT_PACKAGES=(
   # Secret Service key store, which keeps the database key (no plaintext fallback)
   dbus gnome-keyring
 )
+# Only the test suite needs these: the platform server is tested on a real PostgreSQL
+# (a private cluster the tests start on loopback) as well as on SQLite.
+APT_TEST_PACKAGES=(postgresql)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
@@ -226,6 +229,7 @@ case "$cmd" in
     fi
     ;;
   test)
+    APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")
     setup
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .

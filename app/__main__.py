@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    from app.logging_setup import configure_logging  # noqa: PLC0415 - after arg parsing
+    from server.json_logs import configure_logging  # noqa: PLC0415 - after arg parsing
 
     configure_logging(data_dir / "client.log")
     if not args.demo:

@@ -40,6 +40,9 @@ class ExclusionReason(StrEnum):
     OVERLAP = "overlap"  # another session of the same learner already earned this time
     COURSE_COMPLETE = "course_complete"  # beyond the course's authoritative duration
     UNKNOWN_COURSE = "unknown_course"
+    # Only the server knows these: time its own clock did not see the session live, and
+    # time after a face check it scheduled was due but not passed (its own re-match).
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -367,14 +370,20 @@ def summarize_session(
     events: Iterable[StudyEvent],
     courses: Mapping[str, CourseRule],
     policy: EffectiveTimePolicy | None = None,
+    void_windows: Iterable[tuple[ExclusionReason, Iterable[Span]]] = (),
 ) -> SessionSummary:
-    """The first pass over the events of one session (one learner, device and session)."""
+    """The first pass over the events of one session (one learner, device and session).
+
+    `void_windows` are spans the caller knows earn nothing, with the reason, applied
+    after the session's own rules (the server's clock and face-check schedule)."""
     policy = policy or EffectiveTimePolicy()
     ordered = sorted(events, key=lambda e: e.seq)
     first = ordered[0]
     candidates, excluded, course_ids = _session_timeline(ordered, courses, policy)
     start, end = first.at_ms, max(e.at_ms for e in ordered)
-    for reason, windows in _session_windows(ordered, policy, start, end):
+    rules = _session_windows(ordered, policy, start, end)
+    rules += [(reason, _merge(windows)) for reason, windows in void_windows]
+    for reason, windows in rules:
         for course_id, spans in candidates.items():
             kept, voided = _split(spans, windows)
             candidates[course_id] = kept

@@ -340,3 +340,34 @@ def default_language(display, qapp):
 
     assert install_language(qapp, DEFAULT_LANGUAGE), "zh_CN.qm missing: run ./dev.sh test"
     return DEFAULT_LANGUAGE
+
+
+# -- the platform server on SQLite and on a real PostgreSQL ---------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A private PostgreSQL on loopback for the whole run (`./dev.sh test` installs it)."""
+    from tests.postgres_cluster import start_cluster
+
+    cluster = start_cluster(tmp_path_factory.mktemp("pg"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database of each kind for one test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'platform.db'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = "t" + os.urandom(6).hex()
+    return cluster.create_database(name)
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path):
+    from tests.server_harness import LiveServer
+
+    with LiveServer.running(tmp_path / "server", database_url) as server:
+        yield server

@@ -68,3 +68,18 @@ def test_nothing_imports_app() -> None:
             continue
         for path in sources(package):
             assert not any(name.split(".")[0] == "app" for name in imports_of(path)), path
+
+
+def test_server_imports_only_records_and_the_qt_free_face_matcher() -> None:
+    # DESIGN.md: the server shares the pure rules and the face model with the client,
+    # and nothing else of it (no Qt, no player, no client store).
+    for path in sources("server"):
+        ours = {
+            name
+            for name in imports_of(path)
+            if name.split(".")[0] in PACKAGES and name.split(".")[0] != "server"
+        }
+        assert {name.split(".")[0] for name in ours} <= {"records", "verification"}, path
+        assert {n for n in ours if n.startswith("verification")} <= {
+            "verification.face_embedding"
+        }, path

@@ -1,6 +1,8 @@
-"""Structured JSON log lines, one per event, for support and for end-to-end tests.
+"""Structured JSON log lines, one per event, shared by the server and the client (and
+read by end-to-end tests).
 
-Never log ID numbers, passwords, keys, tokens or face images: log codes and counts.
+Never log ID numbers, names, passwords, keys, tokens or face images: log codes, ids
+and counts. Extra fields go in `extra={"data": {...}}`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,441 @@
+"""Multi-factor sign-in (Attachment 1 item 1) and one session at a time (item 2).
+
+First factor: password, or a code sent by SMS. Second factor: a face check whose crop
+the server re-matches itself against the enrolled template. Only then does the device
+register (or prove) its key and a session token exist. A new session revokes the
+account's other sessions ("signed in elsewhere") and any other learner's session on the
+same device ("another learner signed in here").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from records.events import GENESIS_HASH
+from server import identity
+from server.errors import ApiError, bad_request, forbidden, too_many, unauthorized
+from server.field_crypto import (
+    dummy_verify_password,
+    hash_password,
+    password_needs_rehash,
+    verify_password,
+)
+from server.models import (
+    Account,
+    AuthSession,
+    Device,
+    FaceCheck,
+    Learner,
+    LoginChallenge,
+    SmsCode,
+)
+from server.platform import Platform
+from server.tokens import new_id, new_sms_code, new_token, token_hash
+
+log = logging.getLogger("server.auth")
+
+SIGNED_IN_ELSEWHERE = "signed_in_elsewhere"
+ANOTHER_LEARNER_ON_DEVICE = "another_learner_on_device"
+ACCOUNT_DISABLED = "account_disabled"
+SIGNED_OUT = "signed_out"
+MAX_SMS_ATTEMPTS = 5
+ED25519_PUBLIC_KEY_BYTES = 32
+MAX_CROP_BYTES = 512 * 1024
+
+
+def _check_rate(platform: Platform, address: str) -> None:
+    if not platform.login_limiter.allow(address, platform.clock.now_ms()):
+        raise too_many("rate_limited", "too many sign-in attempts from this address")
+
+
+def _usable_account(platform: Platform, account: Account) -> None:
+    if account.disabled:
+        raise forbidden(ACCOUNT_DISABLED, "this account is disabled")
+    if account.locked_until_ms > platform.clock.now_ms():
+        raise forbidden(
+            "account_locked",
+            "too many failed attempts; the account is locked for a while",
+            locked_until_ms=account.locked_until_ms,
+        )
+
+
+def _record_failure(platform: Platform, db: Session, account: Account) -> None:
+    account.failed_logins += 1
+    if account.failed_logins >= platform.config.max_failed_logins:
+        account.locked_until_ms = platform.clock.now_ms() + platform.config.lockout_ms
+        account.failed_logins = 0
+        log.warning("account locked", extra={"data": {"account": account.id}})
+
+
+def _open_challenge(
+    platform: Platform, db: Session, account: Account, device_id: str, factor: str
+) -> dict[str, object]:
+    token = new_token()
+    now = platform.clock.now_ms()
+    challenge = LoginChallenge(
+        id=new_id("chal"),
+        token_hash=token_hash(token),
+        account_id=account.id,
+        device_id=device_id,
+        first_factor=factor,
+        created_ms=now,
+        expires_ms=now + platform.config.login_challenge_ttl_ms,
+        face_attempts=0,
+        completed=False,
+    )
+    db.add(challenge)
+    learner = db.get(Learner, account.learner_id)
+    assert learner is not None
+    return {
+        "challenge_token": token,
+        "next_step": "face",
+        "expires_ms": challenge.expires_ms,
+        "face_enrolled": learner.face_template_enc is not None,
+    }
+
+
+def _valid_device_id(device_id: str) -> None:
+    if not device_id or len(device_id) > 64 or not device_id.isprintable():
+        raise bad_request("bad_device_id", "the device id is missing or too long")
+
+
+def password_factor(
+    platform: Platform, db: Session, login_name: str, password: str, device_id: str, address: str
+) -> dict[str, object]:
+    _check_rate(platform, address)
+    _valid_device_id(device_id)
+    account = db.scalar(select(Account).where(Account.login_name == login_name))
+    if account is None:
+        dummy_verify_password(password)  # the same work: timing tells nothing
+        raise unauthorized("invalid_credentials", "wrong account name or password")
+    _usable_account(platform, account)
+    if not verify_password(account.password_hash, password):
+        _record_failure(platform, db, account)
+        raise unauthorized(
+            "invalid_credentials", "wrong account name or password", keep_changes=True
+        )
+    account.failed_logins = 0
+    if password_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    return _open_challenge(platform, db, account, device_id, "password")
+
+
+def _account_by_phone(platform: Platform, db: Session, phone: str) -> Account | None:
+    digits = identity.normalized_phone(phone)
+    learner_id = db.scalar(
+        select(Learner.id).where(
+            Learner.phone_hash == platform.vault.lookup(digits, identity.PHONE)
+        )
+    )
+    if learner_id is None:
+        return None
+    return db.scalar(select(Account).where(Account.learner_id == learner_id))
+
+
+def request_sms_code(
+    platform: Platform, db: Session, phone: str, address: str
+) -> dict[str, object]:
+    _check_rate(platform, address)
+    if platform.sms_gateway is None:
+        raise ApiError(503, "sms_unavailable", "sign-in by SMS is not available here")
+    account = _account_by_phone(platform, db, phone)
+    now = platform.clock.now_ms()
+    # The answer is the same whether or not the number is registered (no enumeration).
+    if account is not None and not account.disabled:
+        code = new_sms_code()
+        db.add(
+            SmsCode(
+                id=new_id("sms"),
+                account_id=account.id,
+                code_hash=token_hash(account.id + code),
+                created_ms=now,
+                expires_ms=now + platform.config.sms_code_ttl_ms,
+                attempts=0,
+                used=False,
+            )
+        )
+        platform.sms_gateway.send_login_code(identity.normalized_phone(phone), code)
+    return {"sent": True, "expires_in_ms": platform.config.sms_code_ttl_ms}
+
+
+def sms_factor(
+    platform: Platform, db: Session, phone: str, code: str, device_id: str, address: str
+) -> dict[str, object]:
+    _check_rate(platform, address)
+    _valid_device_id(device_id)
+    account = _account_by_phone(platform, db, phone)
+    if account is None:
+        raise unauthorized("invalid_code", "the code is wrong or has expired")
+    _usable_account(platform, account)
+    now = platform.clock.now_ms()
+    sent = db.scalar(
+        select(SmsCode)
+        .where(SmsCode.account_id == account.id, SmsCode.used.is_(False))
+        .order_by(SmsCode.created_ms.desc())
+        .limit(1)
+    )
+    if sent is None or sent.expires_ms < now or sent.attempts >= MAX_SMS_ATTEMPTS:
+        raise unauthorized("invalid_code", "the code is wrong or has expired")
+    sent.attempts += 1
+    if sent.code_hash != token_hash(account.id + code):
+        _record_failure(platform, db, account)
+        raise unauthorized("invalid_code", "the code is wrong or has expired", keep_changes=True)
+    sent.used = True
+    account.failed_logins = 0
+    return _open_challenge(platform, db, account, device_id, "sms")
+
+
+@dataclass(frozen=True)
+class FaceProof:
+    crop_jpeg: bytes
+    challenge: dict[str, object]  # actions asked, liveness result, timings (client side)
+    liveness_passed: bool
+
+
+def decode_crop(crop_b64: str) -> bytes:
+    try:
+        crop = base64.b64decode(crop_b64, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise bad_request("unreadable_image", "the face crop is not base64") from error
+    if not crop or len(crop) > MAX_CROP_BYTES:
+        raise bad_request("unreadable_image", "the face crop is empty or too large")
+    return crop
+
+
+@dataclass(frozen=True)
+class RematchResult:
+    passed: bool
+    reason: str
+    distance: float | None
+    embedding: object | None
+
+
+def rematch_face(
+    platform: Platform, learner: Learner, proof: FaceProof, threshold: float
+) -> RematchResult:
+    """The server's own decision on a face crop: the client's liveness verdict is
+    required, but the identity is decided here, with the same model as the client."""
+    from verification.face_embedding import FaceEmbeddingError, FaceTemplate, MatchPolicy, match
+
+    if not proof.liveness_passed:
+        return RematchResult(False, "liveness_failed", None, None)
+    try:
+        embedding = platform.face_matcher().embed_jpeg(proof.crop_jpeg)
+    except FaceEmbeddingError as error:
+        return RematchResult(False, error.code, None, None)
+    if learner.face_template_enc is None:
+        return RematchResult(False, "face_not_enrolled", None, embedding)
+    template = FaceTemplate.from_bytes(
+        platform.vault.open_bytes(learner.face_template_enc, identity.FACE_TEMPLATE)
+    )
+    result = match(template, embedding, MatchPolicy(threshold=threshold))
+    reason = "matched" if result.matched else "face_not_matched"
+    return RematchResult(result.matched, reason, result.distance, embedding)
+
+
+def record_face_check(
+    platform: Platform,
+    db: Session,
+    learner_id: str,
+    device_id: str,
+    proof: FaceProof,
+    result: RematchResult,
+    purpose: str,
+    study_session_id: str | None = None,
+    slot: int | None = None,
+) -> FaceCheck:
+    # The crop itself is never stored: its hash, the score and the decision are.
+    check = FaceCheck(
+        id=new_id("fc"),
+        learner_id=learner_id,
+        device_id=device_id,
+        purpose=purpose,
+        study_session_id=study_session_id,
+        slot=slot,
+        decided_ms=platform.clock.now_ms(),
+        passed=result.passed,
+        reason=result.reason,
+        distance_milli=None if result.distance is None else round(result.distance * 1000),
+        crop_sha256=hashlib.sha256(proof.crop_jpeg).hexdigest(),
+        challenge_json=json.dumps(proof.challenge, sort_keys=True)[:4000],
+    )
+    db.add(check)
+    return check
+
+
+def face_factor(
+    platform: Platform,
+    db: Session,
+    challenge_token: str,
+    device_id: str,
+    device_public_key_b64: str | None,
+    proof: FaceProof,
+    consent_to_enrollment: bool,
+    address: str,
+) -> dict[str, object]:
+    _check_rate(platform, address)
+    now = platform.clock.now_ms()
+    challenge = db.scalar(
+        select(LoginChallenge).where(LoginChallenge.token_hash == token_hash(challenge_token))
+    )
+    if challenge is None or challenge.completed or challenge.expires_ms < now:
+        raise unauthorized("challenge_expired", "sign in again with your password or code")
+    if challenge.device_id != device_id:
+        raise unauthorized("challenge_expired", "sign in again with your password or code")
+    account = db.get(Account, challenge.account_id)
+    assert account is not None
+    _usable_account(platform, account)
+    learner = db.get(Learner, account.learner_id)
+    assert learner is not None
+    settings = platform.verification_settings(
+        identity.institution_of(db, learner).verification_json
+    )
+    if challenge.face_attempts >= settings.max_face_attempts:
+        raise forbidden("too_many_face_attempts", "too many failed face checks; sign in again")
+    challenge.face_attempts += 1
+    result = rematch_face(platform, learner, proof, settings.face_match_threshold)
+    record_face_check(platform, db, learner.id, device_id, proof, result, "login")
+    if result.reason == "face_not_enrolled":
+        institution = identity.institution_of(db, learner)
+        if institution.allow_self_enrollment and consent_to_enrollment and result.embedding:
+            from verification.face_embedding import template_from_embeddings
+
+            template = template_from_embeddings([result.embedding])  # type: ignore[list-item]
+            pending_id = identity.propose_enrollment(platform, db, learner, template.to_bytes())
+            learner.face_consent_ms = now
+            raise forbidden(
+                "enrollment_pending",
+                "your face was recorded; an administrator must approve it before you study",
+                keep_changes=True,
+                enrollment_id=pending_id,
+            )
+        raise forbidden(
+            "face_not_enrolled", "no face template: ask your institution", keep_changes=True
+        )
+    if not result.passed:
+        attempts_left = max(0, settings.max_face_attempts - challenge.face_attempts)
+        raise unauthorized(
+            result.reason,
+            "the face check did not pass",
+            keep_changes=True,
+            attempts_left=attempts_left,
+        )
+    device = _bind_device(platform, db, device_id, device_public_key_b64, account)
+    challenge.completed = True
+    return _start_session(platform, db, account, learner, device, address)
+
+
+def _bind_device(
+    platform: Platform, db: Session, device_id: str, public_key_b64: str | None, account: Account
+) -> Device:
+    device = db.get(Device, device_id)
+    key = None
+    if public_key_b64:
+        try:
+            key = base64.b64decode(public_key_b64, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise bad_request("bad_device_key", "the device key is not base64") from error
+        if len(key) != ED25519_PUBLIC_KEY_BYTES:
+            raise bad_request("bad_device_key", "a device key is 32 bytes of Ed25519")
+    if device is None:
+        if key is None:
+            raise bad_request("device_not_registered", "a new device must send its public key")
+        device = Device(
+            id=device_id,
+            public_key=key,
+            registered_by=account.id,
+            registered_ms=platform.clock.now_ms(),
+            last_seq=0,
+            last_hash=GENESIS_HASH,
+        )
+        db.add(device)
+        db.flush()
+        platform.audit(db, account.id, "device_registered", device_id)
+    elif key is not None and key != device.public_key:
+        # A device keeps its key for life; a new key is a new device id.
+        raise forbidden("device_key_mismatch", "this device id is registered with another key")
+    return device
+
+
+def _start_session(
+    platform: Platform,
+    db: Session,
+    account: Account,
+    learner: Learner,
+    device: Device,
+    address: str,
+) -> dict[str, object]:
+    now = platform.clock.now_ms()
+    active = AuthSession.revoked_ms.is_(None)
+    db.execute(
+        update(AuthSession)
+        .where(active, AuthSession.account_id == account.id)
+        .values(revoked_ms=now, revoke_reason=SIGNED_IN_ELSEWHERE)
+    )
+    db.execute(
+        update(AuthSession)
+        .where(active, AuthSession.device_id == device.id, AuthSession.account_id != account.id)
+        .values(revoked_ms=now, revoke_reason=ANOTHER_LEARNER_ON_DEVICE)
+    )
+    token = new_token()
+    session = AuthSession(
+        id=new_id("sess"),
+        token_hash=token_hash(token),
+        account_id=account.id,
+        learner_id=learner.id,
+        device_id=device.id,
+        created_ms=now,
+        last_seen_ms=now,
+        ip_address=address,
+    )
+    db.add(session)
+    log.info("signed in", extra={"data": {"account": account.id, "device": device.id}})
+    return {
+        "session_token": token,
+        "learner_id": learner.id,
+        "device_id": device.id,
+        "device_last_seq": device.last_seq,
+        "device_last_hash": device.last_hash,
+        "server_time_ms": now,
+    }
+
+
+def authenticate(platform: Platform, db: Session, token: str | None) -> AuthSession:
+    """The live session of a bearer token, or the reason it is not live."""
+    if not token:
+        raise unauthorized("not_signed_in", "sign in first")
+    session = db.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
+    if session is None:
+        raise unauthorized("not_signed_in", "sign in first")
+    account = db.get(Account, session.account_id)
+    assert account is not None
+    if account.disabled and session.revoked_ms is None:
+        session.revoked_ms, session.revoke_reason = platform.clock.now_ms(), ACCOUNT_DISABLED
+    if session.revoked_ms is not None:
+        messages = {
+            SIGNED_IN_ELSEWHERE: "your account signed in on another device",
+            ANOTHER_LEARNER_ON_DEVICE: "another learner signed in on this computer",
+            ACCOUNT_DISABLED: "this account is disabled",
+            SIGNED_OUT: "you signed out",
+        }
+        reason = session.revoke_reason or SIGNED_OUT
+        raise unauthorized(
+            reason,
+            messages.get(reason, "signed out"),
+            keep_changes=True,
+            revoked_ms=session.revoked_ms,
+        )
+    session.last_seen_ms = platform.clock.now_ms()
+    return session
+
+
+def sign_out(platform: Platform, db: Session, session: AuthSession) -> None:
+    session.revoked_ms, session.revoke_reason = platform.clock.now_ms(), SIGNED_OUT

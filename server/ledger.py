@@ -1,0 +1,183 @@
+"""The authoritative ledger: effective time recomputed by the server from the events it
+accepted, with `records/` rules plus its own clock and face-check schedule
+(`server.ledger_rules`).
+
+Each study session is summarised once per upload that touches it (the costly pass over
+its events); the learner's credit across sessions (overlap, course length, daily cap,
+tests) is then recomputed from the stored summaries, and the learner's Attachment 2
+rows and day totals are rewritten. A monthly query reads day rows, never events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from records.effective_time import CourseRule, TestResult, credit_sessions, summarize_session
+from records.events import event_from_canonical
+from server.ledger_rules import (
+    Contact,
+    ContactKind,
+    ServerCheck,
+    excluded_totals,
+    server_voids,
+    summary_from_json,
+    summary_to_json,
+)
+from server.models import (
+    Course,
+    FaceCheck,
+    Institution,
+    Learner,
+    LedgerDay,
+    LedgerSession,
+    SessionSummaryRow,
+    StoredEvent,
+    StudyContact,
+    StudySession,
+    TestAttempt,
+)
+from server.platform import Platform
+
+
+def record_contact(db: Session, study: StudySession, kind: ContactKind, now_ms: int) -> None:
+    db.add(StudyContact(study_session_id=study.id, at_ms=now_ms, kind=kind.value))
+    study.last_contact_ms = max(study.last_contact_ms, now_ms)
+
+
+def recompute_sessions(
+    platform: Platform,
+    db: Session,
+    study_session_ids: Iterable[str],
+    contact: ContactKind | None,
+    now_ms: int,
+) -> None:
+    learners: set[str] = set()
+    for study_id in study_session_ids:
+        study = db.get(StudySession, study_id)
+        if study is None:
+            continue
+        if contact is not None:
+            record_contact(db, study, contact, now_ms)
+        summarize_study_session(platform, db, study)
+        learners.add(study.learner_id)
+    for learner_id in sorted(learners):
+        recompute_learner(platform, db, learner_id)
+
+
+def _policy_of(platform: Platform, db: Session, learner_id: str):  # type: ignore[no-untyped-def]
+    learner = db.get(Learner, learner_id)
+    assert learner is not None
+    institution = db.get(Institution, learner.institution_id)
+    assert institution is not None
+    return (
+        learner,
+        platform.policy_for(institution.policy_json),
+        platform.verification_settings(institution.verification_json),
+    )
+
+
+def summarize_study_session(platform: Platform, db: Session, study: StudySession) -> None:
+    db.flush()
+    rows = db.scalars(
+        select(StoredEvent)
+        .where(StoredEvent.study_session_id == study.id, StoredEvent.device_id == study.device_id)
+        .order_by(StoredEvent.seq)
+    ).all()
+    accepted = [event_from_canonical(r.canonical) for r in rows if r.status == "accepted"]
+    if not accepted:
+        return
+    clock_ahead = any(r.status == "clock_ahead" for r in rows)
+    _, policy, settings = _policy_of(platform, db, study.learner_id)
+    contacts = [
+        Contact(c.at_ms, ContactKind(c.kind))
+        for c in db.scalars(select(StudyContact).where(StudyContact.study_session_id == study.id))
+    ]
+    checks = [
+        ServerCheck(c.slot, c.decided_ms, c.passed)
+        for c in db.scalars(select(FaceCheck).where(FaceCheck.study_session_id == study.id))
+    ]
+    course = db.get(Course, study.course_id)
+    assert course is not None
+    voids = server_voids(
+        accepted,
+        contacts,
+        json.loads(study.check_positions_json),
+        checks,
+        heartbeat_tolerance_ms=policy.heartbeat_tolerance_ms,
+        offline_limit_ms=settings.offline_limit_ms,
+        check_grace_ms=settings.check_grace_ms,
+        clock_ahead=clock_ahead,
+    )
+    rules = {course.id: CourseRule(course.duration_ms, course.requires_test)}
+    summary = summarize_session(accepted, rules, policy, voids)
+    row = db.get(SessionSummaryRow, study.id)
+    if row is None:
+        row = SessionSummaryRow(study_session_id=study.id, learner_id=study.learner_id)
+        db.add(row)
+    row.summary_json = summary_to_json(summary)
+    row.updated_ms = platform.clock.now_ms()
+
+
+def recompute_learner(platform: Platform, db: Session, learner_id: str) -> None:
+    db.flush()
+    learner, policy, _ = _policy_of(platform, db, learner_id)
+    rows = db.scalars(
+        select(SessionSummaryRow).where(SessionSummaryRow.learner_id == learner_id)
+    ).all()
+    summaries = [summary_from_json(r.summary_json) for r in rows]
+    course_ids = {c for s in summaries for c in s.course_ids}
+    courses = {
+        c.id: CourseRule(c.duration_ms, c.requires_test)
+        for c in db.scalars(select(Course).where(Course.id.in_(course_ids)))
+    }
+    tests = [
+        TestResult(learner_id, t.course_id, t.passed, t.at_ms)
+        for t in db.scalars(
+            select(TestAttempt).where(TestAttempt.learner_id == learner_id, TestAttempt.passed)
+        )
+    ]
+    report = credit_sessions(summaries, courses, tests, policy)
+    studies = {
+        s.id: s
+        for s in db.scalars(
+            select(StudySession).where(StudySession.id.in_([r.study_session_id for r in rows]))
+        )
+    }
+    db.execute(delete(LedgerSession).where(LedgerSession.learner_id == learner_id))
+    db.execute(delete(LedgerDay).where(LedgerDay.learner_id == learner_id))
+    for credit in report.sessions:
+        study = studies[credit.session_id]
+        effective = dict(credit.effective_by_course)
+        pending_by_course: dict[str, int] = defaultdict(int)
+        pending_by_course[study.course_id] = credit.pending_ms
+        db.add(
+            LedgerSession(
+                study_session_id=study.id,
+                learner_id=learner_id,
+                institution_id=learner.institution_id,
+                project_id=learner.project_id,
+                course_id=study.course_id,
+                start_ms=credit.start_ms,
+                end_ms=credit.end_ms,
+                effective_ms=effective.get(study.course_id, 0),
+                pending_ms=pending_by_course[study.course_id],
+                excluded_json=json.dumps(excluded_totals(credit.excluded)),
+                ip_address=study.ip_address,
+                demo=study.demo,
+            )
+        )
+    for day in report.days:
+        db.add(
+            LedgerDay(
+                learner_id=learner_id,
+                day=day.day.isoformat(),
+                effective_ms=day.effective_ms,
+                pending_ms=day.pending_ms,
+                capped_ms=day.capped_ms,
+            )
+        )

@@ -1,0 +1,183 @@
+"""The server's own limits on what a study session may earn, on top of `records/` rules,
+as spans to void (pure functions, no I/O).
+
+1. **Its own clock.** Credit lies only between moments the server saw the session
+   alive (its start, heartbeats, uploads), when consecutive moments are at most the
+   heartbeat tolerance apart. After a live heartbeat the client may study offline for up
+   to the offline limit (it buffers signed events and uploads them later); a gap after
+   anything else (a session started and then silent, a lone final upload) earns nothing.
+   So no session earns more than the server's wall clock, and a client that never
+   reported live earns nothing.
+2. **A clock ahead of the server's.** One event from beyond the allowed skew means the
+   stream was made faster than real time: the whole session is void.
+3. **The face-check schedule.** When playback reaches a scheduled position, a check the
+   server itself re-matched must pass within the grace period; otherwise the time from
+   that moment until a check passes is void. A check the server saw fail voids back to
+   the last passed one, whatever the client reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+
+from records.effective_time import ExcludedSpan, ExclusionReason, SessionSummary, Span
+from records.events import EventKind, StudyEvent
+
+
+class ContactKind(StrEnum):
+    START = "start"
+    HEARTBEAT = "heartbeat"
+    UPLOAD = "upload"
+
+
+@dataclass(frozen=True)
+class Contact:
+    at_ms: int
+    kind: ContactKind
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    slot: int | None  # index in the session's schedule; None for an unscheduled check
+    decided_ms: int
+    passed: bool
+
+
+def live_windows(
+    contacts: Iterable[Contact], heartbeat_tolerance_ms: int, offline_limit_ms: int
+) -> list[Span]:
+    ordered = sorted(contacts, key=lambda c: (c.at_ms, c.kind))
+    windows: list[Span] = []
+    for before, after in pairwise(ordered):
+        gap = after.at_ms - before.at_ms
+        if gap <= heartbeat_tolerance_ms:
+            windows.append((before.at_ms, after.at_ms))
+        elif before.kind is ContactKind.HEARTBEAT:
+            windows.append((before.at_ms, before.at_ms + min(gap, offline_limit_ms)))
+    return windows
+
+
+def complement(windows: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The parts of [start, end) outside the sorted, possibly overlapping `windows`."""
+    outside: list[Span] = []
+    cursor = start
+    for w_start, w_end in sorted(windows):
+        if w_start > cursor:
+            outside.append((cursor, min(w_start, end)))
+        cursor = max(cursor, w_end)
+        if cursor >= end:
+            break
+    if cursor < end:
+        outside.append((cursor, end))
+    return [(s, e) for s, e in outside if e > s]
+
+
+def face_schedule_voids(
+    events: Sequence[StudyEvent],
+    check_positions_ms: Sequence[int],
+    checks: Iterable[ServerCheck],
+    grace_ms: int,
+    end_ms: int,
+) -> list[Span]:
+    ordered = sorted(events, key=lambda e: e.seq)
+    checks = sorted(checks, key=lambda c: c.decided_ms)
+    passes = [c.decided_ms for c in checks if c.passed]
+    voids: list[Span] = []
+    for slot, position in enumerate(check_positions_ms):
+        reached = next(
+            (
+                e.at_ms
+                for e in ordered
+                if e.kind in (EventKind.PROGRESS, EventKind.PAUSE, EventKind.PLAY)
+                and int(e.data["position_ms"]) >= position  # type: ignore[call-overload]
+            ),
+            None,
+        )
+        if reached is None:
+            continue  # playback never got there: nothing to check yet
+        slot_pass = next(
+            (c.decided_ms for c in checks if c.slot == slot and c.passed),
+            None,
+        )
+        if slot_pass is not None and slot_pass <= reached + grace_ms:
+            continue
+        later_pass = next((p for p in passes if p >= reached), None)
+        voids.append((reached, later_pass if later_pass is not None else end_ms))
+    for check in checks:
+        if not check.passed:
+            before = max((p for p in passes if p <= check.decided_ms), default=None)
+            after = next((p for p in passes if p > check.decided_ms), end_ms)
+            start = before if before is not None else min((e.at_ms for e in ordered), default=0)
+            voids.append((start, after))
+    return voids
+
+
+def server_voids(
+    events: Sequence[StudyEvent],
+    contacts: Iterable[Contact],
+    check_positions_ms: Sequence[int],
+    checks: Iterable[ServerCheck],
+    *,
+    heartbeat_tolerance_ms: int,
+    offline_limit_ms: int,
+    check_grace_ms: int,
+    clock_ahead: bool,
+) -> list[tuple[ExclusionReason, list[Span]]]:
+    start = min(e.at_ms for e in events)
+    end = max(e.at_ms for e in events)
+    if clock_ahead:
+        return [(ExclusionReason.TAMPER, [(start, end)])]
+    windows = live_windows(contacts, heartbeat_tolerance_ms, offline_limit_ms)
+    return [
+        (ExclusionReason.UNCONFIRMED, complement(windows, start, end)),
+        (
+            ExclusionReason.FACE_CHECK,
+            face_schedule_voids(events, check_positions_ms, checks, check_grace_ms, end),
+        ),
+    ]
+
+
+# -- keeping summaries between uploads ---------------------------------------------
+
+
+def summary_to_json(summary: SessionSummary) -> str:
+    return json.dumps(
+        {
+            "learner_id": summary.learner_id,
+            "device_id": summary.device_id,
+            "session_id": summary.session_id,
+            "start_ms": summary.start_ms,
+            "end_ms": summary.end_ms,
+            "candidates": [[c, [list(s) for s in spans]] for c, spans in summary.candidates],
+            "excluded": [[x.start_ms, x.end_ms, x.reason.value] for x in summary.excluded],
+            "course_ids": list(summary.course_ids),
+        },
+        separators=(",", ":"),
+    )
+
+
+def summary_from_json(text: str) -> SessionSummary:
+    data = json.loads(text)
+    return SessionSummary(
+        learner_id=data["learner_id"],
+        device_id=data["device_id"],
+        session_id=data["session_id"],
+        start_ms=data["start_ms"],
+        end_ms=data["end_ms"],
+        candidates=tuple(
+            (course, tuple((s, e) for s, e in spans)) for course, spans in data["candidates"]
+        ),
+        excluded=tuple(ExcludedSpan(s, e, ExclusionReason(r)) for s, e, r in data["excluded"]),
+        course_ids=tuple(data["course_ids"]),
+    )
+
+
+def excluded_totals(excluded: Iterable[ExcludedSpan]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for span in excluded:
+        totals[span.reason.value] = totals.get(span.reason.value, 0) + span.duration_ms
+    return dict(sorted(totals.items()))

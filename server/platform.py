@@ -1,0 +1,146 @@
+"""The platform's shared state: configuration, database, clock, personal-data cipher,
+face matcher, rate limits and SMS gateway. One instance per server process; the HTTP
+layer (`server.api`) and the services take it as their first argument."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from records.policy import EffectiveTimePolicy
+from server.clock import ServerClock
+from server.config import ServerConfig
+from server.db import make_engine, session_factory, upgrade
+from server.errors import ApiError
+from server.field_crypto import FieldCipher
+from server.models import AuditEntry
+from server.rate_limit import RateLimiter
+from server.sms import DevLogSmsGateway, SmsGateway
+
+log = logging.getLogger("server")
+
+
+class PersonalDataVault:
+    """AES-GCM for personal data columns, each under its own context (so a value cannot
+    be moved to another column), and keyed hashes for the columns looked up by value."""
+
+    def __init__(self, master_key: bytes) -> None:
+        # One configured key today (id 1); rotation adds ids (see FieldCipher).
+        self._cipher = FieldCipher({1: master_key}, current_key_id=1)
+
+    def seal(self, value: str, context: str) -> bytes:
+        return self._cipher.encrypt_text(value, context)
+
+    def seal_bytes(self, value: bytes, context: str) -> bytes:
+        return self._cipher.encrypt(value, context)
+
+    def open(self, blob: bytes, context: str) -> str:
+        return self._cipher.decrypt_text(blob, context)
+
+    def open_bytes(self, blob: bytes, context: str) -> bytes:
+        return self._cipher.decrypt(blob, context)
+
+    def lookup(self, value: str, context: str) -> str:
+        return self._cipher.lookup_hash(value, context)
+
+
+@dataclass(frozen=True)
+class VerificationSettings:
+    """What the clients' face checks and sync must follow, sent with the policy."""
+
+    face_match_threshold: float
+    max_face_attempts: int
+    checks_per_video_min: int
+    check_every_ms: int
+    check_grace_ms: int = 120_000
+    offline_limit_ms: int = 10 * 60_000
+    max_clock_skew_ms: int = 30_000
+    virtual_camera: str = "refuse"  # or "warn"
+
+
+@dataclass
+class Platform:
+    config: ServerConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: ServerClock
+    vault: PersonalDataVault
+    login_limiter: RateLimiter
+    sms_gateway: SmsGateway | None
+    _face_matcher: object | None = None
+    _face_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, config: ServerConfig, clock: ServerClock | None = None) -> Platform:
+        engine = make_engine(config.resolved_database_url)
+        upgrade(engine)
+        config.resolved_media_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            config=config,
+            engine=engine,
+            sessions=session_factory(engine),
+            clock=clock or ServerClock(),
+            vault=PersonalDataVault(config.master_key_bytes()),
+            login_limiter=RateLimiter(config.login_rate_per_minute, 60_000),
+            sms_gateway=DevLogSmsGateway() if config.demo else None,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        db = self.sessions()
+        try:
+            yield db
+            db.commit()
+        except ApiError as error:
+            if error.keep_changes:
+                db.commit()
+            else:
+                db.rollback()
+            raise
+        except BaseException:
+            db.rollback()
+            raise
+        finally:
+            db.close()
+
+    def face_matcher(self):  # type: ignore[no-untyped-def]
+        """The dlib embedder, loaded on first use (about 2.5 s), shared by requests."""
+        with self._face_lock:
+            if self._face_matcher is None:
+                from verification.face_embedding import FaceEmbedder
+
+                self._face_matcher = FaceEmbedder()
+            return self._face_matcher
+
+    def policy_for(self, policy_json: str) -> EffectiveTimePolicy:
+        return EffectiveTimePolicy.from_dict(json.loads(policy_json or "{}"))
+
+    def verification_settings(self, verification_json: str) -> VerificationSettings:
+        overrides = json.loads(verification_json or "{}")
+        base = VerificationSettings(
+            face_match_threshold=self.config.face_match_threshold,
+            max_face_attempts=self.config.max_face_attempts,
+            checks_per_video_min=self.config.checks_per_video_min,
+            check_every_ms=self.config.check_every_ms,
+            offline_limit_ms=self.config.offline_limit_ms,
+            max_clock_skew_ms=self.config.max_clock_skew_ms,
+        )
+        return VerificationSettings(**{**base.__dict__, **overrides})
+
+    def audit(self, db: Session, actor: str, action: str, target: str, **detail: object) -> None:
+        db.add(
+            AuditEntry(
+                at_ms=self.clock.now_ms(),
+                actor=actor,
+                action=action,
+                target=target,
+                detail_json=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+            )
+        )

@@ -1,0 +1,438 @@
+"""What a signed-in learner does: list courses, start a video (and receive its secret
+face-check schedule), pass checks, send heartbeats, take the course test, and read their
+own records (Attachment 1 items 1-3, 6; Attachment 2)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from records.attachment2 import LearnerIdentity, StudyRecord, attachment2_csv
+from records.identity import mask_id_number
+from records.signing import SignedEvent
+from server import identity
+from server.auth import FaceProof, record_face_check, rematch_face
+from server.errors import bad_request, conflict, forbidden, not_found
+from server.identity import institution_of
+from server.ingest import ingest_batch
+from server.ledger import recompute_learner, record_contact, summarize_study_session
+from server.ledger_rules import ContactKind
+from server.models import (
+    Account,
+    AuthSession,
+    Course,
+    Learner,
+    LedgerDay,
+    LedgerSession,
+    StudySession,
+    TestAttempt,
+)
+from server.platform import Platform, VerificationSettings
+from server.tokens import new_id
+
+LISTED = "listed"
+DELISTED = "delisted"
+
+
+def pick_check_positions(
+    duration_ms: int, settings: VerificationSettings, rng: secrets.SystemRandom
+) -> list[int]:
+    """Face-check positions in the video, from a CSPRNG: at least the policy's minimum,
+    one more per `check_every_ms` of video, never in the first or last 5 % (the learner
+    must be watching), each in its own equal slice so they spread over the video."""
+    count = max(settings.checks_per_video_min, duration_ms // settings.check_every_ms)
+    margin = duration_ms // 20
+    usable = max(1, duration_ms - 2 * margin)
+    slice_ms = max(1, usable // count)
+    return [margin + index * slice_ms + rng.randrange(slice_ms) for index in range(count)]
+
+
+def course_view(course: Course, progress: dict[str, object] | None = None) -> dict[str, object]:
+    return {
+        "id": course.id,
+        "name": course.name,
+        "duration_ms": course.duration_ms,
+        "media_sha256": course.media_sha256,
+        "media_size": course.media_size,
+        "version": course.version,
+        "teacher": course.teacher,
+        "provenance": course.provenance,
+        "licence": course.licence,
+        "requires_test": course.requires_test,
+        "pass_mark": course.pass_mark,
+        "status": course.status,
+        **(progress or {}),
+    }
+
+
+def _test_passed(db: Session, learner_id: str, course_id: str) -> bool:
+    return bool(
+        db.scalar(
+            select(func.count())
+            .select_from(TestAttempt)
+            .where(
+                TestAttempt.learner_id == learner_id,
+                TestAttempt.course_id == course_id,
+                TestAttempt.passed,
+            )
+        )
+    )
+
+
+def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
+    totals = dict(
+        db.execute(
+            select(
+                LedgerSession.course_id,
+                func.sum(LedgerSession.effective_ms + LedgerSession.pending_ms),
+            )
+            .where(LedgerSession.learner_id == learner_id)
+            .group_by(LedgerSession.course_id)
+        ).all()
+    )
+    return [
+        course_view(
+            course,
+            {
+                "studied_ms": int(totals.get(course.id) or 0),
+                "test_passed": _test_passed(db, learner_id, course.id),
+            },
+        )
+        for course in db.scalars(
+            select(Course).where(Course.status == LISTED).order_by(Course.created_ms)
+        )
+    ]
+
+
+def listed_course(db: Session, course_id: str) -> Course:
+    course = db.get(Course, course_id)
+    if course is None:
+        raise not_found("unknown_course", "no such course")
+    if course.status != LISTED:
+        raise forbidden("course_delisted", "this course has been withdrawn")
+    return course
+
+
+def _open_elsewhere(
+    platform: Platform, db: Session, learner_id: str, except_id: str | None, tolerance_ms: int
+) -> StudySession | None:
+    """A study session of this learner still alive on the server's clock."""
+    since = platform.clock.now_ms() - tolerance_ms
+    query = select(StudySession).where(
+        StudySession.learner_id == learner_id,
+        StudySession.ended_ms.is_(None),
+        StudySession.last_contact_ms >= since,
+    )
+    if except_id is not None:
+        query = query.where(StudySession.id != except_id)
+    return db.scalars(query).first()
+
+
+def start_study(
+    platform: Platform, db: Session, auth: AuthSession, course_id: str, address: str
+) -> dict[str, object]:
+    course = listed_course(db, course_id)
+    learner = db.get(Learner, auth.learner_id)
+    assert learner is not None
+    institution = institution_of(db, learner)
+    policy = platform.policy_for(institution.policy_json)
+    other = _open_elsewhere(platform, db, learner.id, None, policy.heartbeat_tolerance_ms)
+    if other is not None and other.course_id != course.id:
+        raise conflict("another_course_open", "finish or close the other course first")
+    if other is not None:
+        other.ended_ms = platform.clock.now_ms()  # the same course reopened: one session
+    settings = platform.verification_settings(institution.verification_json)
+    positions = pick_check_positions(course.duration_ms, settings, secrets.SystemRandom())
+    now = platform.clock.now_ms()
+    study = StudySession(
+        id=new_id("study"),
+        learner_id=learner.id,
+        device_id=auth.device_id,
+        auth_session_id=auth.id,
+        course_id=course.id,
+        started_ms=now,
+        last_contact_ms=now,
+        check_positions_json=json.dumps(positions),
+        ip_address=address,
+        ended_ms=None,
+        demo=platform.config.demo,
+    )
+    db.add(study)
+    db.flush()
+    record_contact(db, study, ContactKind.START, now)
+    return {
+        "study_session_id": study.id,
+        "course_id": course.id,
+        "check_positions_ms": positions,
+        "server_time_ms": now,
+        "policy": policy.to_dict(),
+    }
+
+
+def _own_study(db: Session, auth: AuthSession, study_session_id: str) -> StudySession:
+    study = db.get(StudySession, study_session_id)
+    if study is None or study.learner_id != auth.learner_id or study.device_id != auth.device_id:
+        raise not_found("unknown_session", "no such study session for this sign-in")
+    return study
+
+
+def study_face_check(
+    platform: Platform,
+    db: Session,
+    auth: AuthSession,
+    study_session_id: str,
+    slot: int | None,
+    proof: FaceProof,
+) -> dict[str, object]:
+    study = _own_study(db, auth, study_session_id)
+    positions = json.loads(study.check_positions_json)
+    if slot is not None and not 0 <= slot < len(positions):
+        raise bad_request("unknown_slot", "no such scheduled check")
+    learner = db.get(Learner, auth.learner_id)
+    assert learner is not None
+    settings = platform.verification_settings(institution_of(db, learner).verification_json)
+    result = rematch_face(platform, learner, proof, settings.face_match_threshold)
+    check = record_face_check(
+        platform, db, learner.id, auth.device_id, proof, result, "study", study.id, slot
+    )
+    # The ledger must see the decision even if no further events arrive.
+    summarize_study_session(platform, db, study)
+    recompute_learner(platform, db, learner.id)
+    return {"check_id": check.id, "passed": result.passed, "reason": result.reason}
+
+
+def heartbeat(
+    platform: Platform,
+    db: Session,
+    auth: AuthSession,
+    study_session_id: str,
+    events: Sequence[SignedEvent],
+) -> dict[str, object]:
+    study = _own_study(db, auth, study_session_id)
+    learner = db.get(Learner, auth.learner_id)
+    assert learner is not None
+    institution = institution_of(db, learner)
+    policy = platform.policy_for(institution.policy_json)
+    course = db.get(Course, study.course_id)
+    assert course is not None
+    if course.status != LISTED:
+        study.ended_ms = platform.clock.now_ms()
+        raise forbidden("course_delisted", "this course has been withdrawn", keep_changes=True)
+    other = _open_elsewhere(platform, db, learner.id, study.id, policy.heartbeat_tolerance_ms)
+    if other is not None and other.course_id != study.course_id:
+        raise conflict("another_course_open", "another course is being studied")
+    ack = None
+    now = platform.clock.now_ms()
+    if events:
+        ack = ingest_batch(platform, db, list(events), ContactKind.HEARTBEAT)
+        # A heartbeat is a live contact even when its events were stored before.
+        if study.last_contact_ms != now:
+            record_contact(db, study, ContactKind.HEARTBEAT, now)
+    else:
+        record_contact(db, study, ContactKind.HEARTBEAT, now)
+    return {
+        "status": "ok",
+        "server_time_ms": now,
+        "ack": ack,
+        "policy": policy.to_dict(),
+        "verification": platform.verification_settings(institution.verification_json).__dict__,
+    }
+
+
+def end_study(platform: Platform, db: Session, auth: AuthSession, study_session_id: str) -> None:
+    study = _own_study(db, auth, study_session_id)
+    study.ended_ms = study.ended_ms or platform.clock.now_ms()
+
+
+# -- course tests -------------------------------------------------------------------
+
+
+def course_test_questions(db: Session, course_id: str) -> dict[str, object]:
+    course = listed_course(db, course_id)
+    questions = json.loads(course.questions_json)
+    return {
+        "course_id": course.id,
+        "pass_mark": course.pass_mark,
+        "questions": [
+            {"id": q["id"], "kind": q["kind"], "text": q["text"], "options": q["options"]}
+            for q in questions
+        ],
+    }
+
+
+def grade(questions: list[dict[str, object]], answers: dict[str, list[int]]) -> int:
+    """Percentage of questions answered exactly (a multiple choice needs every right
+    option and no wrong one), rounded down."""
+    if not questions:
+        return 0
+    right = sum(
+        1
+        for q in questions
+        if sorted(set(answers.get(str(q["id"]), []))) == sorted(q["answer"])  # type: ignore[arg-type]
+    )
+    return right * 100 // len(questions)
+
+
+def submit_test(
+    platform: Platform,
+    db: Session,
+    auth: AuthSession,
+    course_id: str,
+    answers: dict[str, list[int]],
+) -> dict[str, object]:
+    course = listed_course(db, course_id)
+    if not course.requires_test:
+        raise bad_request("no_test", "this course has no test")
+    before = _released_total(db, auth.learner_id)
+    score = grade(json.loads(course.questions_json), answers)
+    passed = score >= course.pass_mark
+    db.add(
+        TestAttempt(
+            id=new_id("test"),
+            learner_id=auth.learner_id,
+            course_id=course.id,
+            score=score,
+            passed=passed,
+            answers_json=json.dumps(answers, sort_keys=True),
+            at_ms=platform.clock.now_ms(),
+        )
+    )
+    db.flush()
+    recompute_learner(platform, db, auth.learner_id)
+    released = _released_total(db, auth.learner_id) - before
+    return {
+        "score": score,
+        "passed": passed,
+        "pass_mark": course.pass_mark,
+        "released_ms": released,
+    }
+
+
+def _released_total(db: Session, learner_id: str) -> int:
+    return int(
+        db.scalar(
+            select(func.coalesce(func.sum(LedgerDay.effective_ms), 0)).where(
+                LedgerDay.learner_id == learner_id
+            )
+        )
+        or 0
+    )
+
+
+def learner_test_results(db: Session, learner_id: str) -> list[dict[str, object]]:
+    return [
+        {"course_id": t.course_id, "score": t.score, "passed": t.passed, "at_ms": t.at_ms}
+        for t in db.scalars(
+            select(TestAttempt)
+            .where(TestAttempt.learner_id == learner_id)
+            .order_by(TestAttempt.at_ms)
+        )
+    ]
+
+
+# -- the learner's own records --------------------------------------------------------
+
+
+def profile(platform: Platform, db: Session, auth: AuthSession) -> dict[str, object]:
+    learner = db.get(Learner, auth.learner_id)
+    account = db.get(Account, auth.account_id)
+    assert learner is not None and account is not None
+    institution = institution_of(db, learner)
+    number = platform.vault.open(learner.id_number_enc, identity.ID_NUMBER)
+    return {
+        "learner_id": learner.id,
+        "name": platform.vault.open(learner.name_enc, identity.NAME),
+        "id_type": learner.id_type,
+        "id_number_masked": mask_id_number(number),
+        "login_name": account.login_name,
+        "institution": {"id": institution.id, "name": institution.name},
+        "face_enrolled": learner.face_template_enc is not None,
+    }
+
+
+def today(platform: Platform, db: Session, learner_id: str) -> dict[str, object]:
+    learner = db.get(Learner, learner_id)
+    assert learner is not None
+    policy = platform.policy_for(institution_of(db, learner).policy_json)
+    day = identity.beijing_today(platform.clock.now_ms()).isoformat()
+    row = db.get(LedgerDay, (learner_id, day))
+    return {
+        "day": day,
+        "effective_ms": row.effective_ms if row else 0,
+        "pending_ms": row.pending_ms if row else 0,
+        "daily_cap_ms": policy.daily_cap_ms,
+    }
+
+
+def progress(db: Session, learner_id: str) -> list[dict[str, object]]:
+    return [
+        {
+            k: v
+            for k, v in c.items()
+            if k in ("id", "name", "duration_ms", "studied_ms", "test_passed")
+        }
+        for c in list_courses(db, learner_id)
+    ]
+
+
+def my_records(
+    platform: Platform,
+    db: Session,
+    learner_id: str,
+    from_ms: int | None,
+    to_ms: int | None,
+    course_id: str | None,
+) -> tuple[list[dict[str, object]], list[StudyRecord]]:
+    query = (
+        select(LedgerSession, Course)
+        .join(Course, Course.id == LedgerSession.course_id)
+        .where(LedgerSession.learner_id == learner_id)
+    )
+    if from_ms is not None:
+        query = query.where(LedgerSession.start_ms >= from_ms)
+    if to_ms is not None:
+        query = query.where(LedgerSession.start_ms < to_ms)
+    if course_id:
+        query = query.where(LedgerSession.course_id == course_id)
+    learner = db.get(Learner, learner_id)
+    assert learner is not None
+    account = db.scalar(select(Account).where(Account.learner_id == learner_id))
+    assert account is not None
+    person = LearnerIdentity(
+        name=platform.vault.open(learner.name_enc, identity.NAME),
+        id_type=learner.id_type,
+        id_number=platform.vault.open(learner.id_number_enc, identity.ID_NUMBER),
+        account=account.login_name,
+    )
+    rows, records = [], []
+    for entry, course in db.execute(query.order_by(LedgerSession.start_ms)).all():
+        record = StudyRecord(
+            learner=person,
+            course_name=course.name,
+            course_duration_ms=course.duration_ms,
+            start_ms=entry.start_ms,
+            end_ms=entry.end_ms,
+            effective_ms=entry.effective_ms,
+            ip_address=entry.ip_address,
+        )
+        records.append(record)
+        rows.append(
+            {
+                "study_session_id": entry.study_session_id,
+                "course_id": course.id,
+                "columns": list(record.row(mask_id=True)),
+                "effective_ms": entry.effective_ms,
+                "pending_ms": entry.pending_ms,
+                "excluded_ms": json.loads(entry.excluded_json),
+                "demo": entry.demo,
+            }
+        )
+    return rows, records
+
+
+def my_records_csv(records: list[StudyRecord]) -> bytes:
+    return attachment2_csv(records, mask_id=True)

@@ -1,0 +1,284 @@
+"""The real platform server for tests: uvicorn on 127.0.0.1 in a thread of the test
+process (so a test can move the server's clock), on SQLite or on a real PostgreSQL,
+reached over HTTP with requests like any client; plus a scripted learner device that
+signs its events with its own Ed25519 key."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import uvicorn
+
+from records.events import EventKind
+from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
+from server.api import create_app
+from server.clock import ServerClock
+from server.config import ServerConfig
+from server.field_crypto import generate_master_key
+from server.platform import Platform
+
+API = "/api/v1"
+ADMIN_TOKEN = "test-admin-token-" + "x" * 20
+# A valid 居民身份证 number (GB 11643 check digit) for a made-up person.
+ID_NUMBERS = ("44010619900307001X", "440106199003070045", "440106199003070061")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    platform: Platform
+    base_url: str
+    _server: uvicorn.Server
+    _thread: threading.Thread
+
+    @classmethod
+    @contextlib.contextmanager
+    def running(cls, data_dir: Path, database_url: str, **settings: object) -> Iterator[LiveServer]:
+        config = ServerConfig(
+            data_dir=data_dir,
+            database_url=database_url,
+            master_key=generate_master_key(),
+            admin_token=ADMIN_TOKEN,
+            demo=True,
+            **settings,  # type: ignore[arg-type]
+        )
+        platform = Platform.create(config, ServerClock())
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(platform),
+                host="127.0.0.1",
+                port=port,
+                log_config=None,
+                access_log=False,
+                lifespan="off",
+            )
+        )
+        thread = threading.Thread(target=server.run, name="test-server", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        live = cls(platform, f"http://127.0.0.1:{port}", server, thread)
+        try:
+            yield live
+        finally:
+            server.should_exit = True
+            thread.join(10)
+            platform.engine.dispose()
+
+    def call(
+        self, method: str, path: str, token: str | None = None, **kwargs: object
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(
+            method,
+            self.base_url + path,
+            headers=headers,
+            timeout=30,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def admin(self, method: str, path: str, **kwargs: object) -> dict:
+        response = self.call(method, API + path, ADMIN_TOKEN, **kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@dataclass
+class Fixture:
+    """One institution and project, courses and learners made through the admin API."""
+
+    server: LiveServer
+    institution_id: str
+    project_id: str
+    courses: dict[str, dict] = field(default_factory=dict)
+
+    def add_learner(self, login: str, id_number: str, phone: str | None = None) -> dict:
+        return self.server.admin(
+            "POST",
+            "/admin/learners",
+            json={
+                "institution_id": self.institution_id,
+                "project_id": self.project_id,
+                "name": "张三" + login[-1],
+                "id_type": "居民身份证",
+                "id_number": id_number,
+                "login_name": login,
+                "password": "correct horse " + login,
+                "phone": phone,
+            },
+        )
+
+    def add_course(self, name: str, media: Path, duration_ms: int, **extra: object) -> dict:
+        body = {
+            "name": name,
+            "duration_ms": duration_ms,
+            "media_path": str(media),
+            "teacher": "李老师",
+            "provenance": "本机构自制",
+            "licence": "CC BY 4.0",
+            "questions": [
+                {
+                    "id": "q1",
+                    "kind": "single",
+                    "text": "1+1=?",
+                    "options": ["1", "2"],
+                    "answer": [1],
+                },
+                {
+                    "id": "q2",
+                    "kind": "multiple",
+                    "text": "安全帽?",
+                    "options": ["要", "必须", "不用"],
+                    "answer": [0, 1],
+                },
+            ],
+            "pass_mark": 100,
+            **extra,
+        }
+        course = self.server.admin("POST", "/admin/courses", json=body)
+        self.courses[name] = course
+        return course
+
+
+def make_fixture(server: LiveServer, tmp: Path, **institution: object) -> Fixture:
+    made = server.admin(
+        "POST",
+        "/admin/institutions",
+        json={
+            "name": "示范职业培训学校",
+            "city_code": "440100",
+            "county_code": "440106",
+            **institution,
+        },
+    )
+    project = server.admin(
+        "POST", "/admin/projects", json={"institution_id": made["id"], "name": "电工"}
+    )
+    return Fixture(server, made["id"], project["id"])
+
+
+@dataclass
+class LearnerDevice:
+    """A client device: its own key and chain, signed in as one learner at a time."""
+
+    server: LiveServer
+    device_id: str = field(default_factory=lambda: "dev-" + uuid.uuid4().hex[:12])
+    key: object = field(default_factory=new_device_key)
+    token: str | None = None
+    learner_id: str | None = None
+    chain: EventChainBuilder | None = None
+
+    def public_key_b64(self) -> str:
+        return base64.b64encode(public_key_bytes(self.key.public_key())).decode()  # type: ignore[attr-defined]
+
+    def password(self, login: str, password: str) -> requests.Response:
+        return self.server.call(
+            "POST",
+            f"{API}/auth/password",
+            json={"login_name": login, "password": password, "device_id": self.device_id},
+        )
+
+    def face(
+        self, challenge_token: str, crop: bytes, liveness: bool = True, **extra
+    ) -> requests.Response:
+        return self.server.call(
+            "POST",
+            f"{API}/auth/face",
+            json={
+                "challenge_token": challenge_token,
+                "device_id": self.device_id,
+                "device_public_key_b64": self.public_key_b64(),
+                "face": {
+                    "crop_jpeg_b64": base64.b64encode(crop).decode(),
+                    "liveness_passed": liveness,
+                    "challenge": {"actions": ["blink", "turn_left"]},
+                },
+                **extra,
+            },
+        )
+
+    def sign_in(self, login: str, crop: bytes) -> dict:
+        first = self.password(login, "correct horse " + login)
+        assert first.status_code == 200, first.text
+        second = self.face(first.json()["challenge_token"], crop)
+        assert second.status_code == 200, second.text
+        body = second.json()
+        self.token, self.learner_id = body["session_token"], body["learner_id"]
+        if self.chain is None:
+            self.chain = EventChainBuilder(
+                self.key,
+                self.device_id,
+                body["device_last_seq"],
+                body["device_last_hash"],  # type: ignore[arg-type]
+            )
+        return body
+
+    def start(self, course_id: str) -> requests.Response:
+        return self.server.call(
+            "POST", f"{API}/study/start", self.token, json={"course_id": course_id}
+        )
+
+    def event(self, kind: EventKind, at_ms: int, session: str, course: str, **data) -> SignedEvent:
+        assert self.chain is not None and self.learner_id is not None
+        return self.chain.next(
+            kind=kind,
+            at_ms=at_ms,
+            learner_id=self.learner_id,
+            session_id=session,
+            course_id=course,
+            data=data,
+        )
+
+    def progress(
+        self, at_ms: int, session: str, course: str, position_ms: int, **flags
+    ) -> SignedEvent:
+        data = {
+            "position_ms": position_ms,
+            "rate_milli": 1000,
+            "focused": True,
+            "visible": True,
+            "playing": True,
+            **flags,
+        }
+        return self.event(EventKind.PROGRESS, at_ms, session, course, **data)
+
+    def heartbeat(self, session: str, events: list[SignedEvent]) -> requests.Response:
+        return self.server.call(
+            "POST",
+            f"{API}/study/{session}/heartbeat",
+            self.token,
+            json={"events": [wire(e) for e in events]},
+        )
+
+    def upload(self, events: list[SignedEvent]) -> requests.Response:
+        return self.server.call(
+            "POST", f"{API}/events/batch", json={"events": [wire(e) for e in events]}
+        )
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.server.call("GET", API + path, self.token, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.server.call("POST", API + path, self.token, **kwargs)
+
+
+def wire(signed: SignedEvent) -> dict:
+    return {"event": signed.event.payload(), "hash": signed.hash, "signature": signed.signature}
