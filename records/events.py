@@ -138,9 +138,12 @@ def validate_event(event: StudyEvent) -> None:
         if not ok:
             raise EventFormatError(f"{event.kind.value}.{name} must be {kind.__name__}")
     try:
-        canonical_json(dict(event.data))
+        # Encoding the whole event checks its data and is needed anyway for the hash and
+        # the signature: keep it, so an event is encoded exactly once.
+        encoded = canonical_json(event.payload())
     except CanonicalJsonError as error:
         raise EventFormatError(str(error)) from error
+    object.__setattr__(event, "_canonical", encoded)
 
 
 def event_from_payload(payload: Mapping[str, JsonValue]) -> StudyEvent:

@@ -25,6 +25,7 @@ from server import auth, identity, study
 from server.errors import ApiError, bad_request, not_found, unauthorized
 from server.ingest import ingest_batch, parse_batch
 from server.ingest_rules import parse_uploaded
+from server.ledger import refresh_learner
 from server.models import Account, AuthSession, Course, PendingEnrollment
 from server.platform import Platform
 from server.tokens import same_secret
@@ -299,6 +300,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     @app.get(f"{API}/courses")
     def courses(session: LearnerSession) -> list[dict[str, object]]:
         with platform.transaction() as db:
+            refresh_learner(platform, db, session.learner_id)
             return study.list_courses(db, session.learner_id)
 
     @app.get(f"{API}/courses/{{course_id}}/media", response_model=None)
@@ -359,11 +361,13 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     @app.get(f"{API}/me/today")
     def my_today(session: LearnerSession) -> dict[str, object]:
         with platform.transaction() as db:
+            refresh_learner(platform, db, session.learner_id)
             return study.today(platform, db, session.learner_id)
 
     @app.get(f"{API}/me/progress")
     def my_progress(session: LearnerSession) -> list[dict[str, object]]:
         with platform.transaction() as db:
+            refresh_learner(platform, db, session.learner_id)
             return study.progress(db, session.learner_id)
 
     @app.get(f"{API}/me/tests")
@@ -379,6 +383,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
         course_id: Annotated[str | None, Query(max_length=64)] = None,
     ) -> dict[str, object]:
         with platform.transaction() as db:
+            refresh_learner(platform, db, session.learner_id)
             rows, _ = study.my_records(platform, db, session.learner_id, from_ms, to_ms, course_id)
         return {"columns": list(ATTACHMENT2_COLUMNS), "records": rows}
 
@@ -390,6 +395,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
         course_id: Annotated[str | None, Query(max_length=64)] = None,
     ) -> Response:
         with platform.transaction() as db:
+            refresh_learner(platform, db, session.learner_id)
             _, records = study.my_records(
                 platform, db, session.learner_id, from_ms, to_ms, course_id
             )

@@ -6,15 +6,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from records.canonical import JsonValue
 from records.events import EventFormatError
-from records.signing import SignedEvent, public_key_from_bytes
+from records.signing import SignedEvent
 from server.errors import bad_request
 from server.ingest_rules import (
     ChainState,
+    DeviceVerifier,
     EventStatus,
     Refusal,
     StudyBinding,
@@ -22,7 +23,7 @@ from server.ingest_rules import (
     parse_uploaded,
     session_status,
 )
-from server.ledger import recompute_sessions
+from server.ledger import touch_sessions
 from server.ledger_rules import ContactKind
 from server.models import AuthSession, Device, IngestRefusal, StoredEvent, StudySession
 from server.platform import Platform
@@ -74,7 +75,7 @@ def ingest_batch(
     now = platform.clock.now_ms()
     # Lock the device row: two uploads of one device must not both extend its chain.
     device = db.scalar(select(Device).where(Device.id == device_id).with_for_update())
-    public_key = public_key_from_bytes(device.public_key) if device is not None else None
+    verifier = DeviceVerifier(device.public_key) if device is not None else None
     state = ChainState(device.last_seq, device.last_hash) if device else ChainState(0, "")
     seqs = [signed.event.seq for signed in batch]
     stored = {
@@ -84,11 +85,12 @@ def ingest_batch(
         )
     }
     decisions = decide_batch(
-        device_id, public_key, state, batch, {seq: row.hash for seq, row in stored.items()}
+        device_id, verifier, state, batch, {seq: row.hash for seq, row in stored.items()}
     )
     bindings: dict[str, StudyBinding | None] = {}
     touched: set[str] = set()
     results: list[dict[str, object]] = []
+    new_rows: list[dict[str, object]] = []
     for decision in decisions:
         signed = decision.signed
         assert signed is not None
@@ -124,29 +126,32 @@ def ingest_batch(
         status = session_status(
             signed, bindings[event.session_id], now, platform.config.max_clock_skew_ms
         )
-        db.add(
-            StoredEvent(
-                device_id=device_id,
-                seq=event.seq,
-                learner_id=event.learner_id,
-                study_session_id=event.session_id,
-                kind=event.kind.value,
-                at_ms=event.at_ms,
-                received_ms=now,
-                canonical=event.canonical(),
-                hash=signed.hash,
-                signature=signed.signature,
-                status=status.value,
-            )
+        new_rows.append(
+            {
+                "device_id": device_id,
+                "seq": event.seq,
+                "learner_id": event.learner_id,
+                "study_session_id": event.session_id,
+                "kind": event.kind.value,
+                "at_ms": event.at_ms,
+                "received_ms": now,
+                "canonical": event.canonical(),
+                "hash": signed.hash,
+                "signature": signed.signature,
+                "status": status.value,
+            }
         )
         if status in (EventStatus.ACCEPTED, EventStatus.CLOCK_AHEAD, EventStatus.SESSION_REVOKED):
             touched.add(event.session_id)
         assert device is not None
         device.last_seq, device.last_hash = event.seq, signed.hash
         results.append({"seq": decision.seq, "status": status.value})
+    if new_rows:
+        # One multi-row INSERT (Core, not one ORM object per event): ingestion is a hot path.
+        db.execute(insert(StoredEvent), new_rows)
     db.flush()
     if touched:
-        recompute_sessions(platform, db, sorted(touched), contact, now)
+        touch_sessions(db, sorted(touched), contact, now)
     return {
         "device_id": device_id,
         "acked_seq": device.last_seq if device is not None else 0,

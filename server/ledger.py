@@ -2,10 +2,12 @@
 accepted, with `records/` rules plus its own clock and face-check schedule
 (`server.ledger_rules`).
 
-Each study session is summarised once per upload that touches it (the costly pass over
-its events); the learner's credit across sessions (overlap, course length, daily cap,
-tests) is then recomputed from the stored summaries, and the learner's Attachment 2
-rows and day totals are rewritten. A monthly query reads day rows, never events.
+An upload only stores events, records the server's contact with the session and marks
+the session dirty. Whoever reads a learner's ledger first brings it up to date
+(`refresh_learner`): each dirty session is summarised (the costly pass over its events),
+then the learner's credit across sessions (overlap, course length, daily cap, tests) is
+recomputed from the stored summaries and their Attachment 2 rows and day totals are
+rewritten. A monthly query reads day rows, never events.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from records.effective_time import CourseRule, TestResult, credit_sessions, summarize_session
@@ -30,6 +34,7 @@ from server.ledger_rules import (
 )
 from server.models import (
     Course,
+    DirtySession,
     FaceCheck,
     Institution,
     Learner,
@@ -49,24 +54,48 @@ def record_contact(db: Session, study: StudySession, kind: ContactKind, now_ms: 
     study.last_contact_ms = max(study.last_contact_ms, now_ms)
 
 
-def recompute_sessions(
-    platform: Platform,
-    db: Session,
-    study_session_ids: Iterable[str],
-    contact: ContactKind | None,
-    now_ms: int,
+def mark_dirty(db: Session, study: StudySession) -> None:
+    # Insert-if-absent in one statement: concurrent uploads for one session must not
+    # collide on the key (both SQLite and PostgreSQL have ON CONFLICT DO NOTHING).
+    insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else postgresql_insert
+    db.execute(
+        insert(DirtySession)
+        .values(study_session_id=study.id, learner_id=study.learner_id)
+        .on_conflict_do_nothing()
+    )
+
+
+def touch_sessions(
+    db: Session, study_session_ids: Iterable[str], contact: ContactKind | None, now_ms: int
 ) -> None:
-    learners: set[str] = set()
     for study_id in study_session_ids:
         study = db.get(StudySession, study_id)
         if study is None:
             continue
         if contact is not None:
             record_contact(db, study, contact, now_ms)
-        summarize_study_session(platform, db, study)
-        learners.add(study.learner_id)
-    for learner_id in sorted(learners):
-        recompute_learner(platform, db, learner_id)
+        mark_dirty(db, study)
+
+
+def refresh_learner(platform: Platform, db: Session, learner_id: str) -> None:
+    """Bring one learner's ledger up to date with everything accepted so far."""
+    dirty = db.scalars(
+        select(DirtySession.study_session_id).where(DirtySession.learner_id == learner_id)
+    ).all()
+    for study_id in dirty:
+        study = db.get(StudySession, study_id)
+        if study is not None:
+            summarize_study_session(platform, db, study)
+    db.execute(delete(DirtySession).where(DirtySession.study_session_id.in_(dirty)))
+    recompute_learner(platform, db, learner_id)
+
+
+def refresh_all(platform: Platform, db: Session) -> int:
+    """Every learner with pending changes (for reports across learners)."""
+    learners = db.scalars(select(DirtySession.learner_id).distinct()).all()
+    for learner_id in learners:
+        refresh_learner(platform, db, learner_id)
+    return len(learners)
 
 
 def _policy_of(platform: Platform, db: Session, learner_id: str):  # type: ignore[no-untyped-def]

@@ -278,6 +278,17 @@ class SessionSummaryRow(Base):
     updated_ms: Mapped[int] = mapped_column(BigInteger)
 
 
+class DirtySession(Base):
+    """A study session whose events changed since its summary was made: uploads only
+    mark it, and the ledger is brought up to date when someone reads it, so ingestion
+    stays a plain insert however long the learner's history is."""
+
+    __tablename__ = "dirty_sessions"
+
+    study_session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
 class LedgerSession(Base):
     """The credited study session: one Attachment 2 row."""
 

@@ -19,7 +19,7 @@ from server.auth import FaceProof, record_face_check, rematch_face
 from server.errors import bad_request, conflict, forbidden, not_found
 from server.identity import institution_of
 from server.ingest import ingest_batch
-from server.ledger import recompute_learner, record_contact, summarize_study_session
+from server.ledger import mark_dirty, record_contact, refresh_learner
 from server.ledger_rules import ContactKind
 from server.models import (
     Account,
@@ -199,9 +199,7 @@ def study_face_check(
     check = record_face_check(
         platform, db, learner.id, auth.device_id, proof, result, "study", study.id, slot
     )
-    # The ledger must see the decision even if no further events arrive.
-    summarize_study_session(platform, db, study)
-    recompute_learner(platform, db, learner.id)
+    mark_dirty(db, study)  # the decision changes what the session earns
     return {"check_id": check.id, "passed": result.passed, "reason": result.reason}
 
 
@@ -287,6 +285,7 @@ def submit_test(
     course = listed_course(db, course_id)
     if not course.requires_test:
         raise bad_request("no_test", "this course has no test")
+    refresh_learner(platform, db, auth.learner_id)
     before = _released_total(db, auth.learner_id)
     score = grade(json.loads(course.questions_json), answers)
     passed = score >= course.pass_mark
@@ -302,7 +301,7 @@ def submit_test(
         )
     )
     db.flush()
-    recompute_learner(platform, db, auth.learner_id)
+    refresh_learner(platform, db, auth.learner_id)
     released = _released_total(db, auth.learner_id) - before
     return {
         "score": score,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 23:08:14.940944
+Create Date: 2026-11-28 23:12:36.800441
 """
 
 from __future__ import annotations
@@ -47,6 +47,17 @@ def upgrade() -> None:
         sa.Column("created_ms", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_table(
+        "dirty_sessions",
+        sa.Column("study_session_id", sa.String(length=64), nullable=False),
+        sa.Column("learner_id", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("study_session_id"),
+    )
+    with op.batch_alter_table("dirty_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dirty_sessions_learner_id"), ["learner_id"], unique=False
+        )
+
     op.create_table(
         "ingest_refusals",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -508,6 +519,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ingest_refusals_device_id"))
 
     op.drop_table("ingest_refusals")
+    with op.batch_alter_table("dirty_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dirty_sessions_learner_id"))
+
+    op.drop_table("dirty_sessions")
     op.drop_table("courses")
     op.drop_table("audit_log")
     # ### end Alembic commands ###

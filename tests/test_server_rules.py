@@ -1,0 +1,255 @@
+"""The server's pure rules: which uploaded events join a device's chain, and what the
+server's own clock and face-check schedule void (server/ingest_rules.py,
+server/ledger_rules.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from records.effective_time import CourseRule, ExclusionReason, summarize_session
+from records.events import GENESIS_HASH, EventKind
+from records.signing import EventChainBuilder, new_device_key, public_key_bytes, sign_event
+from server.ingest_rules import (
+    ChainState,
+    DeviceVerifier,
+    EventStatus,
+    Refusal,
+    StudyBinding,
+    decide_batch,
+    session_status,
+)
+from server.ledger_rules import (
+    Contact,
+    ContactKind,
+    ServerCheck,
+    complement,
+    face_schedule_voids,
+    live_windows,
+    server_voids,
+    summary_from_json,
+    summary_to_json,
+)
+
+T0 = 1_700_000_000_000
+
+
+def verifier(key):
+    return DeviceVerifier(public_key_bytes(key.public_key()))
+
+
+def chain(count: int, device: str = "dev-1", key=None):
+    key = key or new_device_key()
+    builder = EventChainBuilder(key, device)
+    events = [
+        builder.next(
+            kind=EventKind.PROGRESS,
+            at_ms=T0 + i * 10_000,
+            learner_id="L",
+            session_id="S",
+            course_id="C",
+            data={
+                "position_ms": i * 10_000,
+                "rate_milli": 1000,
+                "focused": True,
+                "visible": True,
+                "playing": True,
+            },
+        )
+        for i in range(count)
+    ]
+    return key, events
+
+
+def test_a_continuing_chain_joins_and_a_redelivery_is_a_duplicate():
+    key, events = chain(5)
+    first = decide_batch("dev-1", verifier(key), ChainState(0, GENESIS_HASH), events[:3], {})
+    assert [d.join for d in first] == [True, True, True]
+    state = ChainState(3, events[2].hash)
+    stored = {e.event.seq: e.hash for e in events[:3]}
+    again = decide_batch("dev-1", verifier(key), state, events, stored)
+    assert [(d.duplicate, d.join) for d in again] == [(True, False)] * 3 + [(False, True)] * 2
+
+
+def test_reordered_batch_is_sorted_and_accepted():
+    key, events = chain(4)
+    decisions = decide_batch("dev-1", verifier(key), ChainState(0, GENESIS_HASH), events[::-1], {})
+    assert [d.seq for d in decisions] == [1, 2, 3, 4] and all(d.join for d in decisions)
+
+
+def test_each_kind_of_bad_event_is_refused_with_its_code_and_stops_the_batch():
+    key, events = chain(4)
+    start = ChainState(0, GENESIS_HASH)
+    other_key = new_device_key()
+    forged = sign_event(other_key, events[0].event)
+    assert decide_batch("dev-1", verifier(key), start, [forged], {})[0].refusal is (
+        Refusal.BAD_SIGNATURE
+    )
+    assert decide_batch("dev-1", None, start, events[:1], {})[0].refusal is Refusal.UNKNOWN_DEVICE
+    wrong_hash = dataclasses.replace(events[0], hash="0" * 64)
+    assert decide_batch("dev-1", verifier(key), start, [wrong_hash], {})[0].refusal is (
+        Refusal.HASH_MISMATCH
+    )
+    gap = decide_batch("dev-1", verifier(key), start, [events[1], events[2]], {})
+    assert [d.refusal for d in gap] == [Refusal.SEQUENCE_GAP, Refusal.NOT_PROCESSED]
+    # seq 1 re-signed with another prev_hash: the right number, the wrong link.
+    relinked = sign_event(key, dataclasses.replace(events[0].event, prev_hash="a" * 64))
+    assert decide_batch("dev-1", verifier(key), start, [relinked], {})[0].refusal is (
+        Refusal.BROKEN_LINK
+    )
+    # A different event under an already stored number: a conflicting replay.
+    changed = sign_event(
+        key, dataclasses.replace(events[0].event, data={**events[0].event.data, "focused": False})
+    )
+    state = ChainState(1, events[0].hash)
+    replay = decide_batch("dev-1", verifier(key), state, [changed], {1: events[0].hash})
+    assert replay[0].refusal is Refusal.CONFLICTING_REPLAY
+    _, foreign = chain(1, device="dev-2", key=key)
+    assert decide_batch("dev-1", verifier(key), start, foreign, {})[0].refusal is (
+        Refusal.MIXED_DEVICES
+    )
+
+
+@given(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=255))
+def test_changing_any_byte_of_an_uploaded_event_is_refused(position, value):
+    key, events = chain(1)
+    raw = bytearray(events[0].event.canonical())
+    index = position % len(raw)
+    if raw[index] == value:
+        return
+    raw[index] = value
+    try:
+        from records.events import event_from_canonical
+
+        changed = event_from_canonical(bytes(raw))
+    except ValueError:
+        return  # no longer an event at all: refused as malformed before this point
+    tampered = dataclasses.replace(events[0], event=changed)
+    decision = decide_batch("dev-1", verifier(key), ChainState(0, GENESIS_HASH), [tampered], {})
+    assert not decision[0].join
+
+
+def test_session_status_names_each_reason_an_event_earns_nothing():
+    _, events = chain(1)
+    signed = events[0]
+    ok = StudyBinding("L", "dev-1", "C", None)
+    now = T0 + 1000
+    assert session_status(signed, ok, now, 30_000) is EventStatus.ACCEPTED
+    assert session_status(signed, None, now, 30_000) is EventStatus.UNKNOWN_SESSION
+    assert session_status(signed, dataclasses.replace(ok, device_id="x"), now, 30_000) is (
+        EventStatus.WRONG_DEVICE
+    )
+    assert session_status(signed, dataclasses.replace(ok, learner_id="x"), now, 30_000) is (
+        EventStatus.WRONG_LEARNER
+    )
+    assert session_status(signed, dataclasses.replace(ok, course_id="x"), now, 30_000) is (
+        EventStatus.WRONG_COURSE
+    )
+    assert session_status(signed, ok, T0 - 31_000, 30_000) is EventStatus.CLOCK_AHEAD
+    revoked = dataclasses.replace(ok, revoked_ms=T0 - 31_000)
+    assert session_status(signed, revoked, now, 30_000) is EventStatus.SESSION_REVOKED
+
+
+def contacts(*pairs):
+    return [Contact(T0 + at, ContactKind(kind)) for at, kind in pairs]
+
+
+def test_live_windows_follow_the_servers_clock_and_offline_grace():
+    # Heartbeats every 10 s: one window end to end.
+    beats = contacts((0, "start"), (10_000, "heartbeat"), (20_000, "heartbeat"))
+    assert complement(live_windows(beats, 30_000, 600_000), T0, T0 + 20_000) == []
+    # After a live heartbeat, an offline gap earns at most the offline limit.
+    offline = contacts((0, "start"), (10_000, "heartbeat"), (2_000_000, "upload"))
+    assert live_windows(offline, 30_000, 600_000) == [
+        (T0, T0 + 10_000),
+        (T0 + 10_000, T0 + 610_000),
+    ]
+    # Started, then silent until one final upload: nothing after the start.
+    final_only = contacts((0, "start"), (2_700_000, "upload"))
+    assert live_windows(final_only, 30_000, 600_000) == []
+    assert live_windows(contacts((0, "upload")), 30_000, 600_000) == []
+
+
+def test_complement_of_windows():
+    assert complement([(5, 10), (8, 12), (20, 30)], 0, 25) == [(0, 5), (12, 20)]
+    assert complement([], 0, 5) == [(0, 5)]
+    assert complement([(0, 50)], 10, 20) == []
+
+
+def progress_events(count, step_ms=10_000):
+    return chain(count)[1]
+
+
+def test_a_scheduled_check_missing_or_late_voids_until_one_passes():
+    events = [e.event for e in progress_events(10)]  # positions 0..90 s at T0 + 10 s steps
+    reached = T0 + 30_000  # position 30 s reached at T0 + 30 s
+    assert face_schedule_voids(events, [30_000], [], 60_000, T0 + 90_000) == [
+        (reached, T0 + 90_000)
+    ]
+    on_time = [ServerCheck(0, reached + 20_000, True)]
+    assert face_schedule_voids(events, [30_000], on_time, 60_000, T0 + 90_000) == []
+    late = [ServerCheck(0, reached + 70_000, True)]
+    assert face_schedule_voids(events, [30_000], late, 60_000, T0 + 90_000) == [
+        (reached, reached + 70_000)
+    ]
+    # Never reached: nothing to check yet.
+    assert face_schedule_voids(events, [500_000], [], 60_000, T0 + 90_000) == []
+
+
+def test_a_check_the_server_saw_fail_voids_back_to_the_last_pass():
+    events = [e.event for e in progress_events(10)]
+    checks = [ServerCheck(None, T0 + 20_000, True), ServerCheck(0, T0 + 50_000, False)]
+    assert face_schedule_voids(events, [], checks, 60_000, T0 + 90_000) == [
+        (T0 + 20_000, T0 + 90_000)
+    ]
+    alone = [ServerCheck(0, T0 + 50_000, False), ServerCheck(0, T0 + 70_000, True)]
+    assert face_schedule_voids(events, [], alone, 60_000, T0 + 90_000) == [(T0, T0 + 70_000)]
+
+
+def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_windows():
+    events = [e.event for e in progress_events(10)]
+    beats = contacts(*[(i * 10_000, "heartbeat") for i in range(10)])
+    rules = {"C": CourseRule(3_600_000, requires_test=False)}
+    voids = server_voids(
+        events,
+        beats,
+        [],
+        [],
+        heartbeat_tolerance_ms=30_000,
+        offline_limit_ms=600_000,
+        check_grace_ms=60_000,
+        clock_ahead=False,
+    )
+    summary = summarize_session(events, rules, None, voids)
+    assert sum(e - s for _, spans in summary.candidates for s, e in spans) == 90_000
+    half = contacts(*[(i * 10_000, "heartbeat") for i in range(5)])
+    voids = server_voids(
+        events,
+        half,
+        [],
+        [],
+        heartbeat_tolerance_ms=30_000,
+        offline_limit_ms=600_000,
+        check_grace_ms=60_000,
+        clock_ahead=False,
+    )
+    summary = summarize_session(events, rules, None, voids)
+    earned = sum(e - s for _, spans in summary.candidates for s, e in spans)
+    # Four live intervals; after the last contact nothing, until another one arrives.
+    assert earned == 40_000
+    assert any(x.reason is ExclusionReason.UNCONFIRMED for x in summary.excluded)
+    ahead = server_voids(
+        events,
+        beats,
+        [],
+        [],
+        heartbeat_tolerance_ms=30_000,
+        offline_limit_ms=600_000,
+        check_grace_ms=60_000,
+        clock_ahead=True,
+    )
+    summary = summarize_session(events, rules, None, ahead)
+    assert summary.candidates == (("C", ()),) or not any(s for _, s in summary.candidates)
+    assert summary_from_json(summary_to_json(summary)) == summary
