@@ -39,6 +39,13 @@ from server.models import (
 )
 from server.platform import Platform
 from server.tokens import new_id, new_sms_code, new_token, token_hash
+from verification.face_embedding import (
+    FaceEmbeddingError,
+    FaceTemplate,
+    MatchPolicy,
+    match,
+    template_from_embeddings,
+)
 
 log = logging.getLogger("server.auth")
 
@@ -223,8 +230,6 @@ def rematch_face(
 ) -> RematchResult:
     """The server's own decision on a face crop: the client's liveness verdict is
     required, but the identity is decided here, with the same model as the client."""
-    from verification.face_embedding import FaceEmbeddingError, FaceTemplate, MatchPolicy, match
-
     if not proof.liveness_passed:
         return RematchResult(False, "liveness_failed", None, None)
     try:
@@ -306,8 +311,6 @@ def face_factor(
     if result.reason == "face_not_enrolled":
         institution = identity.institution_of(db, learner)
         if institution.allow_self_enrollment and consent_to_enrollment and result.embedding:
-            from verification.face_embedding import template_from_embeddings
-
             template = template_from_embeddings([result.embedding])  # type: ignore[list-item]
             pending_id = identity.propose_enrollment(platform, db, learner, template.to_bytes())
             learner.face_consent_ms = now

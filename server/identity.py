@@ -28,6 +28,7 @@ from server.models import (
 )
 from server.platform import Platform
 from server.tokens import new_id
+from verification.face_embedding import FaceEmbeddingError, template_from_embeddings
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 _REGION_CODE_LENGTH = 6
@@ -176,8 +177,6 @@ def enroll_face_from_photo(
 ) -> None:
     """A template from an institution-provided ID photo. Replacing an existing template
     needs `reenroll` and is audited."""
-    from verification.face_embedding import FaceEmbeddingError, template_from_embeddings
-
     learner = db.get(Learner, learner_id)
     if learner is None:
         raise not_found("unknown_learner", "no such learner")

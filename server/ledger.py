@@ -13,10 +13,9 @@ rewritten. A monthly query reads day rows, never events.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -179,34 +178,37 @@ def recompute_learner(platform: Platform, db: Session, learner_id: str) -> None:
     }
     db.execute(delete(LedgerSession).where(LedgerSession.learner_id == learner_id))
     db.execute(delete(LedgerDay).where(LedgerDay.learner_id == learner_id))
+    # Plain multi-row INSERTs: a learner-month is hundreds of rows.
+    session_rows = []
     for credit in report.sessions:
         study = studies[credit.session_id]
-        effective = dict(credit.effective_by_course)
-        pending_by_course: dict[str, int] = defaultdict(int)
-        pending_by_course[study.course_id] = credit.pending_ms
-        db.add(
-            LedgerSession(
-                study_session_id=study.id,
-                learner_id=learner_id,
-                institution_id=learner.institution_id,
-                project_id=learner.project_id,
-                course_id=study.course_id,
-                start_ms=credit.start_ms,
-                end_ms=credit.end_ms,
-                effective_ms=effective.get(study.course_id, 0),
-                pending_ms=pending_by_course[study.course_id],
-                excluded_json=json.dumps(excluded_totals(credit.excluded)),
-                ip_address=study.ip_address,
-                demo=study.demo,
-            )
+        session_rows.append(
+            {
+                "study_session_id": study.id,
+                "learner_id": learner_id,
+                "institution_id": learner.institution_id,
+                "project_id": learner.project_id,
+                "course_id": study.course_id,
+                "start_ms": credit.start_ms,
+                "end_ms": credit.end_ms,
+                "effective_ms": dict(credit.effective_by_course).get(study.course_id, 0),
+                "pending_ms": credit.pending_ms,
+                "excluded_json": json.dumps(excluded_totals(credit.excluded)),
+                "ip_address": study.ip_address,
+                "demo": study.demo,
+            }
         )
-    for day in report.days:
-        db.add(
-            LedgerDay(
-                learner_id=learner_id,
-                day=day.day.isoformat(),
-                effective_ms=day.effective_ms,
-                pending_ms=day.pending_ms,
-                capped_ms=day.capped_ms,
-            )
-        )
+    if session_rows:
+        db.execute(insert(LedgerSession), session_rows)
+    day_rows = [
+        {
+            "learner_id": learner_id,
+            "day": day.day.isoformat(),
+            "effective_ms": day.effective_ms,
+            "pending_ms": day.pending_ms,
+            "capped_ms": day.capped_ms,
+        }
+        for day in report.days
+    ]
+    if day_rows:
+        db.execute(insert(LedgerDay), day_rows)

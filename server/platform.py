@@ -23,6 +23,7 @@ from server.field_crypto import FieldCipher
 from server.models import AuditEntry
 from server.rate_limit import RateLimiter
 from server.sms import DevLogSmsGateway, SmsGateway
+from verification.face_embedding import FaceEmbedder
 
 log = logging.getLogger("server")
 
@@ -74,7 +75,7 @@ class Platform:
     vault: PersonalDataVault
     login_limiter: RateLimiter
     sms_gateway: SmsGateway | None
-    _face_matcher: object | None = None
+    _face_matcher: FaceEmbedder | None = None
     _face_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -110,12 +111,10 @@ class Platform:
         finally:
             db.close()
 
-    def face_matcher(self):  # type: ignore[no-untyped-def]
+    def face_matcher(self) -> FaceEmbedder:
         """The dlib embedder, loaded on first use (about 2.5 s), shared by requests."""
         with self._face_lock:
             if self._face_matcher is None:
-                from verification.face_embedding import FaceEmbedder
-
                 self._face_matcher = FaceEmbedder()
             return self._face_matcher
 

@@ -371,3 +371,34 @@ def live_server(database_url: str, tmp_path: Path):
 
     with LiveServer.running(tmp_path / "server", database_url) as server:
         yield server
+
+
+@dataclass(frozen=True)
+class FaceJpegs:
+    learner_photo: bytes  # the institution's ID photo of the learner
+    learner_crop: bytes  # a live capture's face crop of the same person, other light
+    other_photo: bytes  # another person's ID photo
+    other_crop: bytes
+    no_face: bytes
+
+
+@pytest.fixture(scope="session")
+def faces() -> FaceJpegs:
+    """Real face photos (tests/face_images.py) as the JPEGs a client or an institution
+    sends: full photos for enrollment, face crops for checks."""
+    import cv2
+
+    from tests.face_images import face_photo, no_face_photo
+    from verification.face_embedding import FaceEmbedder, face_crop_jpeg
+
+    embedder = FaceEmbedder()
+
+    def jpeg(image) -> bytes:
+        return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+
+    def crop(image) -> bytes:
+        return face_crop_jpeg(image, embedder.embed(image).box)
+
+    learner, other = face_photo("astronaut"), face_photo("grace_hopper")
+    darker = cv2.convertScaleAbs(learner, alpha=0.8, beta=-10)  # a dimmer room
+    return FaceJpegs(jpeg(learner), crop(darker), jpeg(other), crop(other), jpeg(no_face_photo()))

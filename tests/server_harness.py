@@ -29,7 +29,7 @@ from server.platform import Platform
 API = "/api/v1"
 ADMIN_TOKEN = "test-admin-token-" + "x" * 20
 # A valid 居民身份证 number (GB 11643 check digit) for a made-up person.
-ID_NUMBERS = ("44010619900307001X", "440106199003070045", "440106199003070061")
+ID_NUMBERS = ("44010619900307001X", "440106199003070028", "440106199003070044")
 
 
 def free_port() -> int:
@@ -86,7 +86,9 @@ class LiveServer:
     def call(
         self, method: str, path: str, token: str | None = None, **kwargs: object
     ) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         return requests.request(
             method,
             self.base_url + path,

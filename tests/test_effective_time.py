@@ -14,6 +14,8 @@ from records.effective_time import (
     ExclusionReason,
     TestResult,
     compute_effective_time,
+    credit_sessions,
+    summarize_session,
 )
 from records.events import EventKind
 from records.policy import EffectiveTimePolicy, PolicyError
@@ -49,6 +51,16 @@ def test_plain_study_is_credited_in_full() -> None:
     assert session.excluded_ms(ExclusionReason.BROWSING) == MIN
     assert session.excluded_ms(ExclusionReason.PAUSED) == MIN
     assert session.effective_ms + sum(s.duration_ms for s in session.excluded) == 12 * MIN
+
+
+def test_void_windows_from_the_caller_are_excluded_with_their_reason() -> None:
+    # The server's own knowledge (its clock, its face-check schedule) comes in as windows.
+    stream = Stream().start(T0).watch(T0, 0, 10).end(T0 + 10 * MIN)
+    voids = [(ExclusionReason.UNCONFIRMED, [(T0 + 2 * MIN, T0 + 5 * MIN)])]
+    summary = summarize_session(stream.events, COURSES, NO_IDLE, voids)
+    session = only_session(credit_sessions([summary], COURSES, (), NO_IDLE))
+    assert session.effective_ms == 7 * MIN
+    assert session.excluded_ms(ExclusionReason.UNCONFIRMED) == 3 * MIN
 
 
 def test_paused_time_is_excluded() -> None:
