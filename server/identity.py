@@ -37,8 +37,8 @@ _REGION_CODE_LENGTH = 6
 NAME = "learner.name"
 ID_NUMBER = "learner.id_number"
 PHONE = "learner.phone"
-FACE_TEMPLATE = "learner.face_template"
-PENDING_TEMPLATE = "pending_enrollment.template"
+FACE_TEMPLATE = "biometric:learner.face_template"
+PENDING_TEMPLATE = "biometric:pending_enrollment.template"
 
 
 def institution_of(db: Session, learner: Learner) -> Institution:

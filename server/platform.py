@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,25 +30,41 @@ from verification.face_embedding import FaceEmbedder
 log = logging.getLogger("server")
 
 
+BIOMETRIC_PREFIX = "biometric:"
+
+
+def biometric_key(master_key: bytes) -> bytes:
+    """The key of face templates, apart from the identity data's (DESIGN.md, GB/T 35273:
+    biometrics stored separately): derived, so one configured secret still suffices."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"platform face templates v1"
+    ).derive(master_key)
+
+
 class PersonalDataVault:
     """AES-GCM for personal data columns, each under its own context (so a value cannot
-    be moved to another column), and keyed hashes for the columns looked up by value."""
+    be moved to another column), and keyed hashes for the columns looked up by value.
+    Contexts starting with `biometric:` are sealed under the separate biometric key."""
 
     def __init__(self, master_key: bytes) -> None:
         # One configured key today (id 1); rotation adds ids (see FieldCipher).
         self._cipher = FieldCipher({1: master_key}, current_key_id=1)
+        self._biometric = FieldCipher({1: biometric_key(master_key)}, current_key_id=1)
+
+    def _for(self, context: str) -> FieldCipher:
+        return self._biometric if context.startswith(BIOMETRIC_PREFIX) else self._cipher
 
     def seal(self, value: str, context: str) -> bytes:
         return self._cipher.encrypt_text(value, context)
 
     def seal_bytes(self, value: bytes, context: str) -> bytes:
-        return self._cipher.encrypt(value, context)
+        return self._for(context).encrypt(value, context)
 
     def open(self, blob: bytes, context: str) -> str:
         return self._cipher.decrypt_text(blob, context)
 
     def open_bytes(self, blob: bytes, context: str) -> bytes:
-        return self._cipher.decrypt(blob, context)
+        return self._for(context).decrypt(blob, context)
 
     def lookup(self, value: str, context: str) -> str:
         return self._cipher.lookup_hash(value, context)

@@ -163,3 +163,12 @@ def test_server_cli_help_explains_configuration():
     )
     for setting in ("DATABASE_URL", "PLATFORM_", "master_key", "--config", "demo"):
         assert setting in result.stdout
+
+
+def test_face_templates_are_sealed_under_their_own_key(live_server):
+    vault = live_server.platform.vault
+    sealed = vault.seal_bytes(b"template bytes", "biometric:learner.face_template")
+    assert vault.open_bytes(sealed, "biometric:learner.face_template") == b"template bytes"
+    # Not openable with the identity data's key, even naming the same column.
+    with pytest.raises(ValueError):
+        vault._cipher.decrypt(sealed, "biometric:learner.face_template")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import logging
 
 import pytest
 from sqlalchemy import func, select
@@ -125,7 +126,8 @@ def effective_ms(server, learner_id):
         )
 
 
-def test_a_learner_studies_passes_the_test_and_reads_the_record(live_server, world, faces):
+def test_a_learner_studies_passes_the_test_and_reads_the_record(live_server, world, faces, caplog):
+    caplog.set_level(logging.DEBUG)
     device = LearnerDevice(live_server)
     signed_in = device.sign_in("learner1", faces.learner_crop)
     assert signed_in["device_last_seq"] == 0
@@ -161,6 +163,11 @@ def test_a_learner_studies_passes_the_test_and_reads_the_record(live_server, wor
     assert device.get("/me/tests").json()[-1]["passed"] is True
     me = device.get("/me").json()
     assert me["id_number_masked"] == "440***********001X" and ID_NUMBERS[0] not in str(me)
+    # The server's log of the whole journey holds no personal data and no secrets.
+    logged = caplog.text + " ".join(str(getattr(r, "data", "")) for r in caplog.records)
+    for secret in (ID_NUMBERS[0], "张三1", "13800138000", "correct horse", device.token):
+        assert secret not in logged
+    assert "signed in" in logged  # the log is not simply empty
 
 
 def test_a_new_sign_in_signs_the_old_device_out_and_a_second_learner_takes_the_device(
