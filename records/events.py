@@ -94,12 +94,8 @@ class StudyEvent:
 
     def canonical(self) -> bytes:
         # The event is immutable and its encoding is needed for the hash, the signature
-        # and the stored row: encode once and keep it.
-        cached = self.__dict__.get("_canonical")
-        if cached is None:
-            cached = canonical_json(self.payload())
-            object.__setattr__(self, "_canonical", cached)
-        return cached
+        # and the stored row: `validate_event` encodes it once, at construction.
+        return self.__dict__["_canonical"]
 
     def hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
