@@ -31,7 +31,25 @@ APT_PACKAGES=(
 )
 # Only the test suite needs these: the platform server is tested on a real PostgreSQL
 # (a private cluster the tests start on loopback) as well as on SQLite.
-APT_TEST_PACKAGES=(postgresql)
+# opencv-doc ships real face photos (messi5.jpg, basketball*.png) for the face tests.
+APT_TEST_PACKAGES=(postgresql opencv-doc)
+
+# Real photos of one person taken apart (obama*.jpg) exist offline only in the
+# face_recognition 1.3.0 source archive on PyPI: fetched once, hash-checked, kept outside
+# the venv (a venv rebuild must not lose it). tests/face_images.py reads the tarball.
+FACE_TEST_DATA_DIR=${FACE_TEST_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vocational-learning-client/face-test-data}
+export FACE_TEST_DATA_DIR
+ensure_face_test_data() {
+  local sdist="$FACE_TEST_DATA_DIR/face_recognition-1.3.0.tar.gz" req
+  [ -f "$sdist" ] && return 0
+  log "fetching the face test photos (face_recognition 1.3.0 source archive, hash-checked)"
+  mkdir -p "$FACE_TEST_DATA_DIR"
+  req=$(mktemp)
+  echo "face_recognition==1.3.0 --hash=sha256:5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec" >"$req"
+  "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: --require-hashes -r "$req" \
+    -d "$FACE_TEST_DATA_DIR"
+  rm -f "$req"
+}
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
@@ -231,6 +249,7 @@ case "$cmd" in
   test)
     APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")
     setup
+    ensure_face_test_data
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     start_display
@@ -241,7 +260,9 @@ case "$cmd" in
     "$VENV/bin/python" -m pytest "$@"
     ;;
   bench)
+    APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")
     setup
+    ensure_face_test_data
     start_display
     for b in bench/*.py; do
       case "$b" in */_*) continue ;; esac
