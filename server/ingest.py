@@ -143,6 +143,17 @@ def ingest_batch(
         )
         if status in (EventStatus.ACCEPTED, EventStatus.CLOCK_AHEAD, EventStatus.SESSION_REVOKED):
             touched.add(event.session_id)
+        if status is not EventStatus.ACCEPTED:
+            # Kept in the chain but refused credit: recorded like every other refusal.
+            db.add(
+                IngestRefusal(
+                    device_id=device_id,
+                    seq=event.seq,
+                    code=status.value,
+                    received_ms=now,
+                    event_hash=signed.hash,
+                )
+            )
         assert device is not None
         device.last_seq, device.last_hash = event.seq, signed.hash
         results.append({"seq": decision.seq, "status": status.value})

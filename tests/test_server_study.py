@@ -339,6 +339,11 @@ def test_replayed_or_unregistered_events_earn_nothing(live_server, world, faces)
     resigned = [thief.progress(now + i * STEP_MS, session, course, i * STEP_MS) for i in range(5)]
     statuses = {r["status"] for r in thief.upload(resigned).json()["results"]}
     assert statuses == {"wrong_device"}
+    with live_server.platform.sessions() as db:
+        recorded = db.scalars(
+            select(IngestRefusal.code).where(IngestRefusal.device_id == thief.device_id)
+        ).all()
+    assert recorded == ["wrong_device"] * 5
     # A key the server never registered: nothing it signs is believed.
     stranger = LearnerDevice(live_server)
     stranger.learner_id = honest.learner_id
