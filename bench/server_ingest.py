@@ -53,7 +53,9 @@ GOAL_RATE = 5_000
 SESSION_EVENTS = 270  # 45 min of heartbeats every 10 s
 
 
-def seed(platform: Platform, media: Path, sessions: int, key) -> tuple[str, str, list[str]]:
+def seed(
+    platform: Platform, media: Path, sessions: int, device_id: str, public_key: bytes
+) -> tuple[str, str, list[str]]:
     """A learner, a device and `sessions` study sessions, written straight to the
     database (the face sign-in is not what this measures)."""
     with platform.transaction() as db:
@@ -82,8 +84,8 @@ def seed(platform: Platform, media: Path, sessions: int, key) -> tuple[str, str,
         db.flush()
         now = platform.clock.now_ms()
         device = Device(
-            id="dev-bench",
-            public_key=public_key_bytes(key.public_key()),
+            id=device_id,
+            public_key=public_key,
             registered_by=account.id,
             registered_ms=now,
             last_seq=0,
@@ -162,7 +164,9 @@ def main() -> None:
         platform = Platform.create(config)
         key = new_device_key()
         sessions = -(-args.events // SESSION_EVENTS)
-        learner_id, course_id, study_ids = seed(platform, media, sessions, key)
+        learner_id, course_id, study_ids = seed(
+            platform, media, sessions, "dev-bench", public_key_bytes(key.public_key())
+        )
         payloads = build_events(key, learner_id, course_id, study_ids, args.events)
         port = 18470
         env = {

@@ -71,3 +71,75 @@ class StudyStoreService(QObject):
             self.append_failed.emit(error_code(error))
         else:
             self.event_committed.emit(future.result())
+
+
+class SyncService(QObject):
+    """The Qt facade of `sync.engine.SyncEngine`: its calls return at once, their
+    outcomes and every status change come back as signals on the GUI thread. The player
+    connects `study_stopped` to pause (within a second of the server's answer)."""
+
+    status_changed = Signal(object)  # SyncStatus: pending uploads, last sync, online, skew
+    study_stopped = Signal(str, str)  # StudyStop code, SignOutReason code or ""
+    study_allowed = Signal()
+    request_done = Signal(str, object)  # request name, the server's answer
+    request_failed = Signal(str, str, str)  # request name, error code, server reason code
+
+    def __init__(self, make_engine, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._allowed = True
+        self.engine = make_engine(self._on_status)
+
+    def password_login(self, login_name: str, password: str) -> None:
+        self._track("password_login", self.engine.password_login(login_name, password))
+
+    def face_login(
+        self,
+        challenge_token: str,
+        crop_jpeg: bytes,
+        liveness_passed: bool,
+        challenge: dict,
+        consent: bool = False,
+    ) -> None:  # type: ignore[type-arg]
+        self._track(
+            "face_login",
+            self.engine.face_login(challenge_token, crop_jpeg, liveness_passed, challenge, consent),
+        )
+
+    def start_course(self, course_id: str) -> None:
+        self._track("start_course", self.engine.start_course(course_id))
+
+    def flush(self) -> None:
+        self._track("flush", self.engine.flush())
+
+    def start_heartbeats(self) -> None:
+        self.engine.start_heartbeats()
+
+    def stop_heartbeats(self) -> None:
+        self.engine.stop_heartbeats()
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def _track(self, name: str, future: Future) -> None:  # type: ignore[type-arg]
+        def done(finished: Future) -> None:  # type: ignore[type-arg]
+            error = finished.exception()
+            if error is None:
+                self.request_done.emit(name, finished.result())
+            else:
+                self.request_failed.emit(
+                    name, error_code(error), str(getattr(error, "reason_code", "") or "")
+                )
+
+        future.add_done_callback(done)
+
+    # Runs on the sync thread: signals are queued to the GUI thread.
+    def _on_status(self, status) -> None:  # type: ignore[no-untyped-def]
+        self.status_changed.emit(status)
+        verdict = status.verdict
+        if not verdict.allowed:
+            self._allowed = False
+            sign_out = verdict.sign_out.value if verdict.sign_out else ""
+            self.study_stopped.emit(verdict.stop.value, sign_out)
+        elif not self._allowed:
+            self._allowed = True
+            self.study_allowed.emit()

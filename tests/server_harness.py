@@ -47,17 +47,28 @@ class LiveServer:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, data_dir: Path, database_url: str, **settings: object) -> Iterator[LiveServer]:
+    def running(
+        cls,
+        data_dir: Path,
+        database_url: str,
+        port: int | None = None,
+        clock: ServerClock | None = None,
+        **settings: object,
+    ) -> Iterator[LiveServer]:
+        """The server until the block ends. Restart on the same database with the same
+        `port`, `master_key` and `clock` to play a server restart."""
         config = ServerConfig(
             data_dir=data_dir,
             database_url=database_url,
-            master_key=generate_master_key(),
-            admin_token=ADMIN_TOKEN,
-            demo=True,
-            **settings,  # type: ignore[arg-type]
+            **{  # type: ignore[arg-type]
+                "master_key": generate_master_key(),
+                "admin_token": ADMIN_TOKEN,
+                "demo": True,
+                **settings,
+            },
         )
-        platform = Platform.create(config, ServerClock())
-        port = free_port()
+        platform = Platform.create(config, clock or ServerClock())
+        port = port or free_port()
         server = uvicorn.Server(
             uvicorn.Config(
                 create_app(platform),
@@ -79,9 +90,13 @@ class LiveServer:
         try:
             yield live
         finally:
-            server.should_exit = True
-            thread.join(10)
-            platform.engine.dispose()
+            live.stop()
+
+    def stop(self) -> None:
+        """Shut the server down (idempotent): the port closes, the database stays."""
+        self._server.should_exit = True
+        self._thread.join(10)
+        self.platform.engine.dispose()
 
     def call(
         self, method: str, path: str, token: str | None = None, **kwargs: object

@@ -1,0 +1,369 @@
+"""The client's side of the conversation with the platform, on one worker thread and
+without Qt (`sync.qt_facade.SyncService` turns its status into signals).
+
+- **Sign-in** registers this device's public key (made on the device, private key in the
+  encrypted store) with the face step of the multi-factor login.
+- **Outbox**: unsynced events go up in bounded batches, oldest first; the server is
+  idempotent on (device, sequence), so a retry after a lost answer repeats nothing; an
+  event is marked synced only when the server's acknowledgement covers it, so a crash at
+  any point loses nothing and duplicates nothing.
+- **Heartbeat** every ~10 s while a course is open, carrying the newest events: its
+  answer says whether the learner was signed out, the course withdrawn, and the server's
+  time; its absence starts the offline grace.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from records.events import EventKind
+from records.signing import SignedEvent
+from sync.http_client import PlatformClient, ServerRefusedError, SyncError
+from sync.store_worker import StoreOpened, StoreWorker
+from sync.sync_rules import (
+    ConnectivityTracker,
+    SignOutReason,
+    StudyVerdict,
+    clock_skew_ms,
+    sign_out_reason,
+    study_verdict,
+)
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+HEARTBEAT_EVENTS = 100  # the server takes at most this many events with a heartbeat
+DEFAULT_OFFLINE_LIMIT_MS = 10 * 60_000
+DEFAULT_MAX_SKEW_MS = 30_000
+# Refusals of an upload that no retry can cure: the chain on this device and the
+# server's disagree (tampering, or a store restored from an old copy).
+PERMANENT_REFUSALS = frozenset(
+    {
+        "bad_signature",
+        "hash_mismatch",
+        "conflicting_replay",
+        "broken_link",
+        "unknown_device",
+        "mixed_devices",
+    }
+)
+
+
+def wire(signed: SignedEvent) -> dict[str, object]:
+    return {"event": signed.event.payload(), "hash": signed.hash, "signature": signed.signature}
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Everything the UI shows about sync, as one immutable snapshot."""
+
+    pending: int = 0
+    last_sync_ms: int | None = None
+    online: bool = True
+    offline_for_ms: int = 0
+    skew_ms: int | None = None
+    verdict: StudyVerdict = field(default_factory=lambda: StudyVerdict(True))
+    upload_error: str | None = None  # a permanent refusal code, if the outbox is stuck
+    signed_in: bool = False
+
+
+@dataclass
+class _Session:
+    token: str
+    learner_id: str
+    study_session_id: str | None = None
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        client: PlatformClient,
+        store: StoreWorker,
+        device: StoreOpened,
+        on_status: Callable[[SyncStatus], None] = lambda status: None,
+        *,
+        batch_size: int = 500,
+        heartbeat_interval_s: float = 10.0,
+        wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        monotonic_ms: Callable[[], int] = lambda: time.monotonic_ns() // 1_000_000,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._device = device
+        self._on_status = on_status
+        self._batch_size = batch_size
+        self._interval_s = heartbeat_interval_s
+        self._wall_ms = wall_clock_ms
+        self._mono_ms = monotonic_ms
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._session: _Session | None = None
+        self._connectivity = ConnectivityTracker()
+        self._status = SyncStatus()
+        self._offline_limit_ms = DEFAULT_OFFLINE_LIMIT_MS
+        self._max_skew_ms = DEFAULT_MAX_SKEW_MS
+        self._sign_out: SignOutReason | None = None
+        self._course_delisted = False
+        self._another_course_open = False
+        self._skew_recorded = False
+        self._beating = threading.Event()
+        self._stop_beats = threading.Event()
+        self._beat_thread: threading.Thread | None = None
+
+    # -- public API: each call runs on the sync thread and returns a Future ----------
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    @property
+    def learner_id(self) -> str | None:
+        return self._session.learner_id if self._session else None
+
+    def password_login(self, login_name: str, password: str) -> Future[dict]:
+        body = {"login_name": login_name, "password": password, "device_id": self._device.device_id}
+        return self._run(lambda: self._client.post(f"{API}/auth/password", body))
+
+    def face_login(
+        self,
+        challenge_token: str,
+        crop_jpeg: bytes,
+        liveness_passed: bool,
+        challenge: dict[str, object],
+        consent_to_enrollment: bool = False,
+    ) -> Future[dict]:
+        return self._run(
+            lambda: self._face_login(
+                challenge_token, crop_jpeg, liveness_passed, challenge, consent_to_enrollment
+            )
+        )
+
+    def start_course(self, course_id: str) -> Future[dict]:
+        return self._run(lambda: self._start_course(course_id))
+
+    def heartbeat(self) -> Future[SyncStatus]:
+        return self._run(self._heartbeat)
+
+    def flush(self) -> Future[SyncStatus]:
+        return self._run(self._flush_and_report)
+
+    def start_heartbeats(self) -> None:
+        """Beat every interval until `stop_heartbeats` (while a course is open)."""
+        if self._beat_thread is not None:
+            return
+        self._stop_beats.clear()
+        self._beat_thread = threading.Thread(target=self._beat_loop, name="heartbeat", daemon=True)
+        self._beat_thread.start()
+
+    def stop_heartbeats(self) -> None:
+        self._stop_beats.set()
+        if self._beat_thread is not None:
+            self._beat_thread.join(timeout=self._interval_s + 30)
+            self._beat_thread = None
+
+    def close(self) -> None:
+        self.stop_heartbeats()
+        self._executor.shutdown(wait=True)
+
+    # -- on the sync thread ------------------------------------------------------------
+
+    def _run(self, work: Callable[[], object]) -> Future:  # type: ignore[type-arg]
+        return self._executor.submit(work)
+
+    def _face_login(
+        self,
+        challenge_token: str,
+        crop_jpeg: bytes,
+        liveness_passed: bool,
+        challenge: dict[str, object],
+        consent: bool,
+    ) -> dict:
+        body = {
+            "challenge_token": challenge_token,
+            "device_id": self._device.device_id,
+            "device_public_key_b64": base64.b64encode(self._device.device_public_key).decode(),
+            "consent_to_enrollment": consent,
+            "face": {
+                "crop_jpeg_b64": base64.b64encode(crop_jpeg).decode(),
+                "liveness_passed": liveness_passed,
+                "challenge": challenge,
+            },
+        }
+        answer = self._client.post(f"{API}/auth/face", body)
+        self._session = _Session(answer["session_token"], answer["learner_id"])
+        self._sign_out = None
+        # The server may hold events whose acknowledgement never reached us (a crash
+        # between its answer and our commit): take its word for where the chain stands.
+        server_seq = int(answer.get("device_last_seq", 0))
+        if server_seq:
+            self._store.mark_synced(server_seq).result()
+        self._publish(signed_in=True)
+        return answer
+
+    def _token(self) -> str:
+        if self._session is None:
+            raise SyncError("not signed in")
+        return self._session.token
+
+    def _start_course(self, course_id: str) -> dict:
+        answer = self._call(
+            lambda: self._client.post(
+                f"{API}/study/start", {"course_id": course_id}, token=self._token()
+            )
+        )
+        assert self._session is not None
+        self._session.study_session_id = answer["study_session_id"]
+        self._course_delisted = self._another_course_open = False
+        policy = answer.get("policy", {})
+        self._publish()
+        return {**answer, "policy": policy}
+
+    def _call(self, request: Callable[[], dict]) -> dict:
+        """A request whose outcome also tells whether the server is reachable and
+        whether the learner is still signed in."""
+        sent = self._wall_ms()
+        try:
+            answer = request()
+        except ServerRefusedError as refusal:
+            self._connectivity.succeeded(self._mono_ms())  # the server did answer
+            reason = sign_out_reason(refusal.status, refusal.reason_code)
+            if reason is not None:
+                self._signed_out(reason)
+            elif refusal.reason_code == "course_delisted":
+                self._course_delisted = True
+            elif refusal.reason_code == "another_course_open":
+                self._another_course_open = True
+            self._publish()
+            raise
+        except SyncError:
+            self._connectivity.failed(self._mono_ms())
+            self._publish()
+            raise
+        self._connectivity.succeeded(self._mono_ms())
+        if isinstance(answer, dict) and "server_time_ms" in answer:
+            self._check_skew(clock_skew_ms(sent, self._wall_ms(), int(answer["server_time_ms"])))
+        return answer
+
+    def _check_skew(self, skew: int) -> None:
+        self._status = replace(self._status, skew_ms=skew)
+        beyond = abs(skew) > self._max_skew_ms
+        if beyond and not self._skew_recorded and self._session is not None:
+            # Recorded once per episode, in the signed stream the server will see.
+            self._store.append(
+                {
+                    "kind": EventKind.TAMPER,
+                    "learner_id": self._session.learner_id,
+                    "session_id": self._session.study_session_id or "-",
+                    "data": {"tamper": "clock_skew", "skew_ms": skew},
+                }
+            ).result()
+        self._skew_recorded = beyond
+
+    def _signed_out(self, reason: SignOutReason) -> None:
+        log.warning("signed out by the server", extra={"data": {"reason": reason.value}})
+        self._sign_out = reason
+        self._publish(signed_in=False)  # the UI pauses playback on this, before the flush
+        try:
+            self._flush()  # what was studied before the sign-out still counts
+        except SyncError:
+            log.warning("could not flush after sign-out; the outbox keeps the events")
+        self._session = None
+
+    def _flush(self) -> None:
+        """Upload every unsynced event in bounded batches, oldest first."""
+        while True:
+            batch = self._store.unsynced(self._batch_size).result()
+            if not batch:
+                return
+            self._upload(batch)
+
+    def _upload(self, batch: list[SignedEvent]) -> None:
+        answer = self._call(
+            lambda: self._client.post(
+                f"{API}/events/batch", {"events": [wire(e) for e in batch]}, idempotent=True
+            )
+        )
+        self._apply_ack(answer, batch)
+
+    def _apply_ack(self, ack: dict, sent: list[SignedEvent]) -> None:
+        acked = int(ack["acked_seq"])
+        self._store.mark_synced(acked).result()
+        refused = [r for r in ack.get("results", []) if r["status"] in PERMANENT_REFUSALS]
+        if refused:
+            self._status = replace(self._status, upload_error=str(refused[0]["status"]))
+            self._publish()
+            raise SyncError(f"the server refused event {refused[0]['seq']}: {refused[0]['status']}")
+        if acked < sent[-1].event.seq and any(
+            r["status"] == "sequence_gap" for r in ack.get("results", [])
+        ):
+            # The server is behind this device (restored from a backup): resend from there.
+            resend = self._store.submit(lambda s: s.events(after_seq=acked, limit=len(sent)))
+            self._upload(resend.result())
+
+    def _flush_and_report(self) -> SyncStatus:
+        self._flush()
+        self._publish()
+        return self._status
+
+    def _heartbeat(self) -> SyncStatus:
+        session = self._session
+        if session is None or session.study_session_id is None:
+            return self._status
+        try:
+            # A backlog goes up by batch first; the heartbeat carries the newest events.
+            while self._store.outbox_status().result().pending > HEARTBEAT_EVENTS:
+                self._upload(self._store.unsynced(self._batch_size).result())
+            events = self._store.unsynced(HEARTBEAT_EVENTS).result()
+            answer = self._call(
+                lambda: self._client.post(
+                    f"{API}/study/{session.study_session_id}/heartbeat",
+                    {"events": [wire(e) for e in events]},
+                    token=session.token,
+                )
+            )
+        except SyncError:
+            self._publish()
+            return self._status
+        if answer.get("ack") and events:
+            self._apply_ack(answer["ack"], events)
+        verification = answer.get("verification", {})
+        self._offline_limit_ms = int(verification.get("offline_limit_ms", self._offline_limit_ms))
+        self._max_skew_ms = int(verification.get("max_clock_skew_ms", self._max_skew_ms))
+        self._publish()
+        return self._status
+
+    def _beat_loop(self) -> None:
+        while not self._stop_beats.wait(self._interval_s):
+            try:
+                self.heartbeat().result()
+            except Exception:  # a bug: keep beating, it is logged
+                log.exception("heartbeat failed")
+
+    def _publish(self, signed_in: bool | None = None) -> None:
+        now = self._mono_ms()
+        offline_for = self._connectivity.offline_for_ms(now)
+        outbox = self._store.outbox_status().result()
+        verdict = study_verdict(
+            sign_out=self._sign_out,
+            course_delisted=self._course_delisted,
+            another_course_open=self._another_course_open,
+            offline_for_ms=offline_for,
+            offline_limit_ms=self._offline_limit_ms,
+            skew_ms=self._status.skew_ms,
+            max_skew_ms=self._max_skew_ms,
+        )
+        self._status = replace(
+            self._status,
+            pending=outbox.pending,
+            last_sync_ms=outbox.last_sync_ms,
+            online=self._connectivity.online,
+            offline_for_ms=offline_for,
+            verdict=verdict,
+            signed_in=self._session is not None if signed_in is None else signed_in,
+        )
+        self._on_status(self._status)

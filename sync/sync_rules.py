@@ -1,0 +1,106 @@
+"""What the client decides from its conversation with the server, without I/O: whether
+a refusal means the learner was signed out, how long the server has been out of reach,
+how far the local clock is from the server's, and from these whether study may go on.
+
+The server credits time by its own clock and decides what counts; these rules keep an
+honest learner inside the limits and explain why study stopped (Attachment 1 item 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SignOutReason(StrEnum):
+    SIGNED_IN_ELSEWHERE = "signed_in_elsewhere"
+    ANOTHER_LEARNER_ON_DEVICE = "another_learner_on_device"
+    ACCOUNT_DISABLED = "account_disabled"
+    SIGNED_OUT = "signed_out"
+    NOT_SIGNED_IN = "not_signed_in"  # the token is unknown (expired, server reset)
+
+
+class StudyStop(StrEnum):
+    """Why study cannot go on right now (the UI shows a translated message per code)."""
+
+    SIGNED_OUT = "signed_out"  # see the SignOutReason
+    COURSE_DELISTED = "course_delisted"
+    ANOTHER_COURSE_OPEN = "another_course_open"
+    OFFLINE_TOO_LONG = "offline_too_long"
+    CLOCK_SKEW = "clock_skew"
+
+
+def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:
+    """The reason a refusal signs the learner out, or None for other refusals."""
+    if status != 401:
+        return None
+    try:
+        return SignOutReason(reason_code)
+    except ValueError:
+        return SignOutReason.NOT_SIGNED_IN
+
+
+def clock_skew_ms(sent_local_ms: int, received_local_ms: int, server_ms: int) -> int:
+    """Server time minus local time, taking the local time at the middle of the round
+    trip (the server stamped its answer somewhere inside it)."""
+    return server_ms - (sent_local_ms + received_local_ms) // 2
+
+
+@dataclass
+class ConnectivityTracker:
+    """How long the server has been out of reach, on the monotonic clock (a changed
+    system clock neither shortens nor extends the offline grace)."""
+
+    last_success_mono_ms: int | None = None
+    first_failure_mono_ms: int | None = None
+
+    def succeeded(self, now_mono_ms: int) -> None:
+        self.last_success_mono_ms = now_mono_ms
+        self.first_failure_mono_ms = None
+
+    def failed(self, now_mono_ms: int) -> None:
+        if self.first_failure_mono_ms is None:
+            self.first_failure_mono_ms = now_mono_ms
+
+    @property
+    def online(self) -> bool:
+        return self.first_failure_mono_ms is None
+
+    def offline_for_ms(self, now_mono_ms: int) -> int:
+        if self.first_failure_mono_ms is None:
+            return 0
+        # Offline since the last answer, not since the first failed attempt.
+        since = self.last_success_mono_ms
+        if since is None:
+            since = self.first_failure_mono_ms
+        return max(0, now_mono_ms - since)
+
+
+@dataclass(frozen=True)
+class StudyVerdict:
+    allowed: bool
+    stop: StudyStop | None = None
+    sign_out: SignOutReason | None = None
+
+
+def study_verdict(
+    *,
+    sign_out: SignOutReason | None,
+    course_delisted: bool,
+    another_course_open: bool,
+    offline_for_ms: int,
+    offline_limit_ms: int,
+    skew_ms: int | None,
+    max_skew_ms: int,
+) -> StudyVerdict:
+    """May playback go on? Checked in order of severity."""
+    if sign_out is not None:
+        return StudyVerdict(False, StudyStop.SIGNED_OUT, sign_out)
+    if course_delisted:
+        return StudyVerdict(False, StudyStop.COURSE_DELISTED)
+    if another_course_open:
+        return StudyVerdict(False, StudyStop.ANOTHER_COURSE_OPEN)
+    if offline_for_ms > offline_limit_ms:
+        return StudyVerdict(False, StudyStop.OFFLINE_TOO_LONG)
+    if skew_ms is not None and abs(skew_ms) > max_skew_ms:
+        return StudyVerdict(False, StudyStop.CLOCK_SKEW)
+    return StudyVerdict(True)
