@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -305,3 +306,50 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
         finally:
             service.close()
             client.close()
+
+
+def test_the_outbox_resumes_after_the_client_restarts_mid_upload(world, faces):
+    path = world.tmp / "restart.db"
+    with client_device(world, "a", store_path=path) as (engine, worker):
+        sign_in(engine, "learner1", faces.learner_crop)
+        session = engine.start_course(world.course_id).result(30)["study_session_id"]
+        now = world.server.platform.clock.now_ms()
+        appended = study_events(worker, engine, session, world.course_id, 600, now - 600)
+        device = worker.opened.result().device_id
+        world.proxy.reset_mid_response(10, times=50)  # this run never hears an answer
+        world.proxy.reset_all()
+        with contextlib.suppress(Exception):
+            engine.flush().result(120)
+        assert engine.status.pending == 600
+    world.proxy.pass_through()
+    # The program starts again on the same store: nothing was marked synced, the server
+    # already holds part of it; the new run sends everything and nothing twice.
+    with client_device(world, "a", store_path=path) as (engine, worker):
+        assert worker.opened.result().device_id == device
+        assert flush_until_done(engine).pending == 0
+    assert stored_seqs(world.server, device) == [e.event.seq for e in appended]
+
+
+def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
+    from server.models import StudyContact
+
+    with client_device(world, "a", heartbeat_interval_s=0.2) as (engine, worker):
+        sign_in(engine, "learner1", faces.learner_crop)
+        session = engine.start_course(world.course_id).result(30)["study_session_id"]
+        study_events(
+            worker, engine, session, world.course_id, 3, world.server.platform.clock.now_ms()
+        )
+        engine.start_heartbeats()
+
+        def contacts():
+            with world.server.platform.sessions() as db:
+                return db.scalars(
+                    select(StudyContact.kind).where(StudyContact.study_session_id == session)
+                ).all()
+
+        deadline = time.monotonic() + 20
+        while contacts().count("heartbeat") < 3:
+            assert time.monotonic() < deadline, contacts()
+            time.sleep(0.1)
+        engine.stop_heartbeats()
+        assert engine.status.pending == 0
