@@ -258,8 +258,6 @@ def test_offline_grace_then_pause_then_resume_when_the_server_answers(world, fac
 
 
 def test_clock_skew_is_recorded_and_pauses_study_until_corrected(world, faces):
-    import time
-
     offset = [120_000]
     with client_device(
         world, "a", wall_clock_ms=lambda: time.time_ns() // 1_000_000 + offset[0]
