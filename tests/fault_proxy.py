@@ -4,7 +4,7 @@
         client = SyncClient(base_url=proxy.url)
         proxy.truncate_response(after_bytes=200, times=1)
         ...  # the next connection gets a short body, later ones pass through
-        assert [f.kind for f in proxy.faults_applied] == [Fault.TRUNCATE]
+        assert [f.kind for f in proxy.faults_applied] == [Fault.TRUNCATE_RESPONSE]
 
 All the networking runs on one asyncio event loop in one daemon thread; the test thread sets
 faults through thread-safe methods and waits on the loop with timeouts, so a stuck proxy fails
