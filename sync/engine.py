@@ -146,6 +146,15 @@ class SyncEngine:
     def start_course(self, course_id: str) -> Future[dict]:
         return self._run(lambda: self._start_course(course_id))
 
+    def study_face_check(
+        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+    ) -> Future[dict]:
+        """Send one face check's evidence for the server's own re-match; the answer
+        carries its decision and the check id to record in the event stream."""
+        return self._run(
+            lambda: self._study_face_check(slot, crop_jpeg, liveness_passed, challenge)
+        )
+
     def heartbeat(self) -> Future[SyncStatus]:
         return self._run(self._heartbeat)
 
@@ -222,6 +231,28 @@ class SyncEngine:
         policy = answer.get("policy", {})
         self._publish()
         return {**answer, "policy": policy}
+
+    def _study_face_check(
+        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+    ) -> dict:
+        session = self._session
+        if session is None or session.study_session_id is None:
+            raise SyncError("no course is open")
+        body = {
+            "slot": slot,
+            "face": {
+                # The crop exists only in memory and in this TLS request (never on disk,
+                # never in a log); the server keeps its hash and the decision.
+                "crop_jpeg_b64": base64.b64encode(crop_jpeg).decode(),
+                "liveness_passed": liveness_passed,
+                "challenge": challenge,
+            },
+        }
+        return self._call(
+            lambda: self._client.post(
+                f"{API}/study/{session.study_session_id}/face-check", body, token=session.token
+            )
+        )
 
     def _call(self, request: Callable[[], dict]) -> dict:
         """A request whose outcome also tells whether the server is reachable and

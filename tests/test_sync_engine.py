@@ -351,3 +351,14 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
             time.sleep(0.1)
         engine.stop_heartbeats()
         assert engine.status.pending == 0
+
+
+def test_a_study_face_check_is_re_matched_by_the_server(world, faces):
+    with client_device(world, "a") as (engine, _worker):
+        sign_in(engine, "learner1", faces.learner_crop)
+        engine.start_course(world.course_id).result(30)
+        same = engine.study_face_check(0, faces.learner_crop, True, {"actions": ["nod"]})
+        assert same.result(60)["passed"] is True
+        other = engine.study_face_check(0, faces.other_crop, True, {"actions": ["nod"]})
+        answer = other.result(60)
+        assert answer["passed"] is False and answer["reason"] == "face_not_matched"
