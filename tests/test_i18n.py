@@ -28,6 +28,7 @@ def extracted_sources(tmp_path: Path) -> set[str]:
             "py",
             "app",
             "player",
+            "verification",
             "-ts",
             str(fresh),
         ],

@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>FaceCheck</name>
+    <message>
+        <source>Look straight at the camera and keep still.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blink your eyes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slowly turn your head to your left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slowly turn your head to your right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open your mouth.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nod your head.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The action was not seen in time. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face was found. Sit in front of the camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your face left the picture. Stay in view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More than one face is in the picture. Only you may be in view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera delivers too few pictures. Close other programs using it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No live movement was seen. A photo or a still picture is not accepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A different movement was made. Follow the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The person changed during the check. The check failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your face does not match the enrolled learner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move closer to the camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera was found. Connect a camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera is in use by another program. Close it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client may not use the camera. Allow camera access in the settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera stopped working. Check its cable and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The check was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check could not be completed. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo: a simulated camera plays recorded pictures.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Vocational Training Client</source>

@@ -1,7 +1,7 @@
 """Fill the Simplified Chinese catalogue from `zh_CN_strings.py` after `pyside6-lupdate`.
 
 Workflow when strings change:
-    .venv/bin/pyside6-lupdate -no-obsolete -locations none -extensions py app player \\
+    .venv/bin/pyside6-lupdate -no-obsolete -locations none -extensions py app player verification \\
         -ts resources/i18n/zh_CN.ts resources/i18n/en.ts
     add the new strings' Chinese to resources/i18n/zh_CN_strings.py
     .venv/bin/python resources/i18n/fill_translations.py

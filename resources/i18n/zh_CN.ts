@@ -1,6 +1,117 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FaceCheck</name>
+    <message>
+        <source>Look straight at the camera and keep still.</source>
+        <translation>请正对摄像头，保持不动。</translation>
+    </message>
+    <message>
+        <source>Blink your eyes.</source>
+        <translation>请眨眨眼。</translation>
+    </message>
+    <message>
+        <source>Slowly turn your head to your left.</source>
+        <translation>请缓慢向左转头。</translation>
+    </message>
+    <message>
+        <source>Slowly turn your head to your right.</source>
+        <translation>请缓慢向右转头。</translation>
+    </message>
+    <message>
+        <source>Open your mouth.</source>
+        <translation>请张开嘴巴。</translation>
+    </message>
+    <message>
+        <source>Nod your head.</source>
+        <translation>请点点头。</translation>
+    </message>
+    <message>
+        <source>The action was not seen in time. Try again.</source>
+        <translation>未在规定时间内检测到该动作，请重试。</translation>
+    </message>
+    <message>
+        <source>No face was found. Sit in front of the camera.</source>
+        <translation>未检测到人脸，请坐到摄像头前。</translation>
+    </message>
+    <message>
+        <source>Your face left the picture. Stay in view.</source>
+        <translation>人脸离开了画面，请保持在画面中。</translation>
+    </message>
+    <message>
+        <source>More than one face is in the picture. Only you may be in view.</source>
+        <translation>画面中有多张人脸，画面中只能有您本人。</translation>
+    </message>
+    <message>
+        <source>The camera delivers too few pictures. Close other programs using it.</source>
+        <translation>摄像头画面帧数过少，请关闭正在使用摄像头的其他程序。</translation>
+    </message>
+    <message>
+        <source>No live movement was seen. A photo or a still picture is not accepted.</source>
+        <translation>未检测到真人动作，照片或静止画面不能通过核验。</translation>
+    </message>
+    <message>
+        <source>A different movement was made. Follow the prompt.</source>
+        <translation>动作与提示不符，请按提示操作。</translation>
+    </message>
+    <message>
+        <source>The person changed during the check. The check failed.</source>
+        <translation>核验过程中人员发生变化，核验未通过。</translation>
+    </message>
+    <message>
+        <source>Your face does not match the enrolled learner.</source>
+        <translation>人脸与登记的学员不一致。</translation>
+    </message>
+    <message>
+        <source>Move closer to the camera.</source>
+        <translation>请靠近摄像头。</translation>
+    </message>
+    <message>
+        <source>No camera was found. Connect a camera.</source>
+        <translation>未找到摄像头，请连接摄像头。</translation>
+    </message>
+    <message>
+        <source>The camera is in use by another program. Close it and try again.</source>
+        <translation>摄像头正被其他程序占用，请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <source>The client may not use the camera. Allow camera access in the settings.</source>
+        <translation>客户端无权使用摄像头，请在系统设置中允许访问摄像头。</translation>
+    </message>
+    <message>
+        <source>The camera stopped working. Check its cable and try again.</source>
+        <translation>摄像头停止工作，请检查连接线后重试。</translation>
+    </message>
+    <message>
+        <source>The check was cancelled.</source>
+        <translation>核验已取消。</translation>
+    </message>
+    <message>
+        <source>The face check could not be completed. Try again.</source>
+        <translation>人脸核验未能完成，请重试。</translation>
+    </message>
+    <message>
+        <source>Face check</source>
+        <translation>人脸核验</translation>
+    </message>
+    <message>
+        <source>Demo: a simulated camera plays recorded pictures.</source>
+        <translation>演示：模拟摄像头正在播放录制的画面。</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation>人脸核验通过。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Vocational Training Client</source>

@@ -1,0 +1,192 @@
+"""A whole face check on real frames through the file frame source, with the real
+MediaPipe analyzer and dlib embedder: a photo held still, no face and two faces fail
+with their reasons. The liveness actions themselves cannot be performed by the real
+photos available here (no recorded blink or head turn exists on these machines), so the
+passing path and the identity swap are driven by scripted measurements over real frames
+and the real embedder (the boundary being the analyzer)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import cv2
+import pytest
+
+from tests.face_images import face_photo, no_face_photo, side_by_side
+from verification.check_runner import FaceCheckRunner
+from verification.face_embedding import FaceEmbedder, template_from_embeddings
+from verification.frames import FileFrameSource
+from verification.landmarks import FaceAnalyzer, QualityReport
+from verification.liveness import Action, Challenge, LivenessPolicy
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return FaceEmbedder()
+
+
+def sequence(tmp_path: Path, image, count: int) -> FileFrameSource:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = tmp_path / f"frame{index:03d}.png"
+        cv2.imwrite(str(path), image)
+        paths.append(path)
+    source = FileFrameSource(paths, sequence_fps=15.0)
+    source.open()
+    return source
+
+
+def run(source, embedder, analyzer=None, template=None, rng=None):
+    runner = FaceCheckRunner(
+        source,
+        analyzer or FaceAnalyzer(static_image_mode=False),
+        embedder,
+        template,
+        rng=rng or random.Random(7),
+    )
+    return runner.run()
+
+
+def test_a_photo_held_still_fails(tmp_path, embedder):
+    photo = cv2.resize(face_photo("astronaut"), (640, 640))
+    result = run(sequence(tmp_path, photo, 200), embedder)
+    assert not result.passed and not result.liveness_passed
+    assert result.reason in ("static_image", "timeout")
+    assert result.crop_jpeg is None
+
+
+def test_no_face_and_two_faces_fail_with_their_reasons(tmp_path, embedder):
+    empty = run(sequence(tmp_path / "a", no_face_photo(), 120), embedder)
+    assert (empty.passed, empty.reason) == (False, "no_face")
+    pair = side_by_side(face_photo("astronaut"), face_photo("grace_hopper"))
+    two = run(sequence(tmp_path / "b", pair, 60), embedder)
+    assert (two.passed, two.reason) == (False, "multiple_faces")
+
+
+class ScriptedAnalyzer:
+    """Real frames, scripted landmark signals: a blink then a left turn."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def analyze(self, image, at_ms):
+        self.calls += 1
+        t = self.calls
+        ear, yaw = 0.3, 0.0
+        if 20 <= t < 23:
+            ear = 0.1  # eyes closed for 3 frames
+        if 35 <= t < 45:
+            yaw = 30.0  # head turned to the learner's left
+        jitter = (t % 3) * 0.004
+        return _Measurement(
+            at_ms=at_ms,
+            face_count=1,
+            box=(100 + t % 2, 100, 300, 300),
+            detection_score=0.9,
+            ear=ear + jitter,
+            ear_left=ear,
+            ear_right=ear,
+            mar=0.05 + jitter,
+            yaw_deg=yaw + jitter * 10,
+            pitch_deg=jitter * 10,
+            roll_deg=0.0,
+            landmarks=None,
+            brightness=120.0,
+            sharpness=50.0,
+            quality=QualityReport(issues=()),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Measurement:
+    at_ms: int
+    face_count: int
+    box: tuple
+    detection_score: float
+    ear: float
+    ear_left: float
+    ear_right: float
+    mar: float
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+    landmarks: object
+    brightness: float
+    sharpness: float
+    quality: QualityReport
+
+
+def scripted_run(source, embedder, template, monkeypatch):
+    # The challenge is drawn at random; the script performs this one.
+    monkeypatch.setattr(
+        "verification.check_runner.new_challenge",
+        lambda rng, policy: Challenge("c-1", (Action.BLINK, Action.TURN_LEFT)),
+    )
+    return FaceCheckRunner(
+        source, ScriptedAnalyzer(), embedder, template, liveness_policy=LivenessPolicy()
+    ).run()
+
+
+def test_a_performed_challenge_passes_and_yields_evidence_the_server_can_match(
+    tmp_path, embedder, monkeypatch
+):
+    learner = face_photo("astronaut")
+    template = template_from_embeddings([embedder.embed(learner)])
+    result = scripted_run(sequence(tmp_path, learner, 80), embedder, template, monkeypatch)
+    assert result.passed and result.liveness_passed, result.reason
+    assert result.crop_jpeg[:2] == b"\xff\xd8" and len(result.crop_jpeg) < 60_000
+    assert result.distance is not None and result.distance < 0.5
+    assert result.challenge["actions"] == ["blink", "turn_left"]
+    assert "signals" in result.challenge  # numbers only: no image in the metadata
+    other = template_from_embeddings([embedder.embed(face_photo("grace_hopper"))])
+    stranger = scripted_run(sequence(tmp_path / "b", learner, 80), embedder, other, monkeypatch)
+    assert (stranger.passed, stranger.reason) == (False, "face_not_matched")
+    assert stranger.liveness_passed
+
+
+def test_a_face_swapped_during_the_challenge_fails(tmp_path, embedder, monkeypatch):
+    first, second = face_photo("astronaut"), face_photo("grace_hopper")
+    paths = []
+    for index in range(80):
+        path = tmp_path / f"f{index:03d}.png"
+        cv2.imwrite(str(path), first if index < 30 else second)
+        paths.append(path)
+    source = FileFrameSource(paths, sequence_fps=15.0)
+    source.open()
+    result = scripted_run(source, embedder, None, monkeypatch)
+    assert (result.passed, result.reason) == (False, "identity_changed")
+
+
+@pytest.mark.gui
+def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
+    tmp_path, embedder, qtbot, default_language
+):
+    from verification.check_dialog import FaceCheckDialog, failure_text
+    from verification.qt_facade import FaceCheckService
+
+    photo = cv2.resize(face_photo("astronaut"), (640, 480))
+    paths = []
+    for index in range(150):
+        path = tmp_path / f"f{index:03d}.png"
+        cv2.imwrite(str(path), photo)
+        paths.append(path)
+    service = FaceCheckService(embedder)
+    dialog = FaceCheckDialog(demo_camera=True)
+    qtbot.addWidget(dialog)
+    service.progress.connect(dialog.show_progress)
+    frames_seen = []
+    service.progress.connect(lambda image, *_: frames_seen.append(image.size()))
+    dialog.show()
+    with qtbot.waitSignal(service.finished, timeout=60_000) as finished:
+        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None)
+    result = finished.args[0]
+    dialog.show_result(result, attempts_left=2)
+    assert not result.passed and result.reason in ("static_image", "timeout")
+    assert frames_seen and frames_seen[0].width() == 640
+    assert dialog.result.text() == failure_text(result.reason)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in dialog.result.text())  # Chinese first
+    assert dialog.retry_button.isVisible() and dialog.demo_label.isVisible()
+    assert dialog.windowTitle() == "人脸核验"

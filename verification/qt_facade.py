@@ -1,0 +1,103 @@
+"""`FaceCheckService`: the Qt facade of a face check. The check runs on a worker thread
+of its own (camera reads, MediaPipe and dlib never touch the GUI thread or the player's);
+progress and the result come back as signals on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import cv2
+
+from qt_binding import QImage, QObject, Signal
+from verification.check_runner import CheckProgress, FaceCheckResult, FaceCheckRunner
+from verification.face_embedding import FaceEmbedder, FaceTemplate, MatchPolicy
+from verification.frames import FrameSource
+from verification.landmarks import FaceAnalyzer
+from verification.liveness import LivenessPolicy
+
+log = logging.getLogger(__name__)
+
+
+def preview_image(frame_bgr) -> QImage:  # type: ignore[no-untyped-def]
+    """A deep copy as a QImage: the numpy buffer may be reused by the next frame."""
+    rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class FaceCheckService(QObject):
+    # preview, LivenessState, face box or None, number of actions in the challenge
+    progress = Signal(QImage, object, object, int)
+    finished = Signal(object)  # FaceCheckResult
+
+    def __init__(
+        self,
+        embedder: FaceEmbedder,
+        liveness_policy: LivenessPolicy | None = None,
+        match_policy: MatchPolicy | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._embedder = embedder
+        self._liveness_policy = liveness_policy
+        self._match_policy = match_policy
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, open_source: Callable[[], FrameSource], template: FaceTemplate | None) -> None:
+        if self.running:
+            raise RuntimeError("a face check is already running")
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(open_source, template, self._cancel),
+            name="face-check",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def cancel(self, wait_s: float = 5.0) -> None:
+        self._cancel.set()
+        if self._thread is not None:
+            self._thread.join(wait_s)
+
+    def _run(self, open_source, template, cancel) -> None:  # type: ignore[no-untyped-def]
+        # The analyzer belongs to this thread (MediaPipe graphs are not thread-safe).
+        analyzer = FaceAnalyzer(static_image_mode=False)
+        source = None
+        try:
+            source = open_source()
+            source.open()
+            runner = FaceCheckRunner(
+                source,
+                analyzer,
+                self._embedder,
+                template,
+                liveness_policy=self._liveness_policy,
+                match_policy=self._match_policy,
+                on_progress=self._report,
+            )
+            result = runner.run(cancel)
+        except Exception as error:  # a known source error or a bug: the check fails
+            code = str(getattr(error, "code", "check_failed"))
+            log.warning("face check could not run", extra={"data": {"reason": code}})
+            result = FaceCheckResult(False, code, None, {}, False, None, 0, 0)
+        finally:
+            analyzer.close()
+            if source is not None:
+                source.close()
+        self.finished.emit(result)
+
+    def _report(self, progress: CheckProgress) -> None:
+        self.progress.emit(
+            preview_image(progress.frame),
+            progress.state,
+            progress.measurement.box,
+            progress.total_actions,
+        )
