@@ -45,15 +45,17 @@ class FaceCheckService(QObject):
         self._match_policy = match_policy
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._busy = False
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._busy
 
     def start(self, open_source: Callable[[], FrameSource], template: FaceTemplate | None) -> None:
         if self.running:
             raise RuntimeError("a face check is already running")
         self._cancel = threading.Event()
+        self._busy = True
         self._thread = threading.Thread(
             target=self._run,
             args=(open_source, template, self._cancel),
@@ -92,6 +94,8 @@ class FaceCheckService(QObject):
             analyzer.close()
             if source is not None:
                 source.close()
+        # Not busy before the signal: a receiver may start the next check at once.
+        self._busy = False
         self.finished.emit(result)
 
     def _report(self, progress: CheckProgress) -> None:
