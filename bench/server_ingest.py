@@ -15,6 +15,7 @@ Writes bench/out/server_ingest.json and the server_ingest section of bench/RESUL
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -149,6 +150,37 @@ def build_events(key, learner_id: str, course_id: str, sessions: list[str], coun
     return [{"event": e.event.payload(), "hash": e.hash, "signature": e.signature} for e in events]
 
 
+@contextlib.contextmanager
+def server_process(data_dir: Path, master_key: str, batch: int, port: int = 18470):
+    """`python -m server` as its own process on `data_dir`, until the block ends; yields
+    its base URL once it answers."""
+    env = {
+        **os.environ,
+        "PLATFORM_MASTER_KEY": master_key,
+        "PLATFORM_ADMIN_TOKEN": "bench",
+        "PLATFORM_MAX_BATCH_EVENTS": str(batch),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "--data-dir", str(data_dir), "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(base + "/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
@@ -168,29 +200,8 @@ def main() -> None:
             platform, media, sessions, "dev-bench", public_key_bytes(key.public_key())
         )
         payloads = build_events(key, learner_id, course_id, study_ids, args.events)
-        port = 18470
-        env = {
-            **os.environ,
-            "PLATFORM_MASTER_KEY": master_key,
-            "PLATFORM_ADMIN_TOKEN": "bench",
-            "PLATFORM_MAX_BATCH_EVENTS": str(args.batch),
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "server", "--data-dir", str(data), "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
+        with server_process(data, master_key, args.batch) as base:
             http = requests.Session()
-            for _ in range(200):
-                try:
-                    http.get(base + "/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
             started = time.perf_counter()
             for offset in range(0, len(payloads), args.batch):
                 answer = http.post(
@@ -201,9 +212,6 @@ def main() -> None:
                 answer.raise_for_status()
                 assert answer.json()["acked_seq"] == min(offset + args.batch, len(payloads))
             seconds = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(30)
         refreshed = time.perf_counter()
         with platform.transaction() as db:
             refresh_learner(platform, db, learner_id)

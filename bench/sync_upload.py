@@ -19,19 +19,16 @@ import json
 import os
 import platform as host
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
-from bench.server_ingest import SESSION_EVENTS, seed  # noqa: E402
+from bench.server_ingest import SESSION_EVENTS, seed, server_process  # noqa: E402
 from records.events import EventKind  # noqa: E402
 from server.config import ServerConfig  # noqa: E402
 from server.field_crypto import generate_master_key  # noqa: E402
@@ -86,47 +83,18 @@ def main() -> None:
                     for i in range(offset, min(offset + 5_000, args.events))
                 ]
             ).result(300)
-        port = 18471
-        env = {
-            **os.environ,
-            "PLATFORM_MASTER_KEY": master_key,
-            "PLATFORM_ADMIN_TOKEN": "b",
-            "PLATFORM_MAX_BATCH_EVENTS": str(args.batch),
-        }
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "--data-dir",
-                str(data / "server"),
-                "--port",
-                str(port),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = PlatformClient(ConnectionSettings(base_url=f"http://127.0.0.1:{port}"))
-        engine = SyncEngine(client, worker, opened, batch_size=args.batch)
-        engine._session = _Session("unused", learner_id)  # uploads need no sign-in
-        try:
-            for _ in range(300):
-                try:
-                    requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
-            started = time.perf_counter()
-            status = engine.flush().result(3600)
-            seconds = time.perf_counter() - started
-        finally:
-            engine.close()
-            client.close()
-            server.terminate()
-            server.wait(30)
-            worker.close().result(60)
+        with server_process(data / "server", master_key, args.batch, port=18471) as base:
+            client = PlatformClient(ConnectionSettings(base_url=base))
+            engine = SyncEngine(client, worker, opened, batch_size=args.batch)
+            engine._session = _Session("unused", learner_id)  # uploads need no sign-in
+            try:
+                started = time.perf_counter()
+                status = engine.flush().result(3600)
+                seconds = time.perf_counter() - started
+            finally:
+                engine.close()
+                client.close()
+                worker.close().result(60)
     assert status.pending == 0, status
     rate = args.events / seconds
     figures = {
