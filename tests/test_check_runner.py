@@ -190,3 +190,41 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
     assert any("\u4e00" <= ch <= "\u9fff" for ch in dialog.result.text())  # Chinese first
     assert dialog.retry_button.isVisible() and dialog.demo_label.isVisible()
     assert dialog.windowTitle() == "人脸核验"
+
+
+def test_a_real_photo_animated_along_its_mesh_passes_the_real_models(
+    tmp_path, embedder, monkeypatch
+):
+    """End to end on the real models: MediaPipe sees the blink, the turn and the nod of a
+    photo animated by verification/simulated_face.py, and dlib matches the evidence.
+    It passes: landmark challenges do not stop photo animation (README, known attack)."""
+    from verification.simulated_face import challenge_frames
+
+    photo = cv2.copyMakeBorder(face_photo("astronaut"), 0, 0, 64, 64, cv2.BORDER_REPLICATE)
+    photo = photo[16:496]  # 640 x 480, as a camera delivers
+    actions = ("blink", "turn_left", "nod")
+    paths = []
+    for index, frame in enumerate(challenge_frames(photo, actions)):
+        path = tmp_path / f"a{index:03d}.png"
+        cv2.imwrite(str(path), frame)
+        paths.append(path)
+    monkeypatch.setattr(
+        "verification.check_runner.new_challenge",
+        lambda rng, policy: Challenge("c-anim", tuple(Action(a) for a in actions)),
+    )
+    source = FileFrameSource(paths, sequence_fps=15.0)
+    source.open()
+    template = template_from_embeddings([embedder.embed(photo)])
+    result = FaceCheckRunner(
+        source, FaceAnalyzer(static_image_mode=False), embedder, template
+    ).run()
+    assert result.liveness_passed and result.passed, result.reason
+    assert result.challenge["actions_done"] == list(actions)
+    assert result.distance < 0.5
+
+
+def test_the_simulation_refuses_actions_it_cannot_perform():
+    from verification.simulated_face import challenge_frames
+
+    with pytest.raises(ValueError, match="open_mouth"):
+        challenge_frames(face_photo("astronaut"), ["blink", "open_mouth"])

@@ -1,0 +1,208 @@
+"""A simulated camera for tests and the demo: a real photo animated along its own
+MediaPipe face mesh (head turned or nodded by rotating the mesh in 3-D, eyes closed by
+moving the upper lids onto the lower ones and painting the closed eye), rendered with a
+piecewise-affine warp.
+
+**This is also an attack.** A photo animated this way performs every action a
+landmark-based liveness challenge asks for (verification/README.md says what does and
+does not stop it). It exists so the real models can be exercised end to end where no
+camera and no recording of a real person exist; the file frame source that plays it is
+refused outside demo and test builds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+from mediapipe.python.solutions import face_mesh
+
+# Upper and lower eyelid points of the refined mesh, paired top to bottom.
+_LIDS = (
+    ((159, 145), (158, 153), (160, 144), (157, 154), (161, 163), (246, 7), (56, 26)),
+    ((386, 374), (385, 380), (387, 373), (384, 381), (388, 390), (466, 249), (286, 256)),
+)
+
+
+def face_mesh_points(image_bgr: np.ndarray) -> np.ndarray:
+    """The 478 refined mesh points of the photo's face, as (x, y, z) pixels (z scaled
+    like x, as MediaPipe defines it)."""
+    height, width = image_bgr.shape[:2]
+    with face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1) as mesh:
+        found = mesh.process(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
+    if not found.multi_face_landmarks:
+        raise ValueError("no face in the photo to animate")
+    points = found.multi_face_landmarks[0].landmark
+    return np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float64)
+
+
+def posed(points: np.ndarray, yaw_deg: float = 0.0, pitch_deg: float = 0.0) -> np.ndarray:
+    """The mesh turned about its own centre, projected back (orthographic). Positive yaw
+    turns the face to the learner's left as seen by the camera."""
+    centre = points.mean(axis=0)
+    yaw, pitch = math.radians(-yaw_deg), math.radians(pitch_deg)
+    rotate_y = np.array(
+        [[math.cos(yaw), 0, math.sin(yaw)], [0, 1, 0], [-math.sin(yaw), 0, math.cos(yaw)]]
+    )
+    rotate_x = np.array(
+        [[1, 0, 0], [0, math.cos(pitch), -math.sin(pitch)], [0, math.sin(pitch), math.cos(pitch)]]
+    )
+    turned = (points - centre) @ (rotate_x @ rotate_y).T + centre
+    return turned[:, :2]
+
+
+def eyes_closed(points2d: np.ndarray, amount: float) -> np.ndarray:
+    moved = points2d.copy()
+    for eye in _LIDS:
+        for upper, lower in eye:
+            moved[upper] = points2d[upper] + amount * (points2d[lower] - points2d[upper]) * 0.9
+    return moved
+
+
+def warp_face(image: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Move the photo's mesh points from `source` to `target` with one affine map per
+    Delaunay triangle; the frame's corners and edges stay put."""
+    height, width = image.shape[:2]
+    border = np.array(
+        [
+            [0, 0],
+            [width - 1, 0],
+            [0, height - 1],
+            [width - 1, height - 1],
+            [width // 2, 0],
+            [width // 2, height - 1],
+            [0, height // 2],
+            [width - 1, height // 2],
+        ],
+        np.float64,
+    )
+    src = np.vstack([source, border])
+    dst = np.vstack([target, border])
+    src = np.float32(np.clip(src, 0, [width - 1, height - 1]))
+    subdiv = cv2.Subdiv2D((0, 0, width, height))
+    # Subdiv2D hands its triangles back as float32 corners: find each point by those.
+    index_of = {}
+    for index, (x, y) in enumerate(src):
+        index_of.setdefault((float(x), float(y)), index)
+        subdiv.insert((float(x), float(y)))
+    output = image.copy()
+    for triangle in subdiv.getTriangleList():
+        corners = [(float(triangle[i]), float(triangle[i + 1])) for i in (0, 2, 4)]
+        if any(c not in index_of for c in corners):
+            continue
+        ids = [index_of[c] for c in corners]
+        _warp_triangle(image, output, np.float32(src[ids]), np.float32(dst[ids]))
+    return output
+
+
+def _warp_triangle(image: np.ndarray, output: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
+    x, y, w, h = cv2.boundingRect(dst)
+    sx, sy, sw, sh = cv2.boundingRect(src)
+    if w <= 0 or h <= 0 or sw <= 0 or sh <= 0:
+        return
+    patch = image[sy : sy + sh, sx : sx + sw]
+    matrix = cv2.getAffineTransform(np.float32(src - (sx, sy)), np.float32(dst - (x, y)))
+    warped = cv2.warpAffine(patch, matrix, (w, h), borderMode=cv2.BORDER_REFLECT_101)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(mask, np.int32(np.round(dst - (x, y))), 255)
+    region = output[y : y + h, x : x + w]
+    if region.shape[:2] != (h, w):
+        return
+    region[mask > 0] = warped[mask > 0]
+
+
+# Eye outlines of the mesh, for painting closed eyes after the warp (moving the thin
+# eyelid triangles alone barely changes the picture).
+_EYE_OUTLINES = (
+    (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
+    (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249),
+)
+_INNER_LIPS = (
+    78,
+    191,
+    80,
+    81,
+    82,
+    13,
+    312,
+    311,
+    310,
+    415,
+    308,
+    324,
+    318,
+    402,
+    317,
+    14,
+    87,
+    178,
+    88,
+    95,
+)
+
+
+def paint_closed_eyes(frame: np.ndarray, points2d: np.ndarray) -> np.ndarray:
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    for outline in _EYE_OUTLINES:
+        polygon = np.int32(np.round(points2d[list(outline)]))
+        cv2.fillPoly(mask, [polygon], 255)
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    closed = cv2.inpaint(frame, mask, 5, cv2.INPAINT_TELEA)
+    for outline in _EYE_OUTLINES:  # the lash line of a closed eye
+        lower = np.int32(np.round(points2d[[*outline[8:], outline[0]]]))
+        cv2.polylines(closed, [lower], False, (40, 30, 30), 2, cv2.LINE_AA)
+    return closed
+
+
+# The actions this simulation performs. An open mouth is not among them: lowering the
+# lower lip in the warp and painting the gap did not read as an open mouth to MediaPipe.
+SUPPORTED_ACTIONS = ("blink", "turn_left", "turn_right", "nod")
+
+
+# How each action moves the face over its span (0..1): yaw, pitch, eyes closed.
+def _pose_at(action: str, t: float) -> tuple[float, float, float]:
+    bump = math.sin(math.pi * t)  # out and back
+    return {
+        "blink": (0.0, 0.0, 1.0 if 0.35 < t < 0.65 else 0.0),
+        "turn_left": (32.0 * bump, 0.0, 0.0),
+        "turn_right": (-32.0 * bump, 0.0, 0.0),
+        "nod": (0.0, 22.0 * bump, 0.0),
+    }[action]
+
+
+def challenge_frames(
+    photo_bgr: np.ndarray,
+    actions: Sequence[str],
+    fps: float = 15.0,
+    still_s: float = 1.2,
+    action_s: float = 1.6,
+    seed: int = 0,
+) -> list[np.ndarray]:
+    """Frames of the photo performing `actions` in order, after `still_s` of looking at
+    the camera (with the small sway of a live head, so it is not a still picture)."""
+    unsupported = [a for a in actions if a not in SUPPORTED_ACTIONS]
+    if unsupported:
+        raise ValueError(f"the simulated face cannot perform {', '.join(unsupported)}")
+    rng = np.random.default_rng(seed)
+    mesh = face_mesh_points(photo_bgr)
+    neutral = mesh[:, :2]
+    plan: list[tuple[str | None, float]] = []
+    plan += [(None, i / (still_s * fps)) for i in range(int(still_s * fps))]
+    for action in actions:
+        steps = int(action_s * fps)
+        plan += [(action, i / (steps - 1)) for i in range(steps)]
+        plan += [(None, 0.0)] * int(0.4 * fps)
+    frames = []
+    for action, t in plan:
+        yaw, pitch, eyes = _pose_at(action, t) if action else (0.0, 0.0, 0.0)
+        yaw += rng.normal(0, 1.0)
+        pitch += rng.normal(0, 0.8)
+        target = posed(mesh, yaw, pitch)
+        if eyes:
+            target = eyes_closed(target, eyes)
+        frame = warp_face(photo_bgr, neutral, target)
+        if eyes:
+            frame = paint_closed_eyes(frame, posed(mesh, yaw, pitch))
+        frames.append(frame)
+    return frames
