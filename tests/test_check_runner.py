@@ -228,3 +228,27 @@ def test_the_simulation_refuses_actions_it_cannot_perform():
 
     with pytest.raises(ValueError, match="open_mouth"):
         challenge_frames(face_photo("astronaut"), ["blink", "open_mouth"])
+
+
+@pytest.mark.gui
+def test_the_dialog_guides_the_learner_on_a_bad_picture(
+    tmp_path, embedder, qtbot, default_language
+):
+    from verification.check_dialog import FaceCheckDialog
+    from verification.qt_facade import FaceCheckService
+
+    dark = cv2.convertScaleAbs(cv2.resize(face_photo("astronaut"), (640, 480)), alpha=0.3)
+    paths = []
+    for index in range(30):
+        path = tmp_path / f"d{index:03d}.png"
+        cv2.imwrite(str(path), dark)
+        paths.append(path)
+    service = FaceCheckService(embedder)
+    dialog = FaceCheckDialog()
+    qtbot.addWidget(dialog)
+    guidance = []
+    service.progress.connect(dialog.show_progress)
+    service.progress.connect(lambda *_: guidance.append(dialog.guidance.text()))
+    with qtbot.waitSignal(service.finished, timeout=60_000):
+        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None)
+    assert "光线太暗：请打开您前方的灯。" in guidance

@@ -22,6 +22,7 @@ from qt_binding import (
     QWidget,
 )
 from verification.check_runner import FaceCheckResult
+from verification.landmarks import QualityIssue
 from verification.liveness import Action, LivenessState, Phase
 
 translate = QCoreApplication.translate
@@ -37,6 +38,38 @@ def action_prompt(action: Action | None, phase: Phase) -> str:
         Action.OPEN_MOUTH: translate("FaceCheck", "Open your mouth."),
         Action.NOD: translate("FaceCheck", "Nod your head."),
     }[action]
+
+
+def quality_guidance(issues: tuple[QualityIssue, ...]) -> str:
+    """What the learner should change, for the first problem of the current frame."""
+    if not issues:
+        return ""
+    return {
+        QualityIssue.NO_FACE: translate(
+            "FaceCheck", "No face is visible: sit in front of the camera."
+        ),
+        QualityIssue.MULTIPLE_FACES: translate(
+            "FaceCheck", "Only you may be in the picture: ask others to step away."
+        ),
+        QualityIssue.NO_LANDMARKS: translate(
+            "FaceCheck", "Your face cannot be read: face the camera in good light."
+        ),
+        QualityIssue.FACE_TOO_SMALL: translate("FaceCheck", "Move closer to the camera."),
+        QualityIssue.FACE_TOO_LARGE: translate("FaceCheck", "Move back from the camera a little."),
+        QualityIssue.FACE_CUT_OFF: translate(
+            "FaceCheck", "Move so that your whole face is in the oval."
+        ),
+        QualityIssue.TOO_DARK: translate(
+            "FaceCheck", "It is too dark: turn on a light in front of you."
+        ),
+        QualityIssue.TOO_BRIGHT: translate(
+            "FaceCheck", "It is too bright: avoid a window or lamp shining on the camera."
+        ),
+        QualityIssue.BLURRY: translate(
+            "FaceCheck", "The picture is blurred: keep still and clean the camera lens."
+        ),
+        QualityIssue.NOT_FRONTAL: translate("FaceCheck", "Look straight at the camera."),
+    }[issues[0]]
 
 
 def failure_text(reason: str | None) -> str:
@@ -135,6 +168,9 @@ class FaceCheckDialog(QDialog):
         font = self.prompt.font()
         font.setPointSize(font.pointSize() + 4)
         self.prompt.setFont(font)
+        self.guidance = QLabel("", self)
+        self.guidance.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guidance.setStyleSheet("color: #9a6700;")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.result = QLabel("", self)
@@ -156,6 +192,7 @@ class FaceCheckDialog(QDialog):
         layout.addWidget(self.demo_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.prompt)
+        layout.addWidget(self.guidance)
         layout.addWidget(self.progress)
         layout.addWidget(self.result)
         layout.addLayout(buttons)
@@ -166,8 +203,10 @@ class FaceCheckDialog(QDialog):
         state: LivenessState,
         box: tuple[int, int, int, int] | None,
         total_actions: int,
+        issues: tuple[QualityIssue, ...] = (),
     ) -> None:
         self.preview.show_frame(image, box)
+        self.guidance.setText(quality_guidance(issues))
         self.prompt.setText(action_prompt(state.current_action, state.phase))
         done = len(state.actions_done) + (state.progress or 0.0)
         self.progress.setValue(int(100 * min(1.0, done / max(1, total_actions))))

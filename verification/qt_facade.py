@@ -28,8 +28,9 @@ def preview_image(frame_bgr) -> QImage:  # type: ignore[no-untyped-def]
 
 
 class FaceCheckService(QObject):
-    # preview, LivenessState, face box or None, number of actions in the challenge
-    progress = Signal(QImage, object, object, int)
+    # preview, LivenessState, face box or None, number of actions in the challenge, and
+    # the frame's quality issues (guidance for the learner)
+    progress = Signal(QImage, object, object, int, object)
     finished = Signal(object)  # FaceCheckResult
 
     def __init__(
@@ -104,4 +105,5 @@ class FaceCheckService(QObject):
             progress.state,
             progress.measurement.box,
             progress.total_actions,
+            progress.measurement.quality.issues,
         )

@@ -28,6 +28,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No face is visible: sit in front of the camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only you may be in the picture: ask others to step away.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your face cannot be read: face the camera in good light.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move back from the camera a little.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move so that your whole face is in the oval.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is too dark: turn on a light in front of you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is too bright: avoid a window or lamp shining on the camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The picture is blurred: keep still and clean the camera lens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look straight at the camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The action was not seen in time. Try again.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -27,6 +27,42 @@
         <translation>请点点头。</translation>
     </message>
     <message>
+        <source>No face is visible: sit in front of the camera.</source>
+        <translation>画面中没有人脸：请坐到摄像头前。</translation>
+    </message>
+    <message>
+        <source>Only you may be in the picture: ask others to step away.</source>
+        <translation>画面中只能有您本人：请其他人离开画面。</translation>
+    </message>
+    <message>
+        <source>Your face cannot be read: face the camera in good light.</source>
+        <translation>无法识别您的面部：请在光线充足处正对摄像头。</translation>
+    </message>
+    <message>
+        <source>Move back from the camera a little.</source>
+        <translation>请离摄像头稍远一些。</translation>
+    </message>
+    <message>
+        <source>Move so that your whole face is in the oval.</source>
+        <translation>请移动位置，使整张脸位于椭圆框内。</translation>
+    </message>
+    <message>
+        <source>It is too dark: turn on a light in front of you.</source>
+        <translation>光线太暗：请打开您前方的灯。</translation>
+    </message>
+    <message>
+        <source>It is too bright: avoid a window or lamp shining on the camera.</source>
+        <translation>光线太亮：请避免窗户或灯光直射摄像头。</translation>
+    </message>
+    <message>
+        <source>The picture is blurred: keep still and clean the camera lens.</source>
+        <translation>画面模糊：请保持不动并擦拭摄像头镜头。</translation>
+    </message>
+    <message>
+        <source>Look straight at the camera.</source>
+        <translation>请正视摄像头。</translation>
+    </message>
+    <message>
         <source>The action was not seen in time. Try again.</source>
         <translation>未在规定时间内检测到该动作，请重试。</translation>
     </message>

@@ -68,4 +68,13 @@ ZH = {
     "Try again": "重试",
     "Close": "关闭",
     "Face check passed.": "人脸核验通过。",
+    "No face is visible: sit in front of the camera.": "画面中没有人脸：请坐到摄像头前。",
+    "Only you may be in the picture: ask others to step away.": "画面中只能有您本人：请其他人离开画面。",
+    "Your face cannot be read: face the camera in good light.": "无法识别您的面部：请在光线充足处正对摄像头。",
+    "Move back from the camera a little.": "请离摄像头稍远一些。",
+    "Move so that your whole face is in the oval.": "请移动位置，使整张脸位于椭圆框内。",
+    "It is too dark: turn on a light in front of you.": "光线太暗：请打开您前方的灯。",
+    "It is too bright: avoid a window or lamp shining on the camera.": "光线太亮：请避免窗户或灯光直射摄像头。",
+    "The picture is blurred: keep still and clean the camera lens.": "画面模糊：请保持不动并擦拭摄像头镜头。",
+    "Look straight at the camera.": "请正视摄像头。",
 }
