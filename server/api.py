@@ -19,12 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from records.attachment2 import ATTACHMENT2_COLUMNS
-from records.events import EventFormatError
-from records.signing import SignedEvent
 from server import auth, identity, study
 from server.errors import ApiError, bad_request, not_found, unauthorized
 from server.ingest import ingest_batch, parse_batch
-from server.ingest_rules import parse_uploaded
 from server.ledger import refresh_learner
 from server.models import Account, AuthSession, Course, PendingEnrollment
 from server.platform import Platform
@@ -340,7 +337,8 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
 
     @app.post(f"{API}/study/{{study_session_id}}/heartbeat")
     def beat(study_session_id: str, body: Heartbeat, session: LearnerSession) -> dict[str, object]:
-        events = [_uploaded(e) for e in body.events]
+        items = [e.model_dump() for e in body.events]
+        events = parse_batch(platform, items) if items else []
         with platform.transaction() as db:
             return study.heartbeat(platform, db, session, study_session_id, events)
 
@@ -502,13 +500,6 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
         return {"status": body.status}
 
     return app
-
-
-def _uploaded(item: UploadedEvent) -> SignedEvent:
-    try:
-        return parse_uploaded(item.model_dump())
-    except EventFormatError as error:
-        raise bad_request("malformed", str(error)) from error
 
 
 def _decode_photo(data: str) -> bytes:

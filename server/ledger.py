@@ -51,6 +51,8 @@ from server.platform import Platform
 def record_contact(db: Session, study: StudySession, kind: ContactKind, now_ms: int) -> None:
     db.add(StudyContact(study_session_id=study.id, at_ms=now_ms, kind=kind.value))
     study.last_contact_ms = max(study.last_contact_ms, now_ms)
+    # A contact moves the windows the server credits within: the summary is stale.
+    mark_dirty(db, study)
 
 
 def mark_dirty(db: Session, study: StudySession) -> None:
@@ -73,7 +75,8 @@ def touch_sessions(
             continue
         if contact is not None:
             record_contact(db, study, contact, now_ms)
-        mark_dirty(db, study)
+        else:
+            mark_dirty(db, study)
 
 
 def refresh_learner(platform: Platform, db: Session, learner_id: str) -> None:

@@ -69,20 +69,6 @@ def course_view(course: Course, progress: dict[str, object] | None = None) -> di
     }
 
 
-def _test_passed(db: Session, learner_id: str, course_id: str) -> bool:
-    return bool(
-        db.scalar(
-            select(func.count())
-            .select_from(TestAttempt)
-            .where(
-                TestAttempt.learner_id == learner_id,
-                TestAttempt.course_id == course_id,
-                TestAttempt.passed,
-            )
-        )
-    )
-
-
 def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
     totals = dict(
         db.execute(
@@ -94,12 +80,19 @@ def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
             .group_by(LedgerSession.course_id)
         ).all()
     )
+    passed = set(
+        db.scalars(
+            select(TestAttempt.course_id).where(
+                TestAttempt.learner_id == learner_id, TestAttempt.passed
+            )
+        )
+    )
     return [
         course_view(
             course,
             {
                 "studied_ms": int(totals.get(course.id) or 0),
-                "test_passed": _test_passed(db, learner_id, course.id),
+                "test_passed": course.id in passed,
             },
         )
         for course in db.scalars(
@@ -223,14 +216,10 @@ def heartbeat(
     other = _open_elsewhere(platform, db, learner.id, study.id, policy.heartbeat_tolerance_ms)
     if other is not None and other.course_id != study.course_id:
         raise conflict("another_course_open", "another course is being studied")
-    ack = None
     now = platform.clock.now_ms()
-    if events:
-        ack = ingest_batch(platform, db, list(events), ContactKind.HEARTBEAT)
-        # A heartbeat is a live contact even when its events were stored before.
-        if study.last_contact_ms != now:
-            record_contact(db, study, ContactKind.HEARTBEAT, now)
-    else:
+    ack = ingest_batch(platform, db, list(events), ContactKind.HEARTBEAT) if events else None
+    if study.last_contact_ms != now:
+        # A heartbeat is a live contact even with no new events of this session.
         record_contact(db, study, ContactKind.HEARTBEAT, now)
     return {
         "status": "ok",

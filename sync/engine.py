@@ -228,9 +228,8 @@ class SyncEngine:
         assert self._session is not None
         self._session.study_session_id = answer["study_session_id"]
         self._course_delisted = self._another_course_open = False
-        policy = answer.get("policy", {})
         self._publish()
-        return {**answer, "policy": policy}
+        return answer
 
     def _study_face_check(
         self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
