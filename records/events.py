@@ -9,6 +9,7 @@ whole event, and the device signs exactly those bytes (see `records.signing`).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -105,6 +106,9 @@ class StudyEvent:
         return (self.device_id, self.seq)
 
 
+_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -122,11 +126,7 @@ def validate_event(event: StudyEvent) -> None:
             raise EventFormatError(f"{name} must be a non-empty string")
     if not isinstance(event.course_id, str):
         raise EventFormatError("course_id must be a string")
-    if (
-        not isinstance(event.prev_hash, str)
-        or len(event.prev_hash) != 64
-        or any(c not in "0123456789abcdef" for c in event.prev_hash)
-    ):
+    if not isinstance(event.prev_hash, str) or not _HEX_SHA256.fullmatch(event.prev_hash):
         raise EventFormatError("prev_hash must be 64 lowercase hex digits")
     for name, kind in _REQUIRED[event.kind].items():
         value = event.data.get(name)

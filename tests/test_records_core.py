@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import collections
 import dataclasses
+import enum
+import types
 
 import pytest
 from hypothesis import given, settings
@@ -71,6 +74,25 @@ def test_canonical_json_is_sorted_compact_utf8() -> None:
     assert canonical_json({"b": 1, "a": ["张三", True, None]}) == (
         '{"a":["张三",true,null],"b":1}'.encode()
     )
+
+
+def test_canonical_json_encodes_json_like_types_as_their_plain_forms() -> None:
+    # Enums, dict subclasses and tuples take the careful path, not the fast one, and
+    # must give the same bytes as the plain values they stand for.
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Colour(enum.StrEnum):
+        RED = "red"
+
+    unusual = collections.OrderedDict(tags=(Colour.RED, [1]), level=Level.HIGH)
+    assert canonical_json(unusual) == canonical_json({"level": 3, "tags": ["red", [1]]})
+    assert canonical_json([Level.HIGH, ("a",)]) == b'[3,["a"]]'
+    with pytest.raises(CanonicalJsonError, match=r"\$\[1\]\.x: floats"):
+        canonical_json((1, collections.OrderedDict(x=0.5)))
+    # A mapping json cannot encode is refused with a clear error, not a TypeError.
+    with pytest.raises(CanonicalJsonError, match="mappingproxy is not JSON"):
+        canonical_json({"a": types.MappingProxyType({})})
 
 
 @pytest.mark.parametrize(
