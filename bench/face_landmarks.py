@@ -98,13 +98,16 @@ def summary(times_ms: list[float]) -> dict[str, float]:
     return {
         "n": len(ordered),
         "median_ms": statistics.median(ordered),
+        "mean_ms": statistics.fmean(ordered),
         "p95_ms": ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)],
         "max_ms": ordered[-1],
     }
 
 
-def run_mediapipe(frames: list[np.ndarray], static: bool) -> dict[str, object]:
-    analyzer = FaceAnalyzer(static_image_mode=static)
+def run_mediapipe(
+    frames: list[np.ndarray], static: bool, detection_interval: int = 3
+) -> dict[str, object]:
+    analyzer = FaceAnalyzer(static_image_mode=static, detection_interval=detection_interval)
     times, issues, faces = [], {}, []
     started = time.perf_counter()
     first = analyzer.analyze(frames[0], 0)
@@ -185,6 +188,9 @@ def main() -> None:
         entry: dict[str, object] = {"mediapipe_tracking": run_mediapipe(frames, static=False)}
         if name == "clean":
             entry["mediapipe_static"] = run_mediapipe(frames, static=True)
+            entry["mediapipe_detect_every_frame"] = run_mediapipe(
+                frames, static=False, detection_interval=1
+            )
             entry["mediapipe_parts"] = run_parts(frames)
         entry["dlib_hog_embedding"] = run_dlib(embedder, frames)
         results[name] = entry
@@ -197,6 +203,7 @@ def main() -> None:
         "dlib_every_nth_frame": DLIB_EVERY,
         "face_px": face_px,
         "goal_median_ms": GOAL_MEDIAN_MS,
+        "detection_interval": 3,
         "dlib_model_load_s": dlib_load_s,
         "cpu_pinning": pinning,
         "results": results,
@@ -223,7 +230,8 @@ def section(figures: dict[str, object]) -> str:
         dlib_figures = entry["dlib_hog_embedding"]
         issues = ", ".join(f"{k} {v}" for k, v in tracking["quality_issue_counts"].items())
         rows.append(
-            f"| {name} | {tracking['median_ms']:.1f} | {tracking['p95_ms']:.1f} | "
+            f"| {name} | {tracking['median_ms']:.1f} | {tracking['mean_ms']:.1f} | "
+            f"{tracking['p95_ms']:.1f} | "
             f"{tracking['frames_with_one_face']}/{FRAMES} | {issues or '-'} | "
             f"{dlib_figures['median_ms']:.0f} | {dlib_figures['p95_ms']:.0f} |"
         )
@@ -231,7 +239,8 @@ def section(figures: dict[str, object]) -> str:
     static = clean["mediapipe_static"]
     parts = clean["mediapipe_parts"]
     tracking = clean["mediapipe_tracking"]
-    verdict = "meets" if tracking["median_ms"] <= GOAL_MEDIAN_MS else "misses"
+    every_frame = clean["mediapipe_detect_every_frame"]
+    verdict = "met" if tracking["median_ms"] <= GOAL_MEDIAN_MS else "NOT met"
     table = "\n".join(rows)
     parts_line = (
         f"full-range detection alone {parts['detection_full_range']['median_ms']:.1f} ms, "
@@ -244,23 +253,28 @@ Python {host.python_version()}, OpenCV {cv2.__version__}.
 
 Frames: 640 x 480 crops of the astronaut photo (face {figures["face_px"]} px wide),
 {FRAMES} per sequence, drifting a few pixels a frame; the first {WARM_UP} are left out.
-MediaPipe: `FaceAnalyzer.analyze` in tracking mode (full-range detection, refined
-478-point mesh, EAR/MAR/head pose, quality gate). dlib: `FaceEmbedder.embed` (HOG
+MediaPipe: `FaceAnalyzer.analyze` in tracking mode (refined 478-point mesh on every
+frame, full-range face detection on every 3rd frame and whenever the mesh loses the
+face, EAR/MAR/head pose, quality gate). dlib: `FaceEmbedder.embed` (HOG
 detection at 2x, 5-point alignment, 128-d embedding) on every {DLIB_EVERY}th frame.
 
-| frames | MediaPipe median ms | p95 ms | one face | quality issues (frames) | dlib median ms | dlib p95 ms |
-|---|---:|---:|---:|---|---:|---:|
+| frames | MediaPipe median ms | mean ms | p95 ms | one face | quality issues (frames) | dlib median ms | dlib p95 ms |
+|---|---:|---:|---:|---:|---|---:|---:|
 {table}
 
 - Clean sequence, median per part: {parts_line}. Static mode (the mesh re-detects every
   frame): {static["median_ms"]:.1f} ms median, {static["p95_ms"]:.1f} ms p95. First frame
   with graph start-up: {tracking["first_frame_ms_with_graph_start"]:.0f} ms; dlib model
   load {figures["dlib_model_load_s"]:.1f} s.
-- Goal: at most {GOAL_MEDIAN_MS:.0f} ms median per frame on one core. Tracking mode
-  {verdict} it here ({tracking["median_ms"]:.1f} ms on the clean sequence); repeated
-  runs on this shared machine gave 9.7-10.9 ms. The detector's inference is most of it
-  and does not shrink with a pre-scaled frame (its input is 192 x 192 either way); the
-  Python work (landmark conversion, head pose, quality) is under 1 ms.
+- Goal: at most {GOAL_MEDIAN_MS:.0f} ms median per frame on one core: **{verdict}**
+  ({tracking["median_ms"]:.1f} ms median, {tracking["mean_ms"]:.1f} ms mean on the clean
+  sequence). With the detector on every frame (the previous design) it was
+  {every_frame["median_ms"]:.1f} ms median, {every_frame["mean_ms"]:.1f} ms mean: the
+  detector's inference is most of a frame and does not shrink with a pre-scaled frame
+  (its input is 192 x 192 either way), so it now runs on every 3rd frame while the mesh
+  tracks exactly one face. The cost: a second face joining is counted up to 2 frames
+  (133 ms at 15 fps) later; a face leaving is seen on the next frame
+  (tests/test_landmarks.py). The Python work (landmarks, head pose, quality) is under 1 ms.
 - dlib's embedding costs {clean["dlib_hog_embedding"]["median_ms"]:.0f} ms a frame, 20x
   more: it runs at face checks, not on every frame.
 """

@@ -272,3 +272,55 @@ def test_rejects_non_bgr_input(analyzer: FaceAnalyzer) -> None:
         analyzer.analyze(np.zeros((48, 64), np.uint8), 0)
     with pytest.raises(ValueError, match="BGR"):
         analyzer.analyze(np.zeros((48, 64, 3), np.float32), 0)
+
+
+def drifting_frames(count: int) -> list[np.ndarray]:
+    image = face_photo("grace_hopper", 150)
+    return [
+        np.ascontiguousarray(image[step * 3 : step * 3 + 400, step * 2 :]) for step in range(count)
+    ]
+
+
+def test_between_detections_the_box_follows_the_mesh_close_to_the_detectors_box() -> None:
+    """Tracking mode skips the detector on 2 frames of 3: the box it reports then is the
+    mesh's, mapped onto the detector's framing, and must stay within 5 % of the face's
+    width of what the detector itself says on the same frame (static mode detects every
+    frame; the detector's own box jumps by that much between frames 3 px apart)."""
+    frames = drifting_frames(9)
+    with FaceAnalyzer(detection_interval=3) as tracking, FaceAnalyzer(True) as detecting:
+        for step, frame in enumerate(frames):
+            tracked, detected = tracking.analyze(frame, step), detecting.analyze(frame, step)
+            assert tracked.face_count == detected.face_count == 1
+            width = detected.box[2] - detected.box[0]
+            offsets = [abs(a - b) for a, b in zip(tracked.box, detected.box, strict=True)]
+            assert max(offsets) <= 0.05 * width, (step, tracked.box, detected.box)
+            if step % 3 == 0:  # a detection frame: the detector's own box
+                assert tracked.box == detected.box
+            assert tracked.quality.ok
+
+
+def test_a_second_face_joining_is_counted_within_the_detection_interval() -> None:
+    learner = face_photo("astronaut")
+    alone = side_by_side(learner, no_face_photo())
+    joined = side_by_side(learner, face_photo("grace_hopper"))
+    for interval in (1, 3, 5):
+        with FaceAnalyzer(detection_interval=interval) as analyzer:
+            counts = [analyzer.analyze(alone, step).face_count for step in range(4)]
+            counts += [analyzer.analyze(joined, 4 + step).face_count for step in range(interval)]
+        assert counts[:4] == [1, 1, 1, 1], interval
+        assert counts[-1] == 2, (interval, counts)
+
+
+def test_a_face_leaving_is_noticed_on_the_next_frame() -> None:
+    frames = drifting_frames(2)
+    with FaceAnalyzer(detection_interval=10) as analyzer:
+        assert [analyzer.analyze(f, i).face_count for i, f in enumerate(frames)] == [1, 1]
+        gone = analyzer.analyze(no_face_photo(), 2)
+        assert gone.face_count == 0 and gone.landmarks is None
+        assert QualityIssue.NO_FACE in gone.quality.issues
+
+
+def test_detection_interval_must_be_positive_and_is_one_in_static_mode() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        FaceAnalyzer(detection_interval=0)
+    assert FaceAnalyzer(static_image_mode=True, detection_interval=3).detection_interval == 1

@@ -2,7 +2,8 @@
 
 One call per camera frame: `FaceAnalyzer.analyze(frame_bgr, at_ms)` gives a
 `FaceMeasurement` with
-- `face_count` and `box` from MediaPipe face detection, full-range model
+- `face_count` and `box` from MediaPipe face detection (in tracking mode on every
+  `detection_interval`-th frame only, the box following the mesh in between), full-range model
   (`model_selection=1`: faces up to about 5 m, so a second person further back is
   seen), with the short-range model as a fallback on frames where the full-range one
   finds nothing (it misses faces filling most of the frame),
@@ -305,10 +306,23 @@ class FaceAnalyzer:
     """
 
     def __init__(
-        self, static_image_mode: bool = False, policy: QualityPolicy | None = None
+        self,
+        static_image_mode: bool = False,
+        policy: QualityPolicy | None = None,
+        detection_interval: int = 3,
     ) -> None:
+        if detection_interval < 1:
+            raise ValueError("detection_interval must be at least 1")
         self.static_image_mode = static_image_mode
         self.policy = policy or QualityPolicy()
+        # In tracking mode the face detector (most of the per-frame cost) runs on every
+        # `detection_interval`-th frame while the mesh keeps tracking exactly one face;
+        # in between, the face's box follows the mesh. It runs at once whenever the mesh
+        # loses the face, so only a face *joining* a tracked one waits, for at most
+        # interval - 1 frames (133 ms at 15 fps with 3). Static mode detects every frame.
+        self.detection_interval = 1 if static_image_mode else detection_interval
+        self._tracked: _TrackedFace | None = None
+        self._frames_since_detection = 0
         self._detection: Any = None
         self._close_detection: Any = None
         self._mesh: Any = None
@@ -337,6 +351,7 @@ class FaceAnalyzer:
             if graph is not None:
                 graph.close()
         self._detection = self._close_detection = self._mesh = None
+        self._tracked = None
         self._thread = None  # closed: another thread may take it over
 
     def __enter__(self) -> FaceAnalyzer:
@@ -358,24 +373,21 @@ class FaceAnalyzer:
         height, width = image_bgr.shape[:2]
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
-        faces = self._faces(detection.process(rgb).detections or (), width, height)
-        if not faces:
-            # The full-range model misses faces that fill most of the frame (grace_hopper
-            # at 80 % of the frame width); the short-range model finds them (0.87-0.93).
-            # It only runs when the first found nothing.
-            close = self._close_detection.process(rgb).detections or ()
-            faces = self._faces(close, width, height)
-        score, box = faces[-1] if faces else (None, None)
         landmarks = None
         result = mesh.process(rgb)
-        if box is not None and result.multi_face_landmarks:
+        if result.multi_face_landmarks:
             points = result.multi_face_landmarks[0].landmark
             landmarks = np.array([(p.x * width, p.y * height) for p in points], np.float32)
             landmarks.setflags(write=False)
+        faces = self._carried_faces(landmarks)
+        if faces is None:
+            faces = self._detect(detection, rgb, width, height)
+            box = faces[-1][1] if faces else None
             # The mesh picks its own face; with several faces it may not be the main one.
-            nose_x, nose_y = landmarks[POSE_LANDMARKS[0]]
-            if not (box[0] <= nose_x <= box[2] and box[1] <= nose_y <= box[3]):
+            if landmarks is not None and not _contains(box, landmarks[POSE_LANDMARKS[0]]):
                 landmarks = None
+            self._remember(faces, landmarks)
+        score, box = faces[-1] if faces else (None, None)
 
         light = _FaceLight()
         if box is None:
@@ -424,6 +436,45 @@ class FaceAnalyzer:
             quality=QualityReport(issues),
         )
 
+    def _detect(
+        self, detection: Any, rgb: np.ndarray, width: int, height: int
+    ) -> list[tuple[float, tuple[int, int, int, int]]]:
+        faces = self._faces(detection.process(rgb).detections or (), width, height)
+        if not faces:
+            # The full-range model misses faces that fill most of the frame (grace_hopper
+            # at 80 % of the frame width); the short-range model finds them (0.87-0.93).
+            # It only runs when the first found nothing.
+            close = self._close_detection.process(rgb).detections or ()
+            faces = self._faces(close, width, height)
+        return faces
+
+    def _remember(
+        self, faces: list[tuple[float, tuple[int, int, int, int]]], landmarks: np.ndarray | None
+    ) -> None:
+        """After a detection: keep what the next frames need to skip it, which is only
+        safe while exactly one face is seen and the mesh sits on it."""
+        self._frames_since_detection = 0
+        if self.detection_interval == 1 or len(faces) != 1 or landmarks is None:
+            self._tracked = None
+            return
+        score, box = faces[0]
+        self._tracked = _TrackedFace(score, _box_offsets(box, _extent(landmarks)))
+
+    def _carried_faces(
+        self, landmarks: np.ndarray | None
+    ) -> list[tuple[float, tuple[int, int, int, int]]] | None:
+        """The one tracked face with its box moved along with the mesh, or None when
+        this frame must run the detector."""
+        tracked = self._tracked
+        if (
+            tracked is None
+            or landmarks is None
+            or self._frames_since_detection + 1 >= self.detection_interval
+        ):
+            return None
+        self._frames_since_detection += 1
+        return [(tracked.score, _apply_offsets(_extent(landmarks), tracked.box_offsets))]
+
     def _faces(
         self, detections: Any, width: int, height: int
     ) -> list[tuple[float, tuple[int, int, int, int]]]:
@@ -440,6 +491,48 @@ class FaceAnalyzer:
                 faces.append((score, box))
         faces.sort(key=lambda face: _area(face[1]))
         return faces
+
+
+@dataclass(frozen=True)
+class _TrackedFace:
+    score: float
+    # The detector's box relative to the mesh's extent at the last detection, in units
+    # of the extent's width and height (left, top, right, bottom): the two models frame
+    # a face differently, and the quality gate's sizes were set on the detector's box.
+    box_offsets: tuple[float, float, float, float]
+
+
+def _extent(landmarks: np.ndarray) -> tuple[float, float, float, float]:
+    (left, top), (right, bottom) = landmarks.min(axis=0), landmarks.max(axis=0)
+    return float(left), float(top), float(right), float(bottom)
+
+
+def _box_offsets(
+    box: tuple[int, int, int, int], extent: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    width, height = max(extent[2] - extent[0], 1.0), max(extent[3] - extent[1], 1.0)
+    return (
+        (box[0] - extent[0]) / width,
+        (box[1] - extent[1]) / height,
+        (box[2] - extent[2]) / width,
+        (box[3] - extent[3]) / height,
+    )
+
+
+def _apply_offsets(
+    extent: tuple[float, float, float, float], offsets: tuple[float, float, float, float]
+) -> tuple[int, int, int, int]:
+    width, height = extent[2] - extent[0], extent[3] - extent[1]
+    return (
+        round(extent[0] + offsets[0] * width),
+        round(extent[1] + offsets[1] * height),
+        round(extent[2] + offsets[2] * width),
+        round(extent[3] + offsets[3] * height),
+    )
+
+
+def _contains(box: tuple[int, int, int, int] | None, point: np.ndarray) -> bool:
+    return box is not None and box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
 @dataclass(frozen=True)
