@@ -3,7 +3,8 @@
 Workflow when strings change:
     .venv/bin/pyside6-lupdate -no-obsolete -locations none -extensions py app player verification \\
         -ts resources/i18n/zh_CN.ts resources/i18n/en.ts
-    add the new strings' Chinese to resources/i18n/zh_CN_strings.py
+    add the new strings' Chinese to resources/i18n/zh_CN_strings.py (or to the
+    zh_CN_strings_<area>.py of the screen they belong to: every such file is merged)
     .venv/bin/python resources/i18n/fill_translations.py
 English needs no translation: the source strings are English (en.ts stays empty).
 `tests/test_i18n.py` fails when a visible string has no finished Chinese translation.
@@ -18,7 +19,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from zh_CN_strings import ZH  # noqa: E402
+import importlib  # noqa: E402
+
+
+def _catalogue() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted(HERE.glob("zh_CN_strings*.py")):
+        part = importlib.import_module(path.stem).ZH
+        clashes = {k for k in part if k in merged and merged[k] != part[k]}
+        if clashes:
+            raise SystemExit(f"{path.name} translates differently: {sorted(clashes)}")
+        merged.update(part)
+    return merged
+
+
+ZH = _catalogue()
 
 
 def fill(ts_path: Path) -> list[str]:
