@@ -15,12 +15,14 @@ without Qt (`sync.qt_facade.SyncService` turns its status into signals).
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from records.events import EventKind
 from records.signing import SignedEvent
@@ -53,6 +55,28 @@ PERMANENT_REFUSALS = frozenset(
         "mixed_devices",
     }
 )
+
+
+class MediaChecksumError(SyncError):
+    """The downloaded course video is not the published one (its SHA-256 differs)."""
+
+    code = "media_checksum_mismatch"
+
+    def __init__(self, course_id: str) -> None:
+        super().__init__(f"the downloaded media of course {course_id} has the wrong checksum")
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _as_dict(answer: object) -> dict:
+    # `_call` inspects dict answers for the server's time; wrap a tuple answer.
+    return {"answer": answer}
 
 
 def wire(signed: SignedEvent) -> dict[str, object]:
@@ -143,8 +167,43 @@ class SyncEngine:
             )
         )
 
+    def request_sms_code(self, phone: str) -> Future[dict]:
+        return self._run(lambda: self._client.post(f"{API}/auth/sms/request", {"phone": phone}))
+
+    def sms_login(self, phone: str, code: str) -> Future[dict]:
+        body = {"phone": phone, "code": code, "device_id": self._device.device_id}
+        return self._run(lambda: self._client.post(f"{API}/auth/sms/verify", body))
+
+    def get(self, path: str, params: dict[str, object] | None = None) -> Future[dict | list]:
+        """A signed-in learner's GET (`path` under /api/v1): courses, records, tests..."""
+        return self._run(
+            lambda: self._call(lambda: self._client.get(API + path, self._token(), params))
+        )
+
+    def post(self, path: str, body: dict[str, object]) -> Future[dict]:
+        """A signed-in learner's POST (`path` under /api/v1): test answers, ratings..."""
+        return self._run(
+            lambda: self._call(lambda: self._client.post(API + path, body, token=self._token()))
+        )
+
+    def sign_out(self) -> Future[None]:
+        """Flush what was studied, then end the session on the server (best effort: a
+        server that cannot be reached revokes the token when it expires)."""
+        return self._run(self._sign_out_now)
+
+    def download_media(
+        self, course_id: str, destination: Path, expected_sha256: str
+    ) -> Future[Path]:
+        """The course video into `destination`, resumed from a partial file with Range,
+        published only when its SHA-256 matches the catalogue's."""
+        return self._run(lambda: self._download_media(course_id, destination, expected_sha256))
+
     def start_course(self, course_id: str) -> Future[dict]:
         return self._run(lambda: self._start_course(course_id))
+
+    def end_course(self) -> Future[None]:
+        """The course was closed: flush its events and tell the server it ended."""
+        return self._run(self._end_course)
 
     def study_face_check(
         self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
@@ -164,7 +223,10 @@ class SyncEngine:
     def start_heartbeats(self) -> None:
         """Beat every interval until `stop_heartbeats` (while a course is open)."""
         if self._beat_thread is not None:
-            return
+            if self._beat_thread.is_alive() and not self._stop_beats.is_set():
+                return
+            # Stopped from the sync thread (sign-out): its loop ends at once on the event.
+            self._beat_thread.join(timeout=self._interval_s + 30)
         self._stop_beats.clear()
         self._beat_thread = threading.Thread(target=self._beat_loop, name="heartbeat", daemon=True)
         self._beat_thread.start()
@@ -214,6 +276,46 @@ class SyncEngine:
         self._publish(signed_in=True)
         return answer
 
+    def _sign_out_now(self) -> None:
+        session = self._session
+        self.stop_heartbeats_soon()
+        try:
+            self._flush()
+        except SyncError:
+            log.warning("could not flush at sign-out; the outbox keeps the events")
+        if session is not None:
+            try:
+                self._client.post(f"{API}/auth/logout", {}, token=session.token)
+            except SyncError as error:
+                log.warning("sign-out not confirmed", extra={"data": {"reason": error.code}})
+        self._session = None
+        self._publish(signed_in=False)
+
+    def stop_heartbeats_soon(self) -> None:
+        # On the sync thread the beat loop cannot be joined (it waits on this thread).
+        self._stop_beats.set()
+
+    def _download_media(self, course_id: str, destination: Path, expected_sha256: str) -> Path:
+        if destination.is_file() and _sha256_of(destination) == expected_sha256:
+            return destination
+        partial = destination.with_name(destination.name + ".part")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        have = partial.stat().st_size if partial.exists() else 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        status, _headers, body = self._call(
+            lambda: _as_dict(
+                self._client.get_bytes(f"{API}/courses/{course_id}/media", self._token(), headers)
+            )
+        )["answer"]
+        mode = "ab" if status == 206 else "wb"  # 200: the server sent the whole file
+        with partial.open(mode) as out:
+            out.write(body)
+        if _sha256_of(partial) != expected_sha256:
+            partial.unlink()
+            raise MediaChecksumError(course_id)
+        partial.replace(destination)
+        return destination
+
     def _token(self) -> str:
         if self._session is None:
             raise SyncError("not signed in")
@@ -230,6 +332,18 @@ class SyncEngine:
         self._course_delisted = self._another_course_open = False
         self._publish()
         return answer
+
+    def _end_course(self) -> None:
+        session = self._session
+        if session is None or session.study_session_id is None:
+            return
+        study_session_id, session.study_session_id = session.study_session_id, None
+        self._flush()
+        self._call(
+            lambda: self._client.post(
+                f"{API}/study/{study_session_id}/end", {}, token=session.token
+            )
+        )
 
     def _study_face_check(
         self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict

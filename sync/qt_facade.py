@@ -105,6 +105,39 @@ class SyncService(QObject):
             self.engine.face_login(challenge_token, crop_jpeg, liveness_passed, challenge, consent),
         )
 
+    def request_sms_code(self, phone: str) -> None:
+        self._track("sms_request", self.engine.request_sms_code(phone))
+
+    def sms_login(self, phone: str, code: str) -> None:
+        self._track("sms_login", self.engine.sms_login(phone, code))
+
+    def get(self, name: str, path: str, params: dict | None = None) -> None:
+        """GET `path` (under /api/v1) for the signed-in learner; the answer comes back as
+        request_done(name, answer) or request_failed(name, code, reason)."""
+        self._track(name, self.engine.get(path, params))
+
+    def post(self, name: str, path: str, body: dict) -> None:
+        self._track(name, self.engine.post(path, body))
+
+    def download_media(self, course_id: str, destination, expected_sha256: str) -> None:  # type: ignore[no-untyped-def]
+        self._track(
+            "download_media", self.engine.download_media(course_id, destination, expected_sha256)
+        )
+
+    def study_face_check(
+        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+    ) -> None:
+        self._track(
+            "study_face_check",
+            self.engine.study_face_check(slot, crop_jpeg, liveness_passed, challenge),
+        )
+
+    def end_course(self) -> None:
+        self._track("end_course", self.engine.end_course())
+
+    def sign_out(self) -> None:
+        self._track("sign_out", self.engine.sign_out())
+
     def start_course(self, course_id: str) -> None:
         self._track("start_course", self.engine.start_course(course_id))
 

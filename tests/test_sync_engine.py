@@ -7,6 +7,7 @@ Real SQLCipher stores, real HTTP, real face matching at sign-in."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,9 +19,14 @@ from sqlalchemy import select
 from records.events import EventKind
 from server.clock import ServerClock
 from server.field_crypto import generate_master_key
-from server.models import StoredEvent
-from sync.engine import SyncEngine
-from sync.http_client import ConnectionSettings, PlatformClient
+from server.models import StoredEvent, StudySession
+from sync.engine import MediaChecksumError, SyncEngine
+from sync.http_client import (
+    ConnectionSettings,
+    PlatformClient,
+    ServerRefusedError,
+    SyncError,
+)
 from sync.store import StudyStore
 from sync.store_worker import StoreWorker
 from sync.sync_rules import SignOutReason, StudyStop
@@ -362,3 +368,72 @@ def test_a_study_face_check_is_re_matched_by_the_server(world, faces):
         other = engine.study_face_check(0, faces.other_crop, True, {"actions": ["nod"]})
         answer = other.result(60)
         assert answer["passed"] is False and answer["reason"] == "face_not_matched"
+
+
+def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path):
+    media = world.tmp / "course.bin"  # the file the fixture published
+    with client_device(world, "a") as (engine, _worker):
+        with pytest.raises(SyncError, match="not signed in"):
+            engine.get("/courses").result(30)
+        sign_in(engine, "learner1", faces.learner_crop)
+        courses = engine.get("/courses").result(30)
+        course = next(c for c in courses if c["id"] == world.course_id)
+        assert engine.get("/me").result(30)["login_name"] == "learner1"
+
+        # The download resumes a partial file with Range and checks the checksum.
+        destination = tmp_path / "media" / "course.mp4"
+        destination.parent.mkdir()
+        partial = destination.with_name("course.mp4.part")
+        partial.write_bytes(media.read_bytes()[:1000])
+        got = engine.download_media(world.course_id, destination, course["media_sha256"])
+        assert got.result(30).read_bytes() == media.read_bytes()
+        assert not partial.exists()
+        # Already there and intact: nothing is fetched again.
+        assert engine.download_media(world.course_id, destination, course["media_sha256"]).result(
+            30
+        )
+        # A catalogue checksum the bytes do not have: refused, nothing published.
+        elsewhere = tmp_path / "media" / "other.mp4"
+        with pytest.raises(MediaChecksumError):
+            engine.download_media(world.course_id, elsewhere, "0" * 64).result(30)
+        assert not elsewhere.exists() and not elsewhere.with_name("other.mp4.part").exists()
+
+        refused = engine.post("/courses/no-such-course/test", {"answers": {}})
+        with pytest.raises(ServerRefusedError) as error:
+            refused.result(30)  # the server's refusal comes back with its reason
+        assert error.value.reason_code == "unknown_course"
+
+        started = engine.start_course(world.course_id).result(30)
+        engine.end_course().result(30)
+        with world.server.platform.sessions() as db:
+            ended = db.get(StudySession, started["study_session_id"])
+            assert ended.ended_ms is not None
+
+        engine.sign_out().result(30)
+        assert engine.learner_id is None and engine.status.signed_in is False
+        with pytest.raises(SyncError, match="not signed in"):
+            engine.get("/courses").result(30)
+
+
+def test_sms_sign_in_through_the_engine(world, faces, caplog):
+    phone = "13800138000"
+    fixture = make_fixture(world.server, world.tmp)
+    fixture.add_learner("learner3", ID_NUMBERS[2], phone=phone)
+    enroll(world.server, "learner3", faces.learner_photo)
+    with client_device(world, "a") as (engine, _worker):
+        with caplog.at_level(logging.WARNING, logger="server.sms"):
+            engine.request_sms_code(phone).result(30)
+        codes = [
+            r.data["code"]
+            for r in caplog.records
+            if getattr(r, "data", {}).get("event") == "demo_sms_code"
+        ]
+        assert len(codes) == 1
+        wrong = "000000" if codes[0] != "000000" else "111111"
+        with pytest.raises(ServerRefusedError):
+            engine.sms_login(phone, wrong).result(30)
+        challenge = engine.sms_login(phone, codes[0]).result(30)
+        answer = engine.face_login(
+            challenge["challenge_token"], faces.learner_crop, True, {"actions": ["blink"]}
+        ).result(60)
+        assert answer["learner_id"] and engine.learner_id == answer["learner_id"]
