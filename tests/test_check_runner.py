@@ -252,3 +252,34 @@ def test_the_dialog_guides_the_learner_on_a_bad_picture(
     with qtbot.waitSignal(service.finished, timeout=60_000):
         service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None)
     assert "光线太暗：请打开您前方的灯。" in guidance
+
+
+def test_the_demos_simulated_camera_performs_whatever_challenge_is_drawn(embedder):
+    """The demo's camera where none exists: a real photo animated to perform the random
+    challenge the runner draws (from the actions it can perform), passing the real
+    models; refused outside demo and test builds."""
+    from verification.frames import SimulatedCameraRefusedError
+    from verification.simulated_face import SUPPORTED_ACTIONS, make_simulated_camera
+
+    photo = cv2.copyMakeBorder(face_photo("astronaut"), 0, 0, 64, 64, cv2.BORDER_REPLICATE)
+    photo = photo[16:496]
+    with pytest.raises(SimulatedCameraRefusedError):
+        make_simulated_camera(photo, allow_simulated_camera=False)
+    policy = LivenessPolicy(actions=tuple(Action(a) for a in SUPPORTED_ACTIONS))
+    template = template_from_embeddings([embedder.embed(photo)])
+    drawn = []
+    for seed in (1, 2):
+        camera = make_simulated_camera(photo, allow_simulated_camera=True, realtime=False)
+        camera.open()
+        result = FaceCheckRunner(
+            camera,
+            FaceAnalyzer(static_image_mode=False),
+            embedder,
+            template,
+            liveness_policy=policy,
+            rng=random.Random(seed),
+        ).run()
+        camera.close()
+        assert result.passed, (seed, result.reason, result.challenge)
+        drawn.append(tuple(result.challenge["actions_done"]))
+    assert drawn[0] != drawn[1]  # two different challenges, both performed

@@ -612,3 +612,12 @@ def test_the_session_summarises_what_it_was_fed() -> None:
     assert session.summary() == sequence_summary(session.samples)
     assert isinstance(session.state().result, type(None))
     assert isinstance(Baseline(0.3, 0.0, 0.0, 0.0, 10), Baseline)
+
+
+def test_a_challenge_draws_only_from_the_policys_actions() -> None:
+    allowed = (Action.BLINK, Action.NOD)
+    policy = LivenessPolicy(min_actions=2, max_actions=3, actions=allowed)
+    rng = random.Random(7)
+    challenges = [new_challenge(rng, policy) for _ in range(50)]
+    # Three were asked for at most, but only two actions exist to draw from.
+    assert all(sorted(c.actions) == sorted(allowed) for c in challenges)

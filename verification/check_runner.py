@@ -93,6 +93,11 @@ class FaceCheckRunner:
     def run(self, cancel: threading.Event | None = None) -> FaceCheckResult:
         cancel = cancel or threading.Event()
         challenge = new_challenge(self._rng, self._liveness_policy)
+        # A simulated camera (demo, tests) plays the actions asked for; a camera has no
+        # such method and the learner performs them.
+        perform = getattr(self._source, "perform_challenge", None)
+        if perform is not None:
+            perform([action.value for action in challenge.actions])
         session = LivenessSession(challenge, self._liveness_policy)
         started = self._mono_ms()
         frames = 0

@@ -113,6 +113,9 @@ class LivenessPolicy:
     # every video; 5 actions give 20 ordered pairs and 60 ordered triples to guess from.
     min_actions: int = 2
     max_actions: int = 3
+    # The actions a challenge draws from. The demo's simulated camera cannot open a
+    # mouth, so its policy leaves that one out; production asks for any of them.
+    actions: tuple[Action, ...] = tuple(Action)
     # Time for each action from the moment it is asked: reading the prompt and reacting
     # takes 1-2 s, the action under 1 s. Short timeouts also leave a replay attacker
     # little time to find a clip of the asked action.
@@ -200,8 +203,8 @@ def new_challenge(
     """A random sequence of distinct actions and a 128-bit id. Pass `secrets.SystemRandom()`
     in production (unpredictable), a seeded `random.Random` in tests (reproducible)."""
     policy = policy or LivenessPolicy()
-    count = rng.randint(policy.min_actions, policy.max_actions)
-    actions = tuple(rng.sample(list(Action), count))
+    count = rng.randint(policy.min_actions, min(policy.max_actions, len(policy.actions)))
+    actions = tuple(rng.sample(list(policy.actions), count))
     return Challenge(challenge_id=f"{rng.getrandbits(128):032x}", actions=actions)
 
 

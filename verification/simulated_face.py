@@ -12,11 +12,20 @@ refused outside demo and test builds."""
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections.abc import Sequence
 
 import cv2
 import numpy as np
 from mediapipe.python.solutions import face_mesh
+
+from verification.frames import (
+    Frame,
+    FrameFileError,
+    FrameSourceBase,
+    SimulatedCameraRefusedError,
+)
 
 # Upper and lower eyelid points of the refined mesh, paired top to bottom.
 _LIDS = (
@@ -206,3 +215,64 @@ def challenge_frames(
             frame = paint_closed_eyes(frame, posed(mesh, yaw, pitch))
         frames.append(frame)
     return frames
+
+
+class SimulatedCamera(FrameSourceBase):
+    """The demo's camera where none exists: the photo, animated to perform whatever
+    challenge the check asks for (`perform_challenge`, called by the check runner), in
+    real time at `fps`. Refused outside demo and test builds like every simulated source
+    (`make_simulated_camera`)."""
+
+    is_simulated = True
+
+    def __init__(self, photo_bgr: np.ndarray, fps: float = 15.0, realtime: bool = True) -> None:
+        self.description = "simulated camera (animated photo)"
+        self._photo = photo_bgr
+        self._fps = fps
+        self._realtime = realtime
+        self._frames: list[np.ndarray] = []
+        self._position = 0
+        self._delivered = 0
+        self._started: float | None = None
+        self._closing = threading.Event()
+
+    def open(self) -> None:
+        self._closing.clear()
+        self._started = time.monotonic()
+        if not self._frames:
+            self._frames = challenge_frames(self._photo, [], fps=self._fps, still_s=1.0)
+
+    def perform_challenge(self, actions: Sequence[str]) -> None:
+        # Rendering takes about a second; the check's clock starts with the first frame.
+        self._frames = challenge_frames(self._photo, actions, fps=self._fps, seed=len(actions))
+        self._position = 0
+
+    def read(self) -> Frame:
+        if self._started is None:
+            raise FrameFileError(f"{self.description} is not open")
+        if self._position >= len(self._frames):
+            self._position = len(self._frames) - 1  # hold the last pose, like a sitter
+        image = self._frames[self._position]
+        self._position += 1
+        at_ms = round(self._delivered * 1000.0 / self._fps)
+        if self._realtime:
+            wait = self._started + at_ms / 1000.0 - time.monotonic()
+            if wait > 0:
+                self._closing.wait(wait)
+        frame = Frame(image.copy(), at_ms, self._delivered)
+        self._delivered += 1
+        return frame
+
+    def close(self) -> None:
+        self._closing.set()
+        self._started = None
+
+
+def make_simulated_camera(
+    photo_bgr: np.ndarray, allow_simulated_camera: bool, realtime: bool = True
+) -> SimulatedCamera:
+    if not allow_simulated_camera:
+        raise SimulatedCameraRefusedError(
+            "this build does not accept a simulated camera (animated photo)"
+        )
+    return SimulatedCamera(photo_bgr, realtime=realtime)
