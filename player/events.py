@@ -19,6 +19,10 @@ class PauseReason(StrEnum):
     SUSPEND = "suspend"  # the machine is going to sleep, or came back from it
     TAMPER = "tamper"
     CLOSED = "closed"
+    # Holds: playback stays paused until the app releases them (`LockedPlayer.hold`).
+    FACE_CHECK = "face_check"  # a scheduled face check is due or running
+    PROMPT_MISSED = "prompt_missed"  # a "still there?" prompt went unanswered
+    STUDY_STOPPED = "study_stopped"  # signed out, course withdrawn, offline too long
 
 
 class TamperKind(StrEnum):

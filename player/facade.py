@@ -162,6 +162,7 @@ class LockedPlayer(QObject):
         self._start_ms = 0
         self._video_window_id: int | None = None
         self._state = "idle"
+        self._holds: set[PauseReason] = set()
         self._last_progress_ms = 0
         self._play_started_ms: int | None = None
         self._had_picture = False
@@ -210,6 +211,9 @@ class LockedPlayer(QObject):
         """Only an explicit action of the learner calls this."""
         if self._course is None or self._state != "paused":
             return
+        if self._holds:
+            self.refused.emit("on_hold")
+            return
         now = self._clock.monotonic_ms()
         if not self._guard_armed:
             # Opened while the learner was elsewhere: playback really starts now.
@@ -229,6 +233,19 @@ class LockedPlayer(QObject):
         position = self._position()
         self._save_position(position)
         self._emit(PausedEvent(self._course.course_id, position, reason))
+
+    def hold(self, reason: PauseReason) -> None:
+        """Pause, and refuse Play until `release(reason)`: a face check is due, a prompt
+        was missed, study was stopped by the server."""
+        self._holds.add(reason)
+        self.pause(reason)
+
+    def release(self, reason: PauseReason) -> None:
+        self._holds.discard(reason)
+
+    @property
+    def holds(self) -> frozenset[PauseReason]:
+        return frozenset(self._holds)
 
     def toggle(self) -> None:
         if self._state == "playing":
@@ -261,6 +278,7 @@ class LockedPlayer(QObject):
         self.backend.stop()
         self._course = None
         self._guard = None
+        self._holds.clear()  # a hold belongs to the course it was put on
         self._set_state("idle")
         self.course_closed.emit(course.course_id)
 
@@ -439,6 +457,7 @@ class LockedPlayer(QObject):
         self.backend.stop()
         self._course = None
         self._guard = None
+        self._holds.clear()  # a hold belongs to the course it was put on
         self._set_state("idle")
         log.warning("playback failed: %s (%s)", problem, detail)
         self.media_error.emit(problem.value, detail)

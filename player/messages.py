@@ -37,6 +37,14 @@ def pause_reason_text(reason: PauseReason | str) -> str:
             "PlayerMessages", "Paused because playback was tampered with."
         ),
         PauseReason.CLOSED: translate("PlayerMessages", "The course was closed."),
+        PauseReason.FACE_CHECK: translate(
+            "PlayerMessages", "Paused for a face check. Playback continues once it is passed."
+        ),
+        PauseReason.PROMPT_MISSED: translate(
+            "PlayerMessages",
+            "Paused because the attendance prompt was not answered: that time is not counted.",
+        ),
+        PauseReason.STUDY_STOPPED: translate("PlayerMessages", "Study has stopped."),
     }
     return texts[PauseReason(reason)]
 
@@ -80,6 +88,9 @@ def refusal_text(reason: str) -> str:
         "another_course_open": translate(
             "PlayerMessages",
             "Another course is open. Close it before opening a new one: only one course can be studied at a time.",
+        ),
+        "on_hold": translate(
+            "PlayerMessages", "Playback is on hold until the face check or the prompt is done."
         ),
         "backend_unavailable": translate(
             "PlayerMessages",

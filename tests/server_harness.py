@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-import uvicorn
 
 from records.events import EventKind
 from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
-from server.api import create_app
 from server.clock import ServerClock
 from server.config import ServerConfig
+from server.embedded import EmbeddedServer
 from server.field_crypto import generate_master_key
 from server.platform import Platform
 
@@ -32,18 +28,11 @@ ADMIN_TOKEN = "test-admin-token-" + "x" * 20
 ID_NUMBERS = ("44010619900307001X", "440106199003070028", "440106199003070044")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     platform: Platform
     base_url: str
-    _server: uvicorn.Server
-    _thread: threading.Thread
+    _embedded: EmbeddedServer
 
     @classmethod
     @contextlib.contextmanager
@@ -68,25 +57,8 @@ class LiveServer:
             },
         )
         platform = Platform.create(config, clock or ServerClock())
-        port = port or free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(platform),
-                host="127.0.0.1",
-                port=port,
-                log_config=None,
-                access_log=False,
-                lifespan="off",
-            )
-        )
-        thread = threading.Thread(target=server.run, name="test-server", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        live = cls(platform, f"http://127.0.0.1:{port}", server, thread)
+        embedded = EmbeddedServer(platform, port).start()
+        live = cls(platform, embedded.base_url, embedded)
         try:
             yield live
         finally:
@@ -94,9 +66,7 @@ class LiveServer:
 
     def stop(self) -> None:
         """Shut the server down (idempotent): the port closes, the database stays."""
-        self._server.should_exit = True
-        self._thread.join(10)
-        self.platform.engine.dispose()
+        self._embedded.stop()
 
     def call(
         self, method: str, path: str, token: str | None = None, **kwargs: object

@@ -459,3 +459,27 @@ def test_pausing_before_the_resume_point_is_reached_keeps_it(make_player, clip, 
     harness.player.pause(PauseReason.USER)  # at once, before VLC reports any time
     qtbot.waitUntil(lambda: not harness.player.worker_busy, timeout=5000)
     assert JsonFileResumeStore(resume).position_ms("learner-1", "c1") >= 12_000
+
+
+def test_a_hold_pauses_and_refuses_play_until_released(make_player, clip) -> None:
+    """The app holds playback during a face check, after a missed prompt and when the
+    server stops study: Play (a click or the space bar) does nothing until released."""
+    harness = make_player()
+    harness.open(course_for(clip))
+    refused = []
+    harness.player.refused.connect(refused.append)
+    harness.player.hold(PauseReason.FACE_CHECK)
+    assert harness.player.state == "paused"
+    assert harness.player.last_pause_reason is PauseReason.FACE_CHECK
+    harness.player.play()
+    harness.qtbot.mouseClick(harness.view.play_button, Qt.MouseButton.LeftButton)
+    assert harness.player.state == "paused" and refused.count("on_hold") == 2
+    advance, _elapsed = harness.measure_advance(lambda: None, settle_s=1.0)
+    assert advance < 300
+    harness.player.release(PauseReason.FACE_CHECK)
+    harness.player.play()
+    assert harness.player.state == "playing" and not harness.player.holds
+    # A hold ends with its course.
+    harness.player.hold(PauseReason.PROMPT_MISSED)
+    harness.player.close_course()
+    assert not harness.player.holds

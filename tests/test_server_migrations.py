@@ -86,7 +86,7 @@ def test_server_starts_with_no_configuration_and_serves_its_openapi_page(tmp_pat
 
     import requests
 
-    from tests.server_harness import free_port
+    from server.embedded import free_port
 
     port = free_port()
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin"}

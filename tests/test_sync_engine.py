@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from records.events import EventKind
 from server.clock import ServerClock
+from server.embedded import free_port
 from server.field_crypto import generate_master_key
 from server.models import StoredEvent, StudySession
 from sync.engine import MediaChecksumError, SyncEngine
@@ -31,7 +32,7 @@ from sync.store import StudyStore
 from sync.store_worker import StoreWorker
 from sync.sync_rules import SignOutReason, StudyStop
 from tests.fault_proxy import FaultProxy
-from tests.server_harness import ID_NUMBERS, LiveServer, free_port, make_fixture
+from tests.server_harness import ID_NUMBERS, LiveServer, make_fixture
 from tests.test_server_study import enroll
 
 
