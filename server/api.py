@@ -1,6 +1,6 @@
 """The HTTP API (FastAPI). Handlers only translate: parse the request, open one
-transaction, call a service in `server.auth`, `server.study`, `server.ingest` or
-`server.identity`, and return its answer. Every refusal is a JSON body
+transaction, call a service in `server.auth`, `server.study`, `server.ratings`,
+`server.ingest` or `server.identity`, and return its answer. Every refusal is a JSON body
 `{"code": ..., "message": ...}` with a stable code the client translates."""
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from records.attachment2 import ATTACHMENT2_COLUMNS
-from server import auth, identity, study
+from server import auth, identity, ratings, study
 from server.errors import ApiError, bad_request, not_found, unauthorized
 from server.ingest import ingest_batch, parse_batch
 from server.ledger import refresh_learner
 from server.models import Account, AuthSession, Course, PendingEnrollment
 from server.platform import Platform
+from server.rating_rules import MAX_SCORE, MIN_SCORE, RatingPolicy
 from server.tokens import same_secret
 
 log = logging.getLogger("server.api")
@@ -75,6 +76,16 @@ class FaceLogin(Strict):
 
 class StartStudy(Strict):
     course_id: str = Field(min_length=1, max_length=64)
+
+
+Score = Annotated[int, Field(strict=True, ge=MIN_SCORE, le=MAX_SCORE)]
+
+
+class CourseRatingBody(Strict):
+    content: Score
+    design: Score
+    teacher: Score
+    comment: str = Field(default="", max_length=RatingPolicy.comment_max_chars)
 
 
 class StudyFaceCheck(Strict):
@@ -322,6 +333,12 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
         with platform.transaction() as db:
             return study.submit_test(platform, db, session, course_id, body.answers)
 
+    @app.post(f"{API}/courses/{{course_id}}/rating")
+    def rate(course_id: str, body: CourseRatingBody, session: LearnerSession) -> dict[str, object]:
+        scores = (body.content, body.design, body.teacher)
+        with platform.transaction() as db:
+            return ratings.rate_course(platform, db, session, course_id, scores, body.comment)
+
     @app.post(f"{API}/study/start")
     def start(body: StartStudy, session: LearnerSession, request: Request) -> dict[str, object]:
         with platform.transaction() as db:
@@ -372,6 +389,11 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     def my_tests(session: LearnerSession) -> list[dict[str, object]]:
         with platform.transaction() as db:
             return study.learner_test_results(db, session.learner_id)
+
+    @app.get(f"{API}/me/ratings")
+    def my_ratings(session: LearnerSession) -> list[dict[str, object]]:
+        with platform.transaction() as db:
+            return ratings.my_ratings(db, session.learner_id)
 
     @app.get(f"{API}/me/records")
     def my_records(
@@ -488,6 +510,11 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
             course = identity.create_course(platform, db, spec)
             platform.audit(db, actor, "course_created", course.id)
             return study.course_view(course)
+
+    @app.get(f"{API}/admin/courses/{{course_id}}/ratings")
+    def course_ratings(course_id: str, actor: Admin) -> dict[str, object]:
+        with platform.transaction() as db:
+            return ratings.course_ratings_for_admin(db, course_id)
 
     @app.post(f"{API}/admin/courses/{{course_id}}/status")
     def course_status(course_id: str, body: CourseStatus, actor: Admin) -> dict[str, object]:

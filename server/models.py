@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -264,6 +265,28 @@ class TestAttempt(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     answers_json: Mapped[str] = mapped_column(Text)
     at_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class CourseRating(Base):
+    """One learner's rating of one course (Attachment 1 item 6): rating again replaces
+    the scores and comment and keeps `created_ms`. The comment is the learner's own
+    free text: stored as written, never logged."""
+
+    __tablename__ = "course_ratings"
+    __table_args__ = (
+        CheckConstraint("content BETWEEN 1 AND 5", name="ck_course_ratings_content"),
+        CheckConstraint("design BETWEEN 1 AND 5", name="ck_course_ratings_design"),
+        CheckConstraint("teacher BETWEEN 1 AND 5", name="ck_course_ratings_teacher"),
+    )
+
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"), primary_key=True, index=True)
+    content: Mapped[int] = mapped_column(Integer)  # 1-5, see server.rating_rules
+    design: Mapped[int] = mapped_column(Integer)
+    teacher: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class SessionSummaryRow(Base):

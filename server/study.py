@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from records.attachment2 import LearnerIdentity, StudyRecord, attachment2_csv
 from records.identity import mask_id_number
 from records.signing import SignedEvent
-from server import identity
+from server import identity, ratings
 from server.auth import FaceProof, record_face_check, rematch_face
 from server.errors import bad_request, conflict, forbidden, not_found
 from server.identity import institution_of
@@ -32,6 +32,7 @@ from server.models import (
     TestAttempt,
 )
 from server.platform import Platform, VerificationSettings
+from server.rating_rules import NO_RATINGS
 from server.tokens import new_id
 
 LISTED = "listed"
@@ -87,12 +88,16 @@ def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
             )
         )
     )
+    summaries = ratings.course_summaries(db)
+    mine = ratings.my_scores(db, learner_id)
     return [
         course_view(
             course,
             {
                 "studied_ms": int(totals.get(course.id) or 0),
                 "test_passed": course.id in passed,
+                "rating": summaries.get(course.id, NO_RATINGS).brief(),
+                "my_rating": mine.get(course.id),
             },
         )
         for course in db.scalars(
