@@ -1,0 +1,47 @@
+# ruff: noqa: E501  (one line per translation, as in zh_CN_strings.py)
+"""Simplified Chinese for the course test and course rating dialogs
+(`app/test_dialog.py`, `app/rating_dialog.py`); merged by `fill_translations.py`."""
+
+ZH = {
+    # CourseTestDialog
+    "Course test": "课程测试",
+    "Pass mark: %1 out of 100. Answer every question to submit.": "及格分：%1 分（满分 100 分）。全部题目作答后方可提交。",
+    "This course has no test questions.": "本课程没有测试题。",
+    "Single choice: choose one answer.": "单选题：请选择一个答案。",
+    "Multiple choice: choose every correct answer.": "多选题：请选择所有正确答案。",
+    "Submit answers": "提交答卷",
+    "Take the test again": "重新测试",
+    "Close": "关闭",
+    "Answered %1 of %2": "已答 %1 题，共 %2 题",
+    "Submitting your answers…": "正在提交答卷……",
+    "Your answers could not be submitted (%1). They are kept: submit again when ready.": "答卷提交失败（%1）。您的答案已保留，可再次提交。",
+    "You passed the test.": "恭喜，测试通过！",
+    "You did not pass the test.": "测试未通过。",
+    "Score: %1 (pass mark: %2)": "得分：%1 分（及格分：%2 分）",
+    "Pending study time will be released when you pass.": "待计入的学时将在测试通过后计入。",
+    "No pending study time was waiting for this test.": "没有等待本次测试通过后计入的学时。",
+    "Pending study time released: less than 1 min": "待计入的学时已计入：不足 1 分钟",
+    "Pending study time released: %1 min": "待计入的学时已计入：%1 分钟",
+    # CourseRatingDialog
+    "Rate the course": "课程评价",
+    "Course: %1": "课程：%1",
+    "Rate each item from 1 (very dissatisfied) to 5 (very satisfied). The comment is optional.": "请为每一项打分，1 分为非常不满意，5 分为非常满意。评价意见可不填。",
+    "You rated this course before. Change your rating and submit it again.": "您已评价过本课程，可修改后重新提交。",
+    "%1: %2 out of 5": "%1：%2 分（满分 5 分）",
+    "Comment (optional)": "评价意见（选填）",
+    "Tell us what was good and what should be improved.": "请写下课程的优点和需要改进之处。",
+    "Submit rating": "提交评价",
+    "Submitting your rating…": "正在提交评价……",
+    "Your rating could not be submitted (%1). Your choices are kept: submit again when ready.": "评价提交失败（%1）。您的选择已保留，可再次提交。",
+    "Thank you for rating this course.": "感谢您对本课程的评价！",
+    "This course has now been withdrawn and can no longer be studied.": "本课程现已下架，不能再学习。",
+    "Course content": "课程内容",
+    "Course design": "课程设计",
+    "Teacher": "授课教师",
+    "Very dissatisfied": "非常不满意",
+    "Dissatisfied": "不满意",
+    "Neutral": "一般",
+    "Satisfied": "满意",
+    "Very satisfied": "非常满意",
+    "%1 / %2 characters": "%1 / %2 字",
+}
