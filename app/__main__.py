@@ -1,4 +1,4 @@
-"""Entry point: `python -m app [--demo] [--screenshot PATH --quit-after SECONDS]`."""
+"""Entry point: `python -m app [--demo | --server URL] [--screenshot PATH --quit-after S]`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,45 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="interface language (default zh_CN, or $APP_LANG)",
     )
     parser.add_argument(
-        "--course", default=None, help="demo course id to open at start (default: the first)"
+        "--server",
+        default=os.environ.get("APP_SERVER_URL"),
+        help="the training platform's address, https://... (default: $APP_SERVER_URL)",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        type=Path,
+        default=None,
+        help="an institution's CA certificates (PEM) to trust besides the system's",
+    )
+    parser.add_argument(
+        "--simulated-camera",
+        type=Path,
+        default=None,
+        help="a face photo animated as the camera (demo and test runs only; refused in a "
+        "packaged build)",
+    )
+    parser.add_argument(
+        "--tour",
+        action="store_true",
+        help="demo only: sign in, pass the face check, study a little and show the records "
+        "by itself (a scripted learner clicking the real buttons)",
+    )
+    parser.add_argument(
+        "--autopilot",
+        type=Path,
+        default=None,
+        help="a JSON list of scripted learner steps (tests; refused in a packaged build)",
+    )
+    parser.add_argument(
+        "--screenshots-dir",
+        type=Path,
+        default=None,
+        help="where the tour or the autopilot writes its screenshots",
+    )
+    parser.add_argument(
+        "--quit-when-done",
+        action="store_true",
+        help="quit when the tour ends (headless demo runs)",
     )
     parser.add_argument(
         "--screenshot",
@@ -59,10 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     from server.json_logs import configure_logging  # noqa: PLC0415 - after arg parsing
 
     configure_logging(data_dir / "client.log")
-    if not args.demo:
-        # Until the sign-in and sync issues land there is no other catalogue to play.
-        print("Only --demo is available in this build.", file=sys.stderr)
-        return 2
 
     from app.application import run  # noqa: PLC0415 - Qt loads only when needed
 

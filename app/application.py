@@ -1,4 +1,8 @@
-"""Builds the Qt application and wires the subsystems together."""
+"""Builds the Qt application and wires the subsystems together.
+
+The window appears first (sign-in page); the encrypted store opens on its worker, the
+demo platform (demo only) starts on another, and the face models load on the face
+check's worker when the first check runs: nothing heavy delays the first paint."""
 
 from __future__ import annotations
 
@@ -7,19 +11,27 @@ import json
 import logging
 import os
 import signal
+import sys
+import threading
 from pathlib import Path
 
-from app.demo import DEMO_LEARNER_ID, demo_courses
-from app.i18n import DEFAULT_LANGUAGE, install_language
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_language
 from app.main_window import MainWindow
 from app.single_instance import SingleInstance
 from app.store_messages import store_error_text
-from app.study_recorder import StudySessionRecorder
 from player.backend import BackendUnavailableError, VlcBackend
 from player.events import PlayerEvent
 from player.facade import LockedPlayer
 from player.messages import refusal_text
-from qt_binding import QApplication, QCoreApplication, QGuiApplication, QMessageBox, QTimer
+from qt_binding import (
+    QApplication,
+    QCoreApplication,
+    QGuiApplication,
+    QMessageBox,
+    QObject,
+    QTimer,
+    Signal,
+)
 from sync.qt_facade import StudyStoreService
 from sync.store_worker import StoreOpened
 
@@ -55,16 +67,20 @@ def _quit_after(args: argparse.Namespace, app: QApplication, window: MainWindow)
 
     def finish() -> None:
         if args.screenshot is not None:
-            screen = QGuiApplication.primaryScreen()
-            # grabWindow reads the screen, so libVLC's native video surface is in it.
-            shot = screen.grabWindow(int(window.winId()))
-            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            shot.save(str(args.screenshot))
-            log.info("screenshot written")  # not the path: it names the OS user
+            save_screenshot(window, args.screenshot)
         window.close()
         app.exit(0)
 
     QTimer.singleShot(int(args.quit_after * 1000), finish)
+
+
+def save_screenshot(window: MainWindow, path: Path) -> None:
+    screen = QGuiApplication.primaryScreen()
+    # grabWindow reads the screen, so libVLC's native video surface is in it.
+    shot = screen.grabWindow(int(window.winId()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shot.save(str(path))
+    log.info("screenshot written")  # not the path: it names the OS user
 
 
 def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> None:
@@ -84,10 +100,102 @@ def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> None:
     wake.start(250)
 
 
-def run(args: argparse.Namespace, data_dir: Path) -> int:
+class Settings:
+    """The learner's preferences (language), in a small JSON file of the data folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.values = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.values = {}
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        value = self.values.get(key, default)
+        return value if isinstance(value, str) else default
+
+    def set(self, key: str, value: str) -> None:
+        self.values[key] = value
+        try:
+            self.path.write_text(json.dumps(self.values), encoding="utf-8")
+        except OSError:
+            log.warning("settings not saved")
+
+
+class PlatformStarter(QObject):
+    """Finds the platform to talk to off the GUI thread: the demo's own (started and
+    seeded here, which takes seconds the first time) or the configured address."""
+
+    ready = Signal(object)  # (base_url, DemoPlatform | None)
+    failed = Signal(str)
+
+    def start(self, args: argparse.Namespace, data_dir: Path) -> None:
+        if not args.demo:
+            self.ready.emit((args.server, None))
+            return
+
+        def run() -> None:
+            try:
+                from app.demo_platform import start_demo_platform  # noqa: PLC0415
+
+                platform = start_demo_platform(data_dir / "demo-platform")
+            except Exception as error:  # a bug or a broken install: say so and stop
+                log.exception("demo platform failed to start")
+                self.failed.emit(type(error).__name__)
+                return
+            self.ready.emit((platform.base_url, platform))
+
+        threading.Thread(target=run, name="demo-platform", daemon=True).start()
+
+
+def simulated_camera_allowed(args: argparse.Namespace) -> bool:
+    """The demo and the test runs may use a simulated camera; a packaged (frozen) build
+    never does, whatever it is told."""
+    if getattr(sys, "frozen", False):
+        return False
+    return bool(args.demo or os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1")
+
+
+def make_open_camera(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """What the face checks read: the camera, or (demo, tests) an animated photo."""
+    allowed = simulated_camera_allowed(args)
+    if args.simulated_camera is not None or (args.demo and not _has_camera()):
+        from verification.simulated_face import make_simulated_camera  # noqa: PLC0415
+
+        photo_path = args.simulated_camera
+
+        def open_simulated():  # type: ignore[no-untyped-def]
+            import cv2  # noqa: PLC0415
+
+            if photo_path is not None:
+                photo = cv2.imread(str(photo_path))
+            else:
+                from app.demo_platform import demo_photo  # noqa: PLC0415
+
+                photo = demo_photo()
+            return make_simulated_camera(photo, allow_simulated_camera=allowed)
+
+        return open_simulated, True
+    from verification.frames import FrameSourceSettings, make_frame_source  # noqa: PLC0415
+
+    return (lambda: make_frame_source(FrameSourceSettings())), False
+
+
+def _has_camera() -> bool:
+    from verification.frames import list_cameras  # noqa: PLC0415
+
+    try:
+        return bool(list_cameras())
+    except Exception:
+        return False
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the wiring
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("vocational-learning-client")
-    install_language(app, args.lang or os.environ.get("APP_LANG") or DEFAULT_LANGUAGE)
+    settings = Settings(data_dir / "settings.json")
+    language = args.lang or os.environ.get("APP_LANG") or settings.get("language")
+    install_language(app, language if language in LANGUAGES else DEFAULT_LANGUAGE)
     title = QCoreApplication.translate("MainWindow", "Vocational Training Client")
 
     instance = SingleInstance()
@@ -103,25 +211,40 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         return 3
     log.info("libVLC ready", extra={"data": {"libvlc": backend.version()}})
 
-    # The encrypted store opens on its own thread (key from the OS key store, chain
-    # verified); the first course opens once it is ready.
+    from app.diagnostics_page import DiagnosticsPage  # noqa: PLC0415
+    from app.records_page import RecordsPage  # noqa: PLC0415
+
     store = StudyStoreService(data_dir / "study.db")
-    courses = demo_courses(data_dir / "media")
-    player = LockedPlayer(backend, store.resume_store(), learner_id=DEMO_LEARNER_ID)
-    StudySessionRecorder(player, store, DEMO_LEARNER_ID, demo=True, parent=player)
+    player = LockedPlayer(backend, store.resume_store(), learner_id="")
     _log_player(player)
-    window = MainWindow(player, courses, demo=True)
+    window = MainWindow(player, RecordsPage(), DiagnosticsPage(), demo=args.demo)
     instance.activation_requested.connect(window.bring_to_front)
+    window.show_page("sign_in")
+    window.sign_in_page.set_busy(True, window.sign_in_page.tr("Starting…"))
     window.show()
+    log.info("window shown")
     exit_code = 0
+    state: dict[str, object] = {}
+
+    def change_language(code: str) -> None:
+        install_language(app, code)
+        settings.set("language", code)
+        window.retranslate()
+
+    window.language_requested.connect(change_language)
+
+    def try_connect() -> None:
+        if "opened" not in state or "platform" not in state or "controller" in state:
+            return
+        state["controller"] = _connect(args, data_dir, window, store, player, state, backend)
 
     def store_opened(opened: StoreOpened) -> None:
         log.info(
             "study store open",
             extra={"data": {"integrity_problems": len(opened.integrity_problems)}},
         )
-        first = next((c for c in courses if c.course_id == args.course), courses[0])
-        window.open_course(first)
+        state["opened"] = opened
+        try_connect()
 
     def store_failed(code: str) -> None:
         nonlocal exit_code
@@ -132,18 +255,166 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         box.finished.connect(lambda _result: app.exit(exit_code))
         box.open()
 
+    def platform_ready(found: tuple) -> None:
+        base_url, demo_platform = found
+        state["platform"] = base_url
+        if demo_platform is not None:
+            state["demo_platform"] = demo_platform
+            window.sign_in_page.show_demo_hint(
+                demo_platform.login, demo_platform.password, demo_platform.phone
+            )
+        try_connect()
+
+    def platform_failed(code: str) -> None:
+        window.sign_in_page.show_error(
+            window.sign_in_page.tr("The demo platform could not start (%1).").replace("%1", code)
+        )
+
     store.opened.connect(store_opened)
     store.failed.connect(store_failed)
     store.start()
+    starter = PlatformStarter(window)
+    starter.ready.connect(platform_ready)
+    starter.failed.connect(platform_failed)
+    if not args.demo and not args.server:
+        window.sign_in_page.show_error(
+            window.sign_in_page.tr(
+                "No training platform is configured: start with --server https://… or set APP_SERVER_URL."  # noqa: E501
+            )
+        )
+    else:
+        starter.start(args, data_dir)
 
     if args.quit_after is not None:
         _quit_after(args, app, window)
+    pilot = _autopilot(args, window, state, app)
+    if pilot is not None:
+        pilot.start()
     app.aboutToQuit.connect(player.shutdown)
     _quit_on_termination_signals(app, window)
     code = app.exec()
+    controller = state.get("controller")
+    if controller is not None:
+        controller.shutdown()  # type: ignore[attr-defined]
     store.close()  # after the player's last events and position: all committed
+    if "demo_platform" in state:
+        state["demo_platform"].stop()  # type: ignore[attr-defined]
     backend.release()
     instance.release()
     code = code or exit_code
     log.info("client exited", extra={"data": {"code": code}})
     return code
+
+
+def _autopilot(args, window, state, app):  # type: ignore[no-untyped-def]
+    """The demo tour or a test's script, when asked for and allowed."""
+    if not (args.tour or args.autopilot):
+        return None
+    if getattr(sys, "frozen", False) or (args.tour and not args.demo):
+        log.error("autopilot refused: demo and test runs only")
+        return None
+    from app.autopilot import Autopilot, demo_tour  # noqa: PLC0415
+
+    def controller():  # type: ignore[no-untyped-def]
+        session = state.get("controller")
+        return None if session is None else session.learner_app
+
+    def failed(code: int) -> None:
+        window.close()
+        app.exit(code)
+
+    if args.autopilot is not None:
+        steps = json.loads(args.autopilot.read_text(encoding="utf-8"))
+    else:
+        from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD  # noqa: PLC0415
+
+        steps = demo_tour(DEMO_LOGIN, DEMO_PASSWORD, args.screenshots_dir, args.quit_when_done)
+    return Autopilot(window, steps, args.screenshots_dir, controller, failed)
+
+
+class _Session:
+    """What `_connect` built, and how to take it down at exit."""
+
+    def __init__(self, learner_app, sync, client) -> None:  # type: ignore[no-untyped-def]
+        self.learner_app = learner_app
+        self.sync = sync
+        self.client = client
+
+    def shutdown(self) -> None:
+        self.learner_app.close_course()
+        try:
+            self.sync.engine.flush().result(15)
+        except Exception:  # offline: the outbox keeps the events for next time
+            log.info("events left in the outbox at exit")
+        self.sync.close()
+        self.client.close()
+
+
+def _connect(args, data_dir, window, store, player, state, backend):  # type: ignore[no-untyped-def]
+    """Store open and platform known: the sync engine, the face checks, the controller."""
+    from app.diagnostics_page import DiagnosticsService, client_collector  # noqa: PLC0415
+    from app.diagnostics_page import wire as wire_diagnostics  # noqa: PLC0415
+    from app.face_check_flow import FaceCheckFlow  # noqa: PLC0415
+    from app.learner_app import LearnerApp  # noqa: PLC0415
+    from app.rating_dialog import CourseRatingDialog  # noqa: PLC0415
+    from app.test_dialog import CourseTestDialog  # noqa: PLC0415
+    from sync.engine import SyncEngine  # noqa: PLC0415
+    from sync.http_client import ConnectionSettings, PlatformClient  # noqa: PLC0415
+    from sync.qt_facade import SyncService  # noqa: PLC0415
+    from verification.face_embedding import FaceEmbedder  # noqa: PLC0415
+    from verification.liveness import Action, LivenessPolicy  # noqa: PLC0415
+    from verification.qt_facade import FaceCheckService  # noqa: PLC0415
+
+    settings = ConnectionSettings(
+        base_url=str(state["platform"]),
+        ca_bundle=args.ca_bundle,
+        read_timeout_s=30.0,
+    )
+    client = PlatformClient(settings)
+    opened = state["opened"]
+    sync = SyncService(
+        lambda on_status: SyncEngine(client, store.worker, opened, on_status), parent=window
+    )
+    open_camera, simulated = make_open_camera(args)
+    liveness_policy = None
+    if simulated:
+        from app.demo_platform import DEMO_LIVENESS_ACTIONS  # noqa: PLC0415
+
+        actions = tuple(Action(a) for a in DEMO_LIVENESS_ACTIONS)
+        liveness_policy = LivenessPolicy(actions=actions)
+    faces_service = FaceCheckService(FaceEmbedder(), liveness_policy=liveness_policy, parent=window)
+    flow = FaceCheckFlow(faces_service, open_camera, simulated, window)
+    learner_app = LearnerApp(
+        window,
+        sync,
+        store,
+        player,
+        flow,
+        data_dir / "media",
+        demo=args.demo,
+        make_test_dialog=CourseTestDialog,
+        make_rating_dialog=lambda course, parent: _rating_dialog(
+            CourseRatingDialog, course, parent
+        ),
+    )
+    diagnostics = DiagnosticsService(
+        client_collector(
+            data_dir=data_dir,
+            connection=settings,
+            sync_status=lambda: sync.engine.status,
+            vlc_version=backend.version,
+        ),
+        parent=window,
+    )
+    wire_diagnostics(window.diagnostics_page, diagnostics)
+    window.page_requested.connect(lambda name: name == "diagnostics" and diagnostics.run())
+    window.sign_in_page.set_busy(False)
+    window.sign_in_page.show_status(window.sign_in_page.tr("Ready. Sign in to study."))
+    log.info("client ready", extra={"data": {"demo": bool(args.demo)}})
+    return _Session(learner_app, sync, client)
+
+
+def _rating_dialog(dialog_class, course, parent):  # type: ignore[no-untyped-def]
+    dialog = dialog_class(course["name"], parent)
+    dialog.set_previous(course.get("my_rating"))
+    return dialog

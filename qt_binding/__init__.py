@@ -63,6 +63,7 @@ from PySide6.QtGui import (
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QButtonGroup,
@@ -107,6 +108,7 @@ from PySide6.QtWidgets import (
 __all__ = [
     "SLOT",
     "Property",
+    "QAbstractButton",
     "QAbstractItemView",
     "QAction",
     "QApplication",

@@ -259,13 +259,14 @@ def test_the_demos_simulated_camera_performs_whatever_challenge_is_drawn(embedde
     challenge the runner draws (from the actions it can perform), passing the real
     models; refused outside demo and test builds."""
     from verification.frames import SimulatedCameraRefusedError
-    from verification.simulated_face import SUPPORTED_ACTIONS, make_simulated_camera
+    from app.demo_platform import DEMO_LIVENESS_ACTIONS
+    from verification.simulated_face import make_simulated_camera
 
     photo = cv2.copyMakeBorder(face_photo("astronaut"), 0, 0, 64, 64, cv2.BORDER_REPLICATE)
     photo = photo[16:496]
     with pytest.raises(SimulatedCameraRefusedError):
         make_simulated_camera(photo, allow_simulated_camera=False)
-    policy = LivenessPolicy(actions=tuple(Action(a) for a in SUPPORTED_ACTIONS))
+    policy = LivenessPolicy(actions=tuple(Action(a) for a in DEMO_LIVENESS_ACTIONS))
     template = template_from_embeddings([embedder.embed(photo)])
     drawn = []
     for seed in (1, 2):

@@ -59,8 +59,11 @@ def test_a_check_is_due_once_playback_reaches_it_and_until_it_passes():
 
 def test_spent_attempts_sign_the_learner_out():
     scheduler = CheckScheduler([10_000], max_attempts=2)
+    assert scheduler.attempts_left(0) == 2
     assert scheduler.record(0, passed=False) is CheckOutcome.RETRY
+    assert scheduler.attempts_left(0) == 1
     assert scheduler.record(0, passed=False) is CheckOutcome.SIGN_OUT
+    assert scheduler.attempts_left(0) == 0
 
 
 def test_positions_out_of_order_are_checked_earliest_first_and_bad_input_is_refused():

@@ -61,6 +61,9 @@ class CheckScheduler:
             return CheckOutcome.SIGN_OUT
         return CheckOutcome.RETRY
 
+    def attempts_left(self, slot: int) -> int:
+        return max(0, self.max_attempts - self._attempts.get(slot, 0))
+
     @property
     def remaining(self) -> int:
         return len(self.positions_ms) - len(self._passed)

@@ -2,6 +2,506 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>CourseRatingDialog</name>
+    <message>
+        <source>Rate the course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate each item from 1 (very dissatisfied) to 5 (very satisfied). The comment is optional.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You rated this course before. Change your rating and submit it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 out of 5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell us what was good and what should be improved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitting your rating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your rating could not be submitted (%1). Your choices are kept: submit again when ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thank you for rating this course.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This course has now been withdrawn and can no longer be studied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course design</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CourseTestDialog</name>
+    <message>
+        <source>Course test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass mark: %1 out of 100. Answer every question to submit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This course has no test questions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Single choice: choose one answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multiple choice: choose every correct answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the test again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitting your answers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your answers could not be submitted (%1). They are kept: submit again when ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You passed the test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You did not pass the test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score: %1 (pass mark: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending study time will be released when you pass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No pending study time was waiting for this test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending study time released: less than 1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending study time released: %1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CoursesPage</name>
+    <message>
+        <source>Course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Length (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Studied (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start studying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the course test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate this course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Welcome, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My courses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credited today: –</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credited today: %1 of %2 min (the daily limit); %3 min pending a course test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today&apos;s limit is reached: study more tomorrow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not passed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not rated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today&apos;s limit of credited study time is reached: courses open again tomorrow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <source>Client version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qt / PySide6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Free space in the data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video player (libVLC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clock difference to the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records waiting for upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last synchronisation (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A virtual (software) camera was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The cameras could not be listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>libVLC is not available: reinstall the client with its VLC components.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No server address is set up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server cannot be reached (network down or connection refused).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s name could not be resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secure connection to the server failed (certificate or TLS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s key is not the pinned one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answer in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused the request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server reported an error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered but is not healthy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection settings are not valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server address is not secure (https is required).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Talking to the server failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not measured: the server was not reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server did not send its time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The computer&apos;s clock is too far from the server&apos;s: study time is not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No secure key store is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key store is locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The key store did not answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not signed in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: records will be uploaded when the server is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused the waiting records: contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never synchronised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not synchronised for more than a day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Little free space: course videos may not fit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The data folder does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The data folder&apos;s disk could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This check failed unexpectedly (see the client log).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Collecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not collected yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diagnostics report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For support: this report holds no personal data (no name, ID number, phone number, password or key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as text…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The report could not be saved there. Choose another folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the diagnostics report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FaceCheck</name>
     <message>
         <source>Look straight at the camera and keep still.</source>
@@ -149,25 +649,278 @@
     </message>
 </context>
 <context>
+    <name>FaceCheckFlow</name>
+    <message>
+        <source>Checking with the training platform…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LearnerApp</name>
+    <message>
+        <source>The SMS code was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face registration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password accepted. Now the face check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity confirmed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A face check is required to go on studying: the course was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing the course video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The previous learner was signed out. The next learner can sign in now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Vocational Training Client</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Demo mode: generated demo courses; records made here are marked as demo.</source>
+        <source>Demo: a platform with a demo learner and generated courses runs inside this program, and the camera is simulated (an animated photo). Records made here are marked as demo.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Courses</source>
+        <source>&amp;Study</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open: %1</source>
+        <source>My courses</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Close the current course</source>
+        <source>My records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch learner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;ettings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the course first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline · %1 waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 waiting to upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>The account or the password is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SMS code is wrong or has expired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed sign-ins. Try again later or ask your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account has been disabled by your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many attempts from this computer. Wait a minute and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in took too long. Start again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face does not match the registered learner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The liveness check failed: follow the prompts with your own face.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face was seen. Face the camera in good light.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many failed face checks. Sign in again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Ask your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your face registration is waiting for your training institution&apos;s approval.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer&apos;s identity does not match its registration. Contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS sign-in is not available on this platform.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No learner is registered with this phone number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another course is open on your account. Close it first: one course at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This course has been withdrawn by the platform.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This course no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The downloaded course video is damaged. It will be downloaded again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can rate a course after studying it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform cannot be reached. Check the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform&apos;s address cannot be found. Check the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform did not answer in time. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secure connection to the platform failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform&apos;s certificate is not the expected one: the connection was stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform had a problem. Try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform gave an answer that cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are not signed in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request failed (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You were signed out because your account signed in on another computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You were signed out because another learner signed in on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You were signed out: this account has been disabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have been signed out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your session has expired. Please sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You were signed out after failing the face check. The time since the last passed check is not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This course has been withdrawn: study has stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another course is open on your account: study has stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform has not been reachable for too long: study is paused until it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is wrong: study is paused until it is set correctly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study has stopped.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -206,6 +959,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Paused for a face check. Playback continues once it is passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused because the attendance prompt was not answered: that time is not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study has stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The course video file is missing. Download the course again or contact your training institution.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -238,6 +1003,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Playback is on hold until the face check or the prompt is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The video player could not start: VLC is not installed or incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -266,6 +1035,355 @@
     </message>
     <message>
         <source>You have reached the end of this course video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordDocument</name>
+    <message>
+        <source>Study sessions: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Effective study time: %1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending study time: %1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending time is credited as effective study time once the course test is passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Login account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course duration (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study time record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Effective study time (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Studied (min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not passed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All courses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No study records for the selected dates and course.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training institution</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DEMO: this record contains demo study sessions (shaded). They are not evidence of training.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printed at %1 (Beijing time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format: notice 粤人社函〔2023〕339号, Attachment 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study sessions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Durations in minutes; times are Beijing time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No test results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No courses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the study record as PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the study record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing failed. Check the printer and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All courses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2 %3 · account %4 · %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo record: not evidence of training.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No study records for the selected dates and course.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click Refresh to load your study records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This list contains demo study sessions (shaded). They are not evidence of training.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No test results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No courses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My study records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only sessions from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Course progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <source>Sign in to study</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account and password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone and SMS code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo: sign in as %1 with the password %2 (or phone %3; the SMS code appears in the client&apos;s log). The camera is simulated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your account and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking your password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your phone number and the SMS code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your phone number first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resend in %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send code</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -317,6 +1435,68 @@
     </message>
     <message>
         <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StudyPage</name>
+    <message>
+        <source>Close the course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You did not answer in time: playback paused and the time since your last answer is not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I am back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Are you still studying? Answer within %1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes, I am here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline: %1 records waiting to upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading: %1 records waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All records uploaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credited today %1 of %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min waits for the course test to be passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>window.sign_in_page</name>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The demo platform could not start (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready. Sign in to study.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

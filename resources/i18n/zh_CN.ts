@@ -1,6 +1,506 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CourseRatingDialog</name>
+    <message>
+        <source>Rate the course</source>
+        <translation>课程评价</translation>
+    </message>
+    <message>
+        <source>Course: %1</source>
+        <translation>课程：%1</translation>
+    </message>
+    <message>
+        <source>Rate each item from 1 (very dissatisfied) to 5 (very satisfied). The comment is optional.</source>
+        <translation>请为每一项打分，1 分为非常不满意，5 分为非常满意。评价意见可不填。</translation>
+    </message>
+    <message>
+        <source>You rated this course before. Change your rating and submit it again.</source>
+        <translation>您已评价过本课程，可修改后重新提交。</translation>
+    </message>
+    <message>
+        <source>%1: %2 out of 5</source>
+        <translation>%1：%2 分（满分 5 分）</translation>
+    </message>
+    <message>
+        <source>Comment (optional)</source>
+        <translation>评价意见（选填）</translation>
+    </message>
+    <message>
+        <source>Tell us what was good and what should be improved.</source>
+        <translation>请写下课程的优点和需要改进之处。</translation>
+    </message>
+    <message>
+        <source>Submit rating</source>
+        <translation>提交评价</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Submitting your rating…</source>
+        <translation>正在提交评价……</translation>
+    </message>
+    <message>
+        <source>Your rating could not be submitted (%1). Your choices are kept: submit again when ready.</source>
+        <translation>评价提交失败（%1）。您的选择已保留，可再次提交。</translation>
+    </message>
+    <message>
+        <source>Thank you for rating this course.</source>
+        <translation>感谢您对本课程的评价！</translation>
+    </message>
+    <message>
+        <source>This course has now been withdrawn and can no longer be studied.</source>
+        <translation>本课程现已下架，不能再学习。</translation>
+    </message>
+    <message>
+        <source>Course content</source>
+        <translation>课程内容</translation>
+    </message>
+    <message>
+        <source>Course design</source>
+        <translation>课程设计</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>授课教师</translation>
+    </message>
+    <message>
+        <source>Very dissatisfied</source>
+        <translation>非常不满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Very satisfied</source>
+        <translation>非常满意</translation>
+    </message>
+    <message>
+        <source>%1 / %2 characters</source>
+        <translation>%1 / %2 字</translation>
+    </message>
+</context>
+<context>
+    <name>CourseTestDialog</name>
+    <message>
+        <source>Course test</source>
+        <translation>课程测试</translation>
+    </message>
+    <message>
+        <source>Pass mark: %1 out of 100. Answer every question to submit.</source>
+        <translation>及格分：%1 分（满分 100 分）。全部题目作答后方可提交。</translation>
+    </message>
+    <message>
+        <source>This course has no test questions.</source>
+        <translation>本课程没有测试题。</translation>
+    </message>
+    <message>
+        <source>Single choice: choose one answer.</source>
+        <translation>单选题：请选择一个答案。</translation>
+    </message>
+    <message>
+        <source>Multiple choice: choose every correct answer.</source>
+        <translation>多选题：请选择所有正确答案。</translation>
+    </message>
+    <message>
+        <source>Submit answers</source>
+        <translation>提交答卷</translation>
+    </message>
+    <message>
+        <source>Take the test again</source>
+        <translation>重新测试</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Answered %1 of %2</source>
+        <translation>已答 %1 题，共 %2 题</translation>
+    </message>
+    <message>
+        <source>Submitting your answers…</source>
+        <translation>正在提交答卷……</translation>
+    </message>
+    <message>
+        <source>Your answers could not be submitted (%1). They are kept: submit again when ready.</source>
+        <translation>答卷提交失败（%1）。您的答案已保留，可再次提交。</translation>
+    </message>
+    <message>
+        <source>You passed the test.</source>
+        <translation>恭喜，测试通过！</translation>
+    </message>
+    <message>
+        <source>You did not pass the test.</source>
+        <translation>测试未通过。</translation>
+    </message>
+    <message>
+        <source>Score: %1 (pass mark: %2)</source>
+        <translation>得分：%1 分（及格分：%2 分）</translation>
+    </message>
+    <message>
+        <source>Pending study time will be released when you pass.</source>
+        <translation>待计入的学时将在测试通过后计入。</translation>
+    </message>
+    <message>
+        <source>No pending study time was waiting for this test.</source>
+        <translation>没有等待本次测试通过后计入的学时。</translation>
+    </message>
+    <message>
+        <source>Pending study time released: less than 1 min</source>
+        <translation>待计入的学时已计入：不足 1 分钟</translation>
+    </message>
+    <message>
+        <source>Pending study time released: %1 min</source>
+        <translation>待计入的学时已计入：%1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>CoursesPage</name>
+    <message>
+        <source>Course</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Length (min)</source>
+        <translation>课程时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Studied (min)</source>
+        <translation>已学时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>授课教师</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Start studying</source>
+        <translation>开始学习</translation>
+    </message>
+    <message>
+        <source>Take the course test</source>
+        <translation>参加课程测试</translation>
+    </message>
+    <message>
+        <source>Rate this course</source>
+        <translation>评价本课程</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Welcome, %1</source>
+        <translation>欢迎您，%1</translation>
+    </message>
+    <message>
+        <source>My courses</source>
+        <translation>我的课程</translation>
+    </message>
+    <message>
+        <source>Credited today: –</source>
+        <translation>今日已计学时：–</translation>
+    </message>
+    <message>
+        <source>Credited today: %1 of %2 min (the daily limit); %3 min pending a course test.</source>
+        <translation>今日已计学时：%1 分钟（每日上限 %2 分钟）；另有 %3 分钟待课程测试通过后计入。</translation>
+    </message>
+    <message>
+        <source>Today's limit is reached: study more tomorrow.</source>
+        <translation>今日学时已达上限，请明天继续学习。</translation>
+    </message>
+    <message>
+        <source>No test</source>
+        <translation>无测试</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Not passed yet</source>
+        <translation>尚未通过</translation>
+    </message>
+    <message>
+        <source>Not rated</source>
+        <translation>暂无评价</translation>
+    </message>
+    <message>
+        <source>Today's limit of credited study time is reached: courses open again tomorrow.</source>
+        <translation>今日可计入的学时已达上限：课程将于明天重新开放。</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <source>Client version</source>
+        <translation>客户端版本</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Qt / PySide6</source>
+        <translation>Qt / PySide6</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>操作系统</translation>
+    </message>
+    <message>
+        <source>Free space in the data folder</source>
+        <translation>数据文件夹可用空间</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Video player (libVLC)</source>
+        <translation>视频播放器（libVLC）</translation>
+    </message>
+    <message>
+        <source>Platform server</source>
+        <translation>平台服务器</translation>
+    </message>
+    <message>
+        <source>Clock difference to the server</source>
+        <translation>与服务器的时钟偏差</translation>
+    </message>
+    <message>
+        <source>Key store</source>
+        <translation>密钥库</translation>
+    </message>
+    <message>
+        <source>Records waiting for upload</source>
+        <translation>待上传记录</translation>
+    </message>
+    <message>
+        <source>Last synchronisation (UTC)</source>
+        <translation>上次同步时间（UTC）</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>No camera was found.</source>
+        <translation>未找到摄像头。</translation>
+    </message>
+    <message>
+        <source>A virtual (software) camera was found.</source>
+        <translation>发现虚拟（软件）摄像头。</translation>
+    </message>
+    <message>
+        <source>The cameras could not be listed.</source>
+        <translation>无法列出摄像头。</translation>
+    </message>
+    <message>
+        <source>libVLC is not available: reinstall the client with its VLC components.</source>
+        <translation>libVLC 不可用：请重新安装客户端及其 VLC 组件。</translation>
+    </message>
+    <message>
+        <source>No server address is set up.</source>
+        <translation>尚未配置服务器地址。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached (network down or connection refused).</source>
+        <translation>无法连接服务器（网络不通或连接被拒绝）。</translation>
+    </message>
+    <message>
+        <source>The server's name could not be resolved.</source>
+        <translation>无法解析服务器域名。</translation>
+    </message>
+    <message>
+        <source>The secure connection to the server failed (certificate or TLS).</source>
+        <translation>与服务器的安全连接失败（证书或 TLS 问题）。</translation>
+    </message>
+    <message>
+        <source>The server's key is not the pinned one.</source>
+        <translation>服务器的公钥与预置（固定）的公钥不符。</translation>
+    </message>
+    <message>
+        <source>No answer in time.</source>
+        <translation>未在规定时间内响应。</translation>
+    </message>
+    <message>
+        <source>The server's answer is not valid.</source>
+        <translation>服务器的响应无效。</translation>
+    </message>
+    <message>
+        <source>The server refused the request.</source>
+        <translation>服务器拒绝了请求。</translation>
+    </message>
+    <message>
+        <source>The server reported an error.</source>
+        <translation>服务器报告了错误。</translation>
+    </message>
+    <message>
+        <source>The server answered but is not healthy.</source>
+        <translation>服务器有响应，但运行状态异常。</translation>
+    </message>
+    <message>
+        <source>The connection settings are not valid.</source>
+        <translation>连接设置无效。</translation>
+    </message>
+    <message>
+        <source>The server address is not secure (https is required).</source>
+        <translation>服务器地址不安全（必须使用 https）。</translation>
+    </message>
+    <message>
+        <source>Talking to the server failed.</source>
+        <translation>与服务器通信失败。</translation>
+    </message>
+    <message>
+        <source>Not measured: the server was not reached.</source>
+        <translation>未测量：未能连接服务器。</translation>
+    </message>
+    <message>
+        <source>The server did not send its time.</source>
+        <translation>服务器未返回其时间。</translation>
+    </message>
+    <message>
+        <source>The computer's clock is too far from the server's: study time is not counted.</source>
+        <translation>本机时钟与服务器时间相差过大：学习时长不予计算。</translation>
+    </message>
+    <message>
+        <source>No secure key store is available.</source>
+        <translation>没有可用的安全密钥库。</translation>
+    </message>
+    <message>
+        <source>The key store is locked.</source>
+        <translation>密钥库已锁定。</translation>
+    </message>
+    <message>
+        <source>The key store did not answer.</source>
+        <translation>密钥库没有响应。</translation>
+    </message>
+    <message>
+        <source>Not signed in.</source>
+        <translation>未登录。</translation>
+    </message>
+    <message>
+        <source>Offline: records will be uploaded when the server is reachable.</source>
+        <translation>离线：连接服务器后将自动上传记录。</translation>
+    </message>
+    <message>
+        <source>The server refused the waiting records: contact support.</source>
+        <translation>服务器拒绝了待上传的记录：请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>Never synchronised.</source>
+        <translation>从未同步。</translation>
+    </message>
+    <message>
+        <source>Not synchronised for more than a day.</source>
+        <translation>已超过一天未同步。</translation>
+    </message>
+    <message>
+        <source>Little free space: course videos may not fit.</source>
+        <translation>可用空间不足：可能无法存放课程视频。</translation>
+    </message>
+    <message>
+        <source>The data folder does not exist.</source>
+        <translation>数据文件夹不存在。</translation>
+    </message>
+    <message>
+        <source>The data folder's disk could not be read.</source>
+        <translation>无法读取数据文件夹所在的磁盘。</translation>
+    </message>
+    <message>
+        <source>This check failed unexpectedly (see the client log).</source>
+        <translation>该项检测意外失败（请查看客户端日志）。</translation>
+    </message>
+    <message>
+        <source>Collecting…</source>
+        <translation>正在检测……</translation>
+    </message>
+    <message>
+        <source>Not collected yet.</source>
+        <translation>尚未检测。</translation>
+    </message>
+    <message>
+        <source>Diagnostics report</source>
+        <translation>诊断报告</translation>
+    </message>
+    <message>
+        <source>For support: this report holds no personal data (no name, ID number, phone number, password or key).</source>
+        <translation>供技术支持使用：本报告不含任何个人信息（不含姓名、身份证号、手机号、密码或密钥）。</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检测项</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>重新检测</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save as text…</source>
+        <translation>另存为文本……</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>The report could not be saved there. Choose another folder.</source>
+        <translation>无法将报告保存到该位置，请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Save the diagnostics report</source>
+        <translation>保存诊断报告</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+</context>
+<context>
     <name>FaceCheck</name>
     <message>
         <source>Look straight at the camera and keep still.</source>
@@ -148,26 +648,279 @@
     </message>
 </context>
 <context>
+    <name>FaceCheckFlow</name>
+    <message>
+        <source>Checking with the training platform…</source>
+        <translation>正在由培训平台核验……</translation>
+    </message>
+</context>
+<context>
+    <name>LearnerApp</name>
+    <message>
+        <source>The SMS code was sent.</source>
+        <translation>短信验证码已发送。</translation>
+    </message>
+    <message>
+        <source>Face registration</source>
+        <translation>人脸注册</translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
+        <translation>该账户尚未注册人脸。现在注册吗？注册须经培训机构审核后才能使用。</translation>
+    </message>
+    <message>
+        <source>Password accepted. Now the face check.</source>
+        <translation>密码正确。接下来进行人脸核验。</translation>
+    </message>
+    <message>
+        <source>Identity confirmed.</source>
+        <translation>身份核验通过。</translation>
+    </message>
+    <message>
+        <source>The face check was cancelled.</source>
+        <translation>人脸核验已取消。</translation>
+    </message>
+    <message>
+        <source>A face check is required to go on studying: the course was closed.</source>
+        <translation>继续学习必须通过人脸核验：课程已关闭。</translation>
+    </message>
+    <message>
+        <source>Preparing the course video…</source>
+        <translation>正在准备课程视频……</translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation>人脸核验通过。</translation>
+    </message>
+    <message>
+        <source>The previous learner was signed out. The next learner can sign in now.</source>
+        <translation>上一位学员已退出登录，下一位学员现在可以登录。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Vocational Training Client</source>
         <translation>职业技能培训学习客户端</translation>
     </message>
     <message>
-        <source>Demo mode: generated demo courses; records made here are marked as demo.</source>
-        <translation>演示模式：课程为生成的演示课程，此处产生的记录均标记为演示。</translation>
+        <source>Demo: a platform with a demo learner and generated courses runs inside this program, and the camera is simulated (an animated photo). Records made here are marked as demo.</source>
+        <translation>演示模式：本程序内运行着一个演示平台（含演示学员和生成的课程），摄像头为模拟摄像头（动画照片）。此处产生的记录均标记为演示。</translation>
     </message>
     <message>
-        <source>&amp;Courses</source>
-        <translation>课程(&amp;C)</translation>
+        <source>&amp;Study</source>
+        <translation>学习(&amp;S)</translation>
     </message>
     <message>
-        <source>Open: %1</source>
-        <translation>打开：%1</translation>
+        <source>My courses</source>
+        <translation>我的课程</translation>
     </message>
     <message>
-        <source>Close the current course</source>
-        <translation>关闭当前课程</translation>
+        <source>My records</source>
+        <translation>我的学习记录</translation>
+    </message>
+    <message>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Switch learner</source>
+        <translation>切换学员</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings</source>
+        <translation>设置(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Close the course first.</source>
+        <translation>请先关闭当前课程。</translation>
+    </message>
+    <message>
+        <source>Offline · %1 waiting</source>
+        <translation>离线 · %1 条待上传</translation>
+    </message>
+    <message>
+        <source>%1 waiting to upload</source>
+        <translation>%1 条待上传</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>The account or the password is wrong.</source>
+        <translation>账号或密码错误。</translation>
+    </message>
+    <message>
+        <source>The SMS code is wrong or has expired.</source>
+        <translation>短信验证码错误或已过期。</translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed sign-ins. Try again later or ask your training institution.</source>
+        <translation>登录失败次数过多，账户已锁定。请稍后再试，或联系您的培训机构。</translation>
+    </message>
+    <message>
+        <source>This account has been disabled by your training institution.</source>
+        <translation>该账户已被培训机构停用。</translation>
+    </message>
+    <message>
+        <source>Too many attempts from this computer. Wait a minute and try again.</source>
+        <translation>本机尝试次数过多，请一分钟后再试。</translation>
+    </message>
+    <message>
+        <source>The sign-in took too long. Start again.</source>
+        <translation>登录超时，请重新开始。</translation>
+    </message>
+    <message>
+        <source>The face does not match the registered learner.</source>
+        <translation>人脸与注册学员不一致。</translation>
+    </message>
+    <message>
+        <source>The liveness check failed: follow the prompts with your own face.</source>
+        <translation>活体检测未通过：请本人按提示完成动作。</translation>
+    </message>
+    <message>
+        <source>No face was seen. Face the camera in good light.</source>
+        <translation>未检测到人脸。请在光线充足处正对摄像头。</translation>
+    </message>
+    <message>
+        <source>Too many failed face checks. Sign in again later.</source>
+        <translation>人脸核验失败次数过多，请稍后重新登录。</translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Ask your training institution.</source>
+        <translation>该账户尚未注册人脸，请联系您的培训机构。</translation>
+    </message>
+    <message>
+        <source>Your face registration is waiting for your training institution's approval.</source>
+        <translation>您的人脸注册正在等待培训机构审核。</translation>
+    </message>
+    <message>
+        <source>This computer's identity does not match its registration. Contact support.</source>
+        <translation>本机身份与登记信息不符，请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>SMS sign-in is not available on this platform.</source>
+        <translation>本平台未开通短信登录。</translation>
+    </message>
+    <message>
+        <source>No learner is registered with this phone number.</source>
+        <translation>该手机号未注册学员。</translation>
+    </message>
+    <message>
+        <source>Another course is open on your account. Close it first: one course at a time.</source>
+        <translation>您的账户正在学习另一门课程。请先关闭该课程：一次只能学习一门课程。</translation>
+    </message>
+    <message>
+        <source>This course has been withdrawn by the platform.</source>
+        <translation>该课程已被平台下架。</translation>
+    </message>
+    <message>
+        <source>This course no longer exists.</source>
+        <translation>该课程已不存在。</translation>
+    </message>
+    <message>
+        <source>The downloaded course video is damaged. It will be downloaded again.</source>
+        <translation>下载的课程视频已损坏，将重新下载。</translation>
+    </message>
+    <message>
+        <source>You can rate a course after studying it.</source>
+        <translation>学习课程后才能评价。</translation>
+    </message>
+    <message>
+        <source>The training platform cannot be reached. Check the network.</source>
+        <translation>无法连接培训平台，请检查网络。</translation>
+    </message>
+    <message>
+        <source>The training platform's address cannot be found. Check the network.</source>
+        <translation>找不到培训平台地址，请检查网络。</translation>
+    </message>
+    <message>
+        <source>The training platform did not answer in time. Try again.</source>
+        <translation>培训平台响应超时，请重试。</translation>
+    </message>
+    <message>
+        <source>The secure connection to the platform failed.</source>
+        <translation>与平台的安全连接失败。</translation>
+    </message>
+    <message>
+        <source>The platform's certificate is not the expected one: the connection was stopped.</source>
+        <translation>平台证书与预期不符：连接已中止。</translation>
+    </message>
+    <message>
+        <source>The training platform had a problem. Try again later.</source>
+        <translation>培训平台出现问题，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The training platform gave an answer that cannot be read.</source>
+        <translation>培训平台返回了无法识别的应答。</translation>
+    </message>
+    <message>
+        <source>You are not signed in.</source>
+        <translation>您尚未登录。</translation>
+    </message>
+    <message>
+        <source>The request failed (%1).</source>
+        <translation>请求失败（%1）。</translation>
+    </message>
+    <message>
+        <source>You were signed out because your account signed in on another computer.</source>
+        <translation>您的账户已在另一台电脑登录，本机已自动退出。</translation>
+    </message>
+    <message>
+        <source>You were signed out because another learner signed in on this computer.</source>
+        <translation>另一位学员已在本机登录，您已自动退出。</translation>
+    </message>
+    <message>
+        <source>You were signed out: this account has been disabled.</source>
+        <translation>您已被退出登录：该账户已被停用。</translation>
+    </message>
+    <message>
+        <source>You have been signed out.</source>
+        <translation>您已退出登录。</translation>
+    </message>
+    <message>
+        <source>Your session has expired. Please sign in again.</source>
+        <translation>登录已过期，请重新登录。</translation>
+    </message>
+    <message>
+        <source>You were signed out after failing the face check. The time since the last passed check is not counted.</source>
+        <translation>人脸核验未通过，您已被退出登录。自上次核验通过以来的时间不计入学时。</translation>
+    </message>
+    <message>
+        <source>This course has been withdrawn: study has stopped.</source>
+        <translation>该课程已下架：学习已停止。</translation>
+    </message>
+    <message>
+        <source>Another course is open on your account: study has stopped.</source>
+        <translation>您的账户正在学习另一门课程：学习已停止。</translation>
+    </message>
+    <message>
+        <source>The platform has not been reachable for too long: study is paused until it is.</source>
+        <translation>长时间无法连接平台：学习已暂停，恢复连接后可继续。</translation>
+    </message>
+    <message>
+        <source>This computer's clock is wrong: study is paused until it is set correctly.</source>
+        <translation>本机时钟不准确：学习已暂停，请校准时间后继续。</translation>
+    </message>
+    <message>
+        <source>Study has stopped.</source>
+        <translation>学习已停止。</translation>
     </message>
 </context>
 <context>
@@ -205,6 +958,18 @@
         <translation>课程已关闭。</translation>
     </message>
     <message>
+        <source>Paused for a face check. Playback continues once it is passed.</source>
+        <translation>人脸核验中，已暂停。核验通过后可继续播放。</translation>
+    </message>
+    <message>
+        <source>Paused because the attendance prompt was not answered: that time is not counted.</source>
+        <translation>未应答在线确认，已暂停：该段时间不计入学时。</translation>
+    </message>
+    <message>
+        <source>Study has stopped.</source>
+        <translation>学习已停止。</translation>
+    </message>
+    <message>
         <source>The course video file is missing. Download the course again or contact your training institution.</source>
         <translation>课程视频文件缺失。请重新下载课程或联系您的培训机构。</translation>
     </message>
@@ -237,6 +1002,10 @@
         <translation>已有课程正在学习。请先关闭该课程再打开新课程：一次只能学习一门课程。</translation>
     </message>
     <message>
+        <source>Playback is on hold until the face check or the prompt is done.</source>
+        <translation>请先完成人脸核验或在线确认，再继续播放。</translation>
+    </message>
+    <message>
         <source>The video player could not start: VLC is not installed or incomplete.</source>
         <translation>视频播放器无法启动：VLC 未安装或不完整。</translation>
     </message>
@@ -266,6 +1035,355 @@
     <message>
         <source>You have reached the end of this course video.</source>
         <translation>本课程视频已播放结束。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDocument</name>
+    <message>
+        <source>Study sessions: %1</source>
+        <translation>学习次数：%1</translation>
+    </message>
+    <message>
+        <source>Records: %1</source>
+        <translation>记录条数：%1</translation>
+    </message>
+    <message>
+        <source>Effective study time: %1 min</source>
+        <translation>有效学习时长合计：%1 分钟</translation>
+    </message>
+    <message>
+        <source>Pending study time: %1 min</source>
+        <translation>待计入学习时长：%1 分钟</translation>
+    </message>
+    <message>
+        <source>Pending time is credited as effective study time once the course test is passed.</source>
+        <translation>待计入的学习时长在通过该课程的在线测试后计入有效学习时长。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Document type</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Login account</source>
+        <translation>登录账户</translation>
+    </message>
+    <message>
+        <source>Course name</source>
+        <translation>课程名称</translation>
+    </message>
+    <message>
+        <source>Course duration (min)</source>
+        <translation>课程时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Study time record</source>
+        <translation>学习时间记录</translation>
+    </message>
+    <message>
+        <source>Effective study time (min)</source>
+        <translation>有效学习时长（分钟）</translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation>IP 地址</translation>
+    </message>
+    <message>
+        <source>Course</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>成绩</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Not passed</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>Studied (min)</source>
+        <translation>已学时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Course test</source>
+        <translation>课程测试</translation>
+    </message>
+    <message>
+        <source>Not passed yet</source>
+        <translation>尚未通过</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>%1 起</translation>
+    </message>
+    <message>
+        <source>Until %1</source>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <source>All dates</source>
+        <translation>全部日期</translation>
+    </message>
+    <message>
+        <source>All courses</source>
+        <translation>全部课程</translation>
+    </message>
+    <message>
+        <source>No study records for the selected dates and course.</source>
+        <translation>所选日期和课程没有学习记录。</translation>
+    </message>
+    <message>
+        <source>Training institution</source>
+        <translation>培训机构</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>时间范围：</translation>
+    </message>
+    <message>
+        <source>Course:</source>
+        <translation>课程：</translation>
+    </message>
+    <message>
+        <source>DEMO: this record contains demo study sessions (shaded). They are not evidence of training.</source>
+        <translation>演示：本记录含演示学习记录（底色标示），不能作为培训证明。</translation>
+    </message>
+    <message>
+        <source>Printed at %1 (Beijing time)</source>
+        <translation>打印时间：%1（北京时间）</translation>
+    </message>
+    <message>
+        <source>Study record</source>
+        <translation>学习记录</translation>
+    </message>
+    <message>
+        <source>Format: notice 粤人社函〔2023〕339号, Attachment 2</source>
+        <translation>记录格式：粤人社函〔2023〕339号 附件2</translation>
+    </message>
+    <message>
+        <source>Study sessions</source>
+        <translation>学习过程记录</translation>
+    </message>
+    <message>
+        <source>Durations in minutes; times are Beijing time.</source>
+        <translation>时长单位为分钟（min），时间为北京时间。</translation>
+    </message>
+    <message>
+        <source>Test results</source>
+        <translation>测试结果</translation>
+    </message>
+    <message>
+        <source>No test results.</source>
+        <translation>暂无测试结果。</translation>
+    </message>
+    <message>
+        <source>Course progress</source>
+        <translation>学习进度</translation>
+    </message>
+    <message>
+        <source>No courses.</source>
+        <translation>暂无课程。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Study record</source>
+        <translation>学习记录</translation>
+    </message>
+    <message>
+        <source>Save the study record as PDF</source>
+        <translation>将学习记录另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved: %1</source>
+        <translation>无法保存 PDF：%1</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Print the study record</source>
+        <translation>打印学习记录</translation>
+    </message>
+    <message>
+        <source>Printing failed. Check the printer and try again.</source>
+        <translation>打印失败。请检查打印机后重试。</translation>
+    </message>
+    <message>
+        <source>All courses</source>
+        <translation>全部课程</translation>
+    </message>
+    <message>
+        <source>%1 · %2 %3 · account %4 · %5</source>
+        <translation>%1 · %2 %3 · 账户 %4 · %5</translation>
+    </message>
+    <message>
+        <source>Demo record: not evidence of training.</source>
+        <translation>演示记录：不能作为培训证明。</translation>
+    </message>
+    <message>
+        <source>No study records for the selected dates and course.</source>
+        <translation>所选日期和课程没有学习记录。</translation>
+    </message>
+    <message>
+        <source>Click Refresh to load your study records.</source>
+        <translation>点击“刷新”加载您的学习记录。</translation>
+    </message>
+    <message>
+        <source>This list contains demo study sessions (shaded). They are not evidence of training.</source>
+        <translation>列表中含演示学习记录（底色标示），不能作为培训证明。</translation>
+    </message>
+    <message>
+        <source>No test results.</source>
+        <translation>暂无测试结果。</translation>
+    </message>
+    <message>
+        <source>No courses.</source>
+        <translation>暂无课程。</translation>
+    </message>
+    <message>
+        <source>My study records</source>
+        <translation>我的学习记录</translation>
+    </message>
+    <message>
+        <source>Only sessions from</source>
+        <translation>仅显示学习日期从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Course:</source>
+        <translation>课程：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Study records</source>
+        <translation>学习记录</translation>
+    </message>
+    <message>
+        <source>Test results</source>
+        <translation>测试结果</translation>
+    </message>
+    <message>
+        <source>Course progress</source>
+        <translation>学习进度</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <source>Sign in to study</source>
+        <translation>登录学习</translation>
+    </message>
+    <message>
+        <source>Account and password</source>
+        <translation>账号密码登录</translation>
+    </message>
+    <message>
+        <source>Phone and SMS code</source>
+        <translation>手机验证码登录</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>SMS code</source>
+        <translation>验证码</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Demo: sign in as %1 with the password %2 (or phone %3; the SMS code appears in the client's log). The camera is simulated.</source>
+        <translation>演示：请使用账号 %1、密码 %2 登录（或手机号 %3，验证码记录在客户端日志中）。摄像头为模拟摄像头。</translation>
+    </message>
+    <message>
+        <source>Enter your account and password.</source>
+        <translation>请输入账号和密码。</translation>
+    </message>
+    <message>
+        <source>Checking your password…</source>
+        <translation>正在核对密码……</translation>
+    </message>
+    <message>
+        <source>Enter your phone number and the SMS code.</source>
+        <translation>请输入手机号和短信验证码。</translation>
+    </message>
+    <message>
+        <source>Checking the code…</source>
+        <translation>正在核对验证码……</translation>
+    </message>
+    <message>
+        <source>Enter your phone number first.</source>
+        <translation>请先输入手机号。</translation>
+    </message>
+    <message>
+        <source>Resend in %1 s</source>
+        <translation>%1 秒后可重发</translation>
+    </message>
+    <message>
+        <source>Send code</source>
+        <translation>获取验证码</translation>
     </message>
 </context>
 <context>
@@ -317,6 +1435,68 @@
     <message>
         <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
         <translation>无法打开学习记录。请重新启动客户端；如果反复出现，请联系技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>StudyPage</name>
+    <message>
+        <source>Close the course</source>
+        <translation>关闭课程</translation>
+    </message>
+    <message>
+        <source>You did not answer in time: playback paused and the time since your last answer is not counted.</source>
+        <translation>您未能及时应答：播放已暂停，自上次应答以来的时间不计入学时。</translation>
+    </message>
+    <message>
+        <source>I am back</source>
+        <translation>我回来了</translation>
+    </message>
+    <message>
+        <source>Are you still studying? Answer within %1 s.</source>
+        <translation>您还在学习吗？请在 %1 秒内应答。</translation>
+    </message>
+    <message>
+        <source>Yes, I am here</source>
+        <translation>我在学习</translation>
+    </message>
+    <message>
+        <source>Offline: %1 records waiting to upload</source>
+        <translation>离线：%1 条记录待上传</translation>
+    </message>
+    <message>
+        <source>Uploading: %1 records waiting</source>
+        <translation>正在上传：%1 条记录待上传</translation>
+    </message>
+    <message>
+        <source>All records uploaded</source>
+        <translation>记录已全部上传</translation>
+    </message>
+    <message>
+        <source>Credited today %1 of %2 min</source>
+        <translation>今日已计 %1 / %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min waits for the course test to be passed</source>
+        <translation>%1 分钟待课程测试通过后计入</translation>
+    </message>
+</context>
+<context>
+    <name>window.sign_in_page</name>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动……</translation>
+    </message>
+    <message>
+        <source>The demo platform could not start (%1).</source>
+        <translation>演示平台无法启动（%1）。</translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation>尚未配置培训平台：请使用 --server https://… 启动，或设置 APP_SERVER_URL。</translation>
+    </message>
+    <message>
+        <source>Ready. Sign in to study.</source>
+        <translation>已就绪，请登录学习。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,284 @@
+"""A scripted learner for the demo tour and the end-to-end test: it types into the real
+fields and clicks the real buttons of the running client, one step at a time, waiting
+for what a learner would wait for, and logs each step (JSON log: "autopilot step").
+
+It adds no path of its own through the client: everything it does goes through the same
+widgets, signals and requests as a learner's clicks. Refused in a packaged build."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.prompt_rules import PromptState
+from qt_binding import QAbstractButton, QApplication, QObject, QTimer
+
+log = logging.getLogger("app.autopilot")
+
+POLL_MS = 200
+
+
+def demo_tour(login: str, password: str, shots: Path | None, quit_at_end: bool) -> list[dict]:
+    """What `./dev.sh demo` shows: sign-in, the face check, a course playing (with an
+    attendance prompt answered if one comes), then the learner's records."""
+    steps: list[dict] = [
+        {"do": "wait", "for": "ready", "timeout_s": 180},
+        {"do": "screenshot", "name": "1-sign-in"},
+        {"do": "sign_in", "account": login, "password": password},
+        {"do": "wait", "for": "face_dialog", "timeout_s": 60},
+        {"do": "pause", "seconds": 3},
+        {"do": "screenshot", "name": "2-face-check"},
+        {"do": "wait", "for": "signed_in", "timeout_s": 120},
+        {"do": "screenshot", "name": "3-courses"},
+        {"do": "open_course", "index": 0},
+        {"do": "wait", "for": "playing", "timeout_s": 120},
+        {"do": "study", "seconds": 12, "prompts": "answer"},
+        {"do": "screenshot", "name": "4-studying"},
+        {"do": "close_course"},
+        {"do": "open_records"},
+        {"do": "wait", "for": "records_loaded", "timeout_s": 60},
+        {"do": "screenshot", "name": "5-records"},
+    ]
+    if shots is None:
+        steps = [s for s in steps if s["do"] != "screenshot"]
+    if quit_at_end:
+        steps.append({"do": "quit"})
+    return steps
+
+
+class Autopilot(QObject):
+    def __init__(
+        self,
+        window,  # app.main_window.MainWindow  # type: ignore[no-untyped-def]
+        steps: list[dict],
+        shots_dir: Path | None,
+        controller: Callable[[], object | None],
+        on_failure: Callable[[int], None],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.steps = list(steps)
+        self.shots_dir = shots_dir
+        self._controller = controller
+        self._on_failure = on_failure
+        self._index = -1
+        self._deadline = 0.0
+        self._study: dict | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._tick)
+
+    @classmethod
+    def from_file(cls, path: Path, **kwargs: object) -> Autopilot:
+        return cls(steps=json.loads(path.read_text(encoding="utf-8")), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def app(self):  # type: ignore[no-untyped-def]
+        return self._controller()
+
+    def start(self) -> None:
+        self._next()
+        self._timer.start()
+
+    # -- the step machine --------------------------------------------------------------
+
+    def _next(self) -> None:
+        self._index += 1
+        if self._index >= len(self.steps):
+            self._timer.stop()
+            log.info("autopilot done")
+            return
+        step = self.steps[self._index]
+        self._deadline = time.monotonic() + float(step.get("timeout_s", 60))
+        log.info("autopilot step", extra={"data": {"step": self._index, "do": step["do"]}})
+        if step["do"] == "study":
+            self._study = {"until": time.monotonic() + float(step.get("seconds", 0))}
+        if step["do"] == "pause":
+            self._deadline = time.monotonic() + float(step["seconds"])
+
+    def _tick(self) -> None:
+        if self._index >= len(self.steps):
+            return
+        step = self.steps[self._index]
+        try:
+            done = getattr(self, "_do_" + step["do"])(step)
+        except Exception:
+            log.exception("autopilot step crashed")
+            self._fail(step, "crashed")
+            return
+        if done:
+            self._next()
+        elif time.monotonic() > self._deadline and step["do"] != "pause":
+            self._fail(step, "timeout")
+
+    def _fail(self, step: dict, why: str) -> None:
+        self._timer.stop()
+        log.error(
+            "autopilot failed", extra={"data": {"step": self._index, "do": step["do"], "why": why}}
+        )
+        self._on_failure(5)
+
+    # -- waits -------------------------------------------------------------------------
+
+    def _condition(self, name: str) -> bool:  # noqa: PLR0911 - one line per condition
+        window, app = self.window, self.app
+        if name == "ready":
+            return app is not None and window.sign_in_page.sign_in_button.isEnabled()
+        if app is None:
+            return False
+        if name == "face_dialog":
+            return app.faces.dialog is not None and app.faces.dialog.isVisible()
+        if name == "signed_in":
+            return window.is_signed_in and bool(app.courses) and window.current_page() == "courses"
+        if name == "playing":
+            return app.player.state == "playing"
+        if name == "ended":
+            return app.player.state == "ended"
+        if name == "signed_out":
+            return not window.is_signed_in and window.current_page() == "sign_in"
+        if name == "records_loaded":
+            return app.records_loaded > 0 and app.records_request is None
+        if name == "records_rows":
+            return app.records_loaded > 0 and window.records_page.records_table.rowCount() > 0
+        if name == "test_dialog":
+            return app.test_dialog is not None and app.test_dialog.isVisible()
+        if name == "test_graded":
+            return app.test_dialog is not None and app.test_dialog.result_panel.isVisible()
+        if name == "no_face_check":
+            return not app.faces.active
+        raise ValueError(f"unknown condition {name}")
+
+    def _do_wait(self, step: dict) -> bool:
+        return self._condition(step["for"])
+
+    def _do_pause(self, step: dict) -> bool:
+        return time.monotonic() >= self._deadline
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _do_screenshot(self, step: dict) -> bool:
+        from app.application import save_screenshot  # noqa: PLC0415
+
+        if self.shots_dir is not None:
+            target = self.window
+            dialog = self.app.faces.dialog if self.app is not None else None
+            if step.get("window") == "face" and dialog is not None:
+                target = dialog
+            save_screenshot(target, self.shots_dir / f"{step['name']}.png")
+        return True
+
+    def _do_sign_in(self, step: dict) -> bool:
+        page = self.window.sign_in_page
+        page.tabs.setCurrentIndex(0)
+        page.account.setText(step["account"])
+        page.password.setText(step["password"])
+        page.sign_in_button.click()
+        return True
+
+    def _do_open_course(self, step: dict) -> bool:
+        page = self.window.courses_page
+        page.table.selectRow(int(step["index"]))
+        page.open_button.click()
+        return True
+
+    def _do_close_course(self, step: dict) -> bool:
+        self.window.study_page.back_button.click()
+        return True
+
+    def _do_play(self, step: dict) -> bool:
+        self.window.study_page.player_view.play_button.click()
+        return True
+
+    def _do_answer_prompt(self, step: dict) -> bool:
+        page = self.window.study_page
+        if page.prompt_box.isVisible():
+            page.prompt_button.click()
+            return True
+        return False
+
+    def _do_study(self, step: dict) -> bool:
+        """Keep studying like an attentive learner: press Play when a check or prompt
+        paused the course, answer prompts (or let them run out with "prompts": "miss"),
+        until the time is up or the event named in "until" happened."""
+        app, page = self.app, self.window.study_page
+        if app is None or app.study is None:
+            return step.get("until") == "closed"
+        prompts = app.study.prompts
+        until = step.get("until")
+        if until == "prompt_missed" and prompts.state is PromptState.MISSED:
+            return True
+        if (
+            until == "prompt_answered"
+            and prompts.prompts_shown >= 1
+            and prompts.state is PromptState.WAITING
+            and not page.prompt_box.isVisible()
+        ):
+            return True
+        if until == "ended" and app.player.state == "ended":
+            return True
+        if (prompts.state is PromptState.SHOWN and step.get("prompts", "answer") == "answer") or (
+            prompts.state is PromptState.MISSED and until != "prompt_missed"
+        ):
+            page.prompt_button.click()
+        if app.player.state == "paused" and not app.faces.active and not app.player.holds:
+            self.window.activateWindow()
+            page.player_view.play_button.click()
+        if until is None and self._study is not None:
+            return time.monotonic() >= self._study["until"]
+        return False
+
+    def _do_take_test(self, step: dict) -> bool:
+        app = self.app
+        if app is None or app.test_dialog is None or not app.test_dialog.isVisible():
+            if step.get("_asked") is None:
+                if step.get("course_id"):
+                    self.window.courses_page.select_course(step["course_id"])
+                self.window.courses_page.test_button.click()
+                step["_asked"] = True
+            return False
+        dialog = app.test_dialog
+        for question, options in step["answers"].items():
+            for option in options:
+                button = dialog.findChild(QAbstractButton, f"option:{question}:{option}")
+                if button is None:
+                    raise ValueError(f"no option {question}:{option}")
+                if not button.isChecked():
+                    button.click()
+        dialog.submit_button.click()
+        return True
+
+    def _do_close_test(self, step: dict) -> bool:
+        app = self.app
+        if app is not None and app.test_dialog is not None:
+            app.test_dialog.close_button.click()
+        return True
+
+    def _do_open_records(self, step: dict) -> bool:
+        self.window.records_action.trigger()
+        return True
+
+    def _do_save_pdf(self, step: dict) -> bool:
+        self.window.records_page.save_pdf(Path(step["path"]))
+        return True
+
+    def _do_log_state(self, step: dict) -> bool:
+        window = self.window
+        log.info(
+            "autopilot state",
+            extra={
+                "data": {
+                    "page": window.current_page(),
+                    "signed_in": window.is_signed_in,
+                    "sign_in_status": window.sign_in_page.status.text(),
+                }
+            },
+        )
+        return True
+
+    def _do_quit(self, step: dict) -> bool:
+        self.window.close()
+        QApplication.instance().exit(0)
+        return True

@@ -1,0 +1,141 @@
+"""One face check at a time, as the learner sees it: the dialog with the live preview
+and the prompts, the check on its worker (`FaceCheckService`), then the verdict. The
+local check decides liveness; the server's re-match of the evidence decides identity, so
+the controller reports the server's verdict back with `show_verdict`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from qt_binding import QObject, QTimer, QWidget, Signal
+from verification.check_dialog import FaceCheckDialog
+from verification.check_runner import FaceCheckResult
+from verification.frames import FrameSource
+from verification.qt_facade import FaceCheckService
+
+log = logging.getLogger(__name__)
+
+PASSED_DIALOG_MS = 1200  # long enough to read "passed", short enough not to annoy
+
+
+class FaceCheckFlow(QObject):
+    result_ready = Signal(str, object)  # purpose ("login" | "study"), FaceCheckResult
+    passed = Signal(str)  # the dialog closed after a pass
+    cancelled = Signal(str)  # the learner closed the dialog before passing
+
+    def __init__(
+        self,
+        service: FaceCheckService,
+        open_source: Callable[[], FrameSource],
+        demo_camera: bool,
+        parent_widget: QWidget,
+    ) -> None:
+        super().__init__(parent_widget)
+        self._service = service
+        self._open_source = open_source
+        self._demo_camera = demo_camera
+        self._parent_widget = parent_widget
+        self.purpose: str | None = None
+        self.dialog: FaceCheckDialog | None = None
+        self._passed = False
+        self._waiting_for_server = False
+        self._pending_run = False
+        service.progress.connect(self._on_progress)
+        service.finished.connect(self._on_finished)
+
+    @property
+    def active(self) -> bool:
+        return self.purpose is not None
+
+    def start(self, purpose: str) -> None:
+        if self.active:
+            return
+        self.purpose = purpose
+        self._passed = False
+        dialog = FaceCheckDialog(self._demo_camera, self._parent_widget)
+        dialog.setObjectName("faceCheckDialog")
+        dialog.retry_button.clicked.connect(self._run)
+        dialog.rejected.connect(self._on_rejected)
+        self.dialog = dialog
+        dialog.open()
+        self._run()
+
+    def _run(self) -> None:
+        if self.dialog is None:
+            return
+        if self._service.running:
+            # A cancelled check is still winding down on its worker: start when it ends.
+            self._pending_run = True
+            return
+        self._pending_run = False
+        self.dialog.retry_button.setVisible(False)
+        self.dialog.result.setText("")
+        self._service.start(self._open_source, None)
+
+    def _on_progress(self, image, state, box, total, issues) -> None:  # type: ignore[no-untyped-def]
+        if self.dialog is not None:
+            self.dialog.show_progress(image, state, box, total, issues)
+
+    def _on_finished(self, result: FaceCheckResult) -> None:
+        if self._pending_run:
+            self._run()  # the result belonged to a cancelled check
+            return
+        if self.purpose is None or self.dialog is None:
+            return  # cancelled meanwhile
+        log.info(
+            "face check finished",
+            extra={"data": {"purpose": self.purpose, "liveness": result.liveness_passed}},
+        )
+        self._waiting_for_server = result.liveness_passed and result.crop_jpeg is not None
+        if self._waiting_for_server:
+            self.dialog.result.setStyleSheet("")
+            self.dialog.result.setText(self.tr("Checking with the training platform…"))
+        self.result_ready.emit(self.purpose, result)
+
+    def show_verdict(self, passed: bool, text: str, attempts_left: int) -> None:
+        """The outcome of one attempt (the server's re-match, or the local failure)."""
+        dialog = self.dialog
+        if dialog is None:
+            return
+        self._waiting_for_server = False
+        dialog.result.setText(text)
+        dialog.result.setStyleSheet("color: #1b7f3b;" if passed else "color: #b3261e;")
+        if passed:
+            self._passed = True
+            dialog.progress.setValue(100)
+            dialog.retry_button.setVisible(False)
+            QTimer.singleShot(PASSED_DIALOG_MS, self._finish_passed)
+        else:
+            dialog.retry_button.setVisible(attempts_left > 0)
+
+    def abort(self, text: str = "") -> None:
+        """End the check without a pass (attempts spent, signed out)."""
+        dialog, purpose = self.dialog, self.purpose
+        self._service.cancel(wait_s=0)
+        self.dialog, self.purpose = None, None
+        if dialog is not None:
+            dialog.rejected.disconnect(self._on_rejected)
+            dialog.close()
+            dialog.deleteLater()
+        if purpose is not None and text:
+            log.info("face check ended", extra={"data": {"purpose": purpose}})
+
+    def _finish_passed(self) -> None:
+        dialog, purpose = self.dialog, self.purpose
+        self.dialog, self.purpose = None, None
+        if dialog is not None:
+            dialog.rejected.disconnect(self._on_rejected)
+            dialog.accept()
+            dialog.deleteLater()
+        if purpose is not None:
+            self.passed.emit(purpose)
+
+    def _on_rejected(self) -> None:
+        purpose = self.purpose
+        self._service.cancel(wait_s=0)
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog, self.purpose = None, None
+        if purpose is not None and not self._passed:
+            self.cancelled.emit(purpose)

@@ -1,0 +1,621 @@
+"""The learner's journey, wired: sign-in (first factor, then the face check re-matched by
+the server), the courses, studying with scheduled face checks and attendance prompts,
+the course test, rating, and the records. Widgets only show and emit; every request goes
+through `SyncService` (one worker thread), every study event through the encrypted store.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.courses_page import minutes
+from app.face_check_flow import FaceCheckFlow
+from app.messages import failure_text, sign_out_text, study_stop_text
+from app.prompt_rules import PromptSchedule, PromptState
+from app.study_recorder import StudySessionRecorder
+from player.events import PauseReason
+from player.facade import LockedPlayer
+from player.media_check import CourseMedia
+from player.messages import refusal_text
+from qt_binding import QMessageBox, QObject, QTimer, Slot
+from records.events import EventKind
+from sync.qt_facade import StudyStoreService, SyncService
+from verification.check_runner import FaceCheckResult
+from verification.schedule import CheckOutcome, CheckScheduler, DueCheck
+
+log = logging.getLogger(__name__)
+
+LOGIN_FACE_ATTEMPTS = 3
+PROMPT_TICK_MS = 1000
+TODAY_REFRESH_MS = 60_000
+# Server refusals of a face check that another attempt may cure; others end the sign-in.
+RETRYABLE_FACE_REASONS = frozenset({"face_not_matched", "liveness_failed", "no_face"})
+
+
+@dataclass
+class StudyState:
+    """The course being studied, as the server started it."""
+
+    course: dict
+    session_id: str
+    scheduler: CheckScheduler
+    prompts: PromptSchedule
+    due: DueCheck | None = None
+    prompt_id: str = ""
+
+
+@dataclass
+class RecordsRequest:
+    """The four answers the records page shows together."""
+
+    wanted: tuple[str, ...] = ("me", "records", "tests", "progress")
+    answers: dict[str, object] = field(default_factory=dict)
+
+    def complete(self) -> bool:
+        return all(name in self.answers for name in self.wanted)
+
+
+class LearnerApp(QObject):
+    def __init__(
+        self,
+        window,  # app.main_window.MainWindow  # type: ignore[no-untyped-def]
+        sync: SyncService,
+        store: StudyStoreService,
+        player: LockedPlayer,
+        faces: FaceCheckFlow,
+        media_dir: Path,
+        demo: bool,
+        make_test_dialog: Callable | None = None,
+        make_rating_dialog: Callable | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.sync = sync
+        self.store = store
+        self.player = player
+        self.faces = faces
+        self.media_dir = media_dir
+        self.demo = demo
+        self._make_test_dialog = make_test_dialog
+        self._make_rating_dialog = make_rating_dialog
+        self.recorder = StudySessionRecorder(player, store, "", demo=demo, parent=self)
+        self.challenge: dict | None = None
+        self.consent = False
+        self.login_attempts_left = LOGIN_FACE_ATTEMPTS
+        self.profile: dict | None = None
+        self.courses: list[dict] = []
+        self.today: dict | None = None
+        self.study: StudyState | None = None
+        self.opening: dict | None = None  # the course being downloaded / started
+        self.records_request: RecordsRequest | None = None
+        self.records_loaded = 0  # how many times the records page received its data
+        self.test_dialog = None
+        self.rating_dialog = None
+        self._prompt_timer = QTimer(self)
+        self._prompt_timer.setInterval(PROMPT_TICK_MS)
+        self._prompt_timer.timeout.connect(self._tick_prompt)
+        self._today_timer = QTimer(self)
+        self._today_timer.setInterval(TODAY_REFRESH_MS)
+        self._today_timer.timeout.connect(self._refresh_today)
+        self._handlers: dict[str, Callable[[object], None]] = {
+            "password_login": self._on_first_factor,
+            "sms_login": self._on_first_factor,
+            "sms_request": lambda _a: window.sign_in_page.show_status(
+                self.tr("The SMS code was sent.")
+            ),
+            "face_login": self._on_signed_in,
+            "me": self._on_profile,
+            "courses": self._on_courses,
+            "today": self._on_today,
+            "download_media": self._on_media_ready,
+            "start_course": self._on_course_started,
+            "study_face_check": self._on_study_check_verdict,
+            "test_questions": self._on_test_questions,
+            "test_submit": self._on_test_graded,
+            "rating": self._on_rated,
+            "sign_out": lambda _a: None,
+            "end_course": lambda _a: self._refresh_courses(),
+        }
+        for name in ("me", "records", "tests", "progress"):
+            self._handlers["records:" + name] = lambda answer, n=name: self._on_records_part(
+                n, answer
+            )
+        self._wire()
+
+    # -- wiring ------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        window, sync = self.window, self.sync
+        page = window.sign_in_page
+        page.password_submitted.connect(self._password_submitted)
+        page.sms_code_requested.connect(sync.request_sms_code)
+        page.sms_submitted.connect(self._sms_submitted)
+        sync.request_done.connect(self._on_request_done)
+        sync.request_failed.connect(self._on_request_failed)
+        sync.status_changed.connect(self._on_sync_status)
+        sync.study_stopped.connect(self._on_study_stopped)
+        sync.study_allowed.connect(self._on_study_allowed)
+        self.faces.result_ready.connect(self._on_face_result)
+        self.faces.passed.connect(self._on_face_passed)
+        self.faces.cancelled.connect(self._on_face_cancelled)
+        courses = window.courses_page
+        courses.open_requested.connect(self.open_course)
+        courses.test_requested.connect(self._request_test)
+        courses.rate_requested.connect(self._open_rating)
+        courses.refresh_requested.connect(self._refresh_courses)
+        study = window.study_page
+        study.prompt_answered.connect(self._prompt_answered)
+        study.back_requested.connect(self.close_course)
+        self.player.position_changed.connect(self._on_position)
+        self.player.refused.connect(self._on_player_refused)
+        self.player.media_error.connect(self._on_media_error)
+        window.records_page.refresh_requested.connect(self.load_records)
+        window.sign_out_requested.connect(self.sign_out)
+        window.switch_learner_requested.connect(self.switch_learner)
+        window.page_requested.connect(self._on_page_requested)
+
+    @Slot(str, object)
+    def _on_request_done(self, name: str, answer: object) -> None:
+        handler = self._handlers.get(name)
+        if handler is not None:
+            handler(answer)
+
+    @Slot(str, str, str)
+    def _on_request_failed(self, name: str, code: str, reason: str) -> None:
+        log.info(
+            "request failed", extra={"data": {"request": name, "code": code, "reason": reason}}
+        )
+        text = failure_text(code, reason)
+        if name in ("password_login", "sms_login", "sms_request"):
+            self.window.sign_in_page.show_error(text)
+        elif name == "face_login":
+            self._on_face_login_refused(reason or code, text)
+        elif name in ("download_media", "start_course"):
+            self.opening = None
+            self.window.courses_page.show_reason(text)
+            self.window.show_page("courses")
+        elif name == "study_face_check":
+            self._on_study_check_unreachable(text)
+        elif name.startswith("records:"):
+            self.records_request = None
+            self.window.records_page.show_error(text)
+        elif name in ("test_questions", "test_submit") and self.test_dialog is not None:
+            self.test_dialog.show_error(text)
+        elif name == "test_questions":
+            self.window.courses_page.show_reason(text)
+        elif name == "rating" and self.rating_dialog is not None:
+            self.rating_dialog.show_error(text)
+        elif name in ("courses", "today", "me"):
+            self.window.courses_page.show_reason(text)
+
+    # -- sign-in -----------------------------------------------------------------------
+
+    def _password_submitted(self, account: str, password: str) -> None:
+        self.sync.password_login(account, password)
+
+    def _sms_submitted(self, phone: str, code: str) -> None:
+        self.sync.sms_login(phone, code)
+
+    def _on_first_factor(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        self.challenge = answer
+        self.login_attempts_left = LOGIN_FACE_ATTEMPTS
+        self.consent = False
+        if not answer.get("face_enrolled", True):
+            asked = QMessageBox.question(
+                self.window,
+                self.tr("Face registration"),
+                self.tr(
+                    "No face is registered for this account yet. Register your face now? "
+                    "Your institution approves the registration before it is used."
+                ),
+            )
+            if asked != QMessageBox.StandardButton.Yes:
+                self.window.sign_in_page.show_error(failure_text("", "face_not_enrolled"))
+                return
+            self.consent = True
+        self.window.sign_in_page.show_status(self.tr("Password accepted. Now the face check."))
+        self.faces.start("login")
+
+    def _on_face_login_refused(self, reason: str, text: str) -> None:
+        if reason in RETRYABLE_FACE_REASONS and self.faces.active:
+            self.login_attempts_left -= 1
+            self.faces.show_verdict(False, text, self.login_attempts_left)
+            if self.login_attempts_left <= 0:
+                self.window.sign_in_page.show_error(text)
+            return
+        self.faces.abort()
+        self.window.sign_in_page.show_error(text)
+
+    def _on_signed_in(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        self.challenge = None
+        self.recorder.learner_id = str(answer["learner_id"])
+        self.faces.show_verdict(True, self.tr("Identity confirmed."), 0)
+        log.info("signed in")
+
+    # -- face checks -------------------------------------------------------------------
+
+    def _on_face_result(self, purpose: str, result: FaceCheckResult) -> None:
+        if purpose == "login":
+            if self.challenge is None:
+                return
+            if result.crop_jpeg is None or not result.liveness_passed:
+                self.login_attempts_left -= 1
+                self.faces.show_verdict(
+                    False, _local_failure_text(result), self.login_attempts_left
+                )
+                return
+            self.sync.face_login(
+                self.challenge["challenge_token"],
+                result.crop_jpeg,
+                result.liveness_passed,
+                result.challenge,
+                self.consent,
+            )
+        elif purpose == "study":
+            self._on_study_check_result(result)
+
+    def _on_face_passed(self, purpose: str) -> None:
+        if purpose == "login":
+            self.window.sign_in_page.reset()
+            self.window.signed_in(True)
+            self.window.show_page("courses")
+            self._refresh_courses()
+            self.sync.get("me", "/me")
+            self._today_timer.start()
+        elif purpose == "study" and self.study is not None:
+            self.player.release(PauseReason.FACE_CHECK)
+            self.window.show_notice("")
+
+    def _on_face_cancelled(self, purpose: str) -> None:
+        if purpose == "login":
+            self.window.sign_in_page.show_error(self.tr("The face check was cancelled."))
+        elif purpose == "study" and self.study is not None:
+            # The check is an obligation of the course: without it the course closes.
+            self.close_course()
+            self.window.courses_page.show_reason(
+                self.tr("A face check is required to go on studying: the course was closed.")
+            )
+
+    # -- courses -----------------------------------------------------------------------
+
+    def _refresh_courses(self) -> None:
+        self.sync.get("courses", "/courses")
+        self._refresh_today()
+
+    def _refresh_today(self) -> None:
+        if self.window.is_signed_in:
+            self.sync.get("today", "/me/today")
+
+    def _on_profile(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        self.profile = answer
+        self.window.courses_page.set_learner(str(answer.get("name", "")))
+
+    def _on_courses(self, answer: object) -> None:
+        assert isinstance(answer, list)
+        self.courses = answer
+        self.window.courses_page.set_courses(answer)
+
+    def _on_today(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        self.today = answer
+        self.window.courses_page.set_today(answer)
+        self.window.study_page.set_today(
+            int(answer["effective_ms"]), int(answer["daily_cap_ms"]), int(answer["pending_ms"])
+        )
+
+    def open_course(self, course: dict) -> None:
+        if self.study is not None or self.opening is not None or self.player.course is not None:
+            self.window.courses_page.show_reason(refusal_text("another_course_open"))
+            return
+        if self.window.courses_page.cap_reached():
+            return
+        self.opening = course
+        self.window.courses_page.show_reason(self.tr("Preparing the course video…"))
+        destination = self.media_dir / f"{course['id']}.mp4"
+        self.sync.download_media(course["id"], destination, course["media_sha256"])
+
+    def _on_media_ready(self, path: object) -> None:
+        if self.opening is None:
+            return
+        self.opening["_path"] = Path(str(path))
+        self.sync.start_course(self.opening["id"])
+
+    def _on_course_started(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        course, self.opening = self.opening, None
+        if course is None:
+            return
+        policy = answer.get("policy", {})
+        limit = int(policy.get("interaction_limit_ms", 15 * 60_000))
+        self.study = StudyState(
+            course=course,
+            session_id=str(answer["study_session_id"]),
+            scheduler=CheckScheduler([int(p) for p in answer["check_positions_ms"]]),
+            prompts=PromptSchedule(limit),
+        )
+        self.recorder.begin(self.recorder.learner_id, self.study.session_id)
+        media = CourseMedia(
+            course_id=course["id"],
+            title=course["name"],
+            path=course["_path"],
+            sha256=course["media_sha256"],
+            duration_ms=int(course["duration_ms"]),
+            size_bytes=int(course["media_size"]),
+        )
+        self.window.courses_page.show_reason("")
+        self.window.study_page.set_course(course["name"])
+        self.window.study_page.hide_prompt()
+        self.window.show_page("study")
+        if not self.player.open_course(media):
+            self.study = None
+            self.window.show_page("courses")
+            return
+        self.sync.start_heartbeats()
+        self._prompt_timer.start()
+        log.info("course opened", extra={"data": {"course": course["id"]}})
+
+    def close_course(self) -> None:
+        self.faces.abort()
+        self._prompt_timer.stop()
+        had_study = self.study is not None
+        self.study = None
+        self.player.close_course()
+        self.window.study_page.hide_prompt()
+        if had_study:
+            self.sync.stop_heartbeats()
+            self.sync.end_course()
+        if self.window.is_signed_in:
+            self.window.show_page("courses")
+
+    def _on_player_refused(self, reason: str) -> None:
+        if reason != "on_hold":
+            self.window.courses_page.show_reason(refusal_text(reason))
+
+    def _on_media_error(self, _problem: str, _detail: str) -> None:
+        self.study = None
+        self._prompt_timer.stop()
+        self.sync.stop_heartbeats()
+        self.sync.end_course()
+
+    # -- scheduled face checks ---------------------------------------------------------
+
+    def _on_position(self, position_ms: int, _furthest: int, _duration: int) -> None:
+        study = self.study
+        if study is None or self.faces.active:
+            return
+        due = study.scheduler.due(position_ms)
+        if due is None:
+            return
+        study.due = due
+        self.player.hold(PauseReason.FACE_CHECK)
+        self.faces.start("study")
+
+    def _on_study_check_result(self, result: FaceCheckResult) -> None:
+        study = self.study
+        if study is None or study.due is None:
+            return
+        if result.crop_jpeg is None or not result.liveness_passed:
+            check_id = "local-" + secrets.token_hex(8)
+            self.recorder.record(
+                EventKind.FACE_CHECK_FAILED,
+                {"check_id": check_id, "reason": str(result.reason or "")},
+            )
+            self._apply_check_outcome(
+                study.scheduler.record(study.due.slot, False), _local_failure_text(result)
+            )
+            return
+        self.sync.study_face_check(
+            study.due.slot, result.crop_jpeg, result.liveness_passed, result.challenge
+        )
+
+    def _on_study_check_verdict(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        study = self.study
+        if study is None or study.due is None:
+            return
+        passed = bool(answer.get("passed"))
+        kind = EventKind.FACE_CHECK_PASSED if passed else EventKind.FACE_CHECK_FAILED
+        self.recorder.record(kind, {"check_id": str(answer["check_id"])})
+        outcome = study.scheduler.record(study.due.slot, passed)
+        text = (
+            self.tr("Face check passed.") if passed else failure_text("", answer.get("reason", ""))
+        )
+        self._apply_check_outcome(outcome, text)
+
+    def _on_study_check_unreachable(self, text: str) -> None:
+        # The evidence did not reach the server: it may try again (the check stays due).
+        if self.study is not None and self.study.due is not None:
+            left = self.study.scheduler.attempts_left(self.study.due.slot)
+            self.faces.show_verdict(False, text, max(1, left))
+
+    def _apply_check_outcome(self, outcome: CheckOutcome, text: str) -> None:
+        study = self.study
+        assert study is not None and study.due is not None
+        if outcome is CheckOutcome.RESUME:
+            study.due = None
+            self.faces.show_verdict(True, text, 0)
+        elif outcome is CheckOutcome.RETRY:
+            self.faces.show_verdict(False, text, study.scheduler.attempts_left(study.due.slot))
+        else:
+            self.faces.show_verdict(False, text, 0)
+            self.faces.abort()
+            self._end_signed_out(sign_out_text("face_check_failed"), server_sign_out=True)
+
+    # -- attendance prompts ------------------------------------------------------------
+
+    def _tick_prompt(self) -> None:
+        study = self.study
+        if study is None:
+            return
+        playing = self.player.state == "playing"
+        before = study.prompts.state
+        state = study.prompts.advance(PROMPT_TICK_MS, playing)
+        page = self.window.study_page
+        if state is PromptState.SHOWN:
+            if before is PromptState.WAITING:
+                study.prompt_id = secrets.token_hex(8)
+                self.recorder.record(EventKind.PROMPT_SHOWN, {"prompt_id": study.prompt_id})
+            page.show_prompt(study.prompts.answer_left_ms // 1000)
+        elif state is PromptState.MISSED and before is PromptState.SHOWN:
+            self.recorder.record(EventKind.PROMPT_MISSED, {"prompt_id": study.prompt_id})
+            self.player.hold(PauseReason.PROMPT_MISSED)
+            page.show_prompt_missed()
+
+    def _prompt_answered(self) -> None:
+        study = self.study
+        if study is None:
+            return
+        if study.prompts.state is PromptState.SHOWN:
+            self.recorder.record(EventKind.PROMPT_ANSWERED, {"prompt_id": study.prompt_id})
+        elif study.prompts.state is PromptState.MISSED:
+            self.player.release(PauseReason.PROMPT_MISSED)
+        study.prompts.answered()
+        self.window.study_page.hide_prompt()
+
+    # -- sync status and stops ---------------------------------------------------------
+
+    def _on_sync_status(self, status) -> None:  # type: ignore[no-untyped-def]
+        self.window.study_page.set_sync_status(status.pending, status.online)
+        self.window.set_sync_status(status.pending, status.online)
+
+    def _on_study_stopped(self, code: str, reason: str) -> None:
+        log.warning("study stopped", extra={"data": {"code": code, "reason": reason}})
+        if code == "signed_out":
+            self._end_signed_out(sign_out_text(reason), server_sign_out=False)
+            return
+        if self.player.course is not None:
+            self.player.hold(PauseReason.STUDY_STOPPED)
+        self.window.study_page.player_view.setToolTip(study_stop_text(code))
+        self.window.show_notice(study_stop_text(code))
+
+    def _on_study_allowed(self) -> None:
+        self.player.release(PauseReason.STUDY_STOPPED)
+        self.window.show_notice("")
+
+    def _end_signed_out(self, text: str, server_sign_out: bool) -> None:
+        """Pause, flush, close the course, back to the sign-in page with the reason."""
+        self.faces.abort()
+        if self.player.course is not None:
+            self.player.hold(PauseReason.STUDY_STOPPED)
+        self._prompt_timer.stop()
+        self._today_timer.stop()
+        self.study = None
+        self.player.close_course()
+        self.sync.stop_heartbeats()
+        if server_sign_out:
+            self.sync.sign_out()
+        else:
+            self.sync.flush()
+        self.window.signed_in(False)
+        self.window.show_page("sign_in")
+        self.window.sign_in_page.show_error(text)
+        self.window.show_notice("")
+        log.info("signed out locally")
+
+    def sign_out(self) -> None:
+        self._end_signed_out(sign_out_text("signed_out"), server_sign_out=True)
+
+    def switch_learner(self) -> None:
+        """Another learner wants this PC: the first is signed out (flushed, paused, told)
+        before the sign-in page appears; the server revokes the session as well."""
+        self._end_signed_out(
+            self.tr("The previous learner was signed out. The next learner can sign in now."),
+            server_sign_out=True,
+        )
+
+    # -- test, rating, records ---------------------------------------------------------
+
+    def _request_test(self, course: dict) -> None:
+        self._test_course = course
+        self.sync.get("test_questions", f"/courses/{course['id']}/test")
+
+    def _on_test_questions(self, answer: object) -> None:
+        if self._make_test_dialog is None:
+            return
+        dialog = self._make_test_dialog(answer, self.window)
+        self.test_dialog = dialog
+        course = self._test_course
+        dialog.submitted.connect(
+            lambda answers: self.sync.post(
+                "test_submit", f"/courses/{course['id']}/test", {"answers": answers}
+            )
+        )
+        dialog.finished.connect(lambda _result: self._forget_test_dialog())
+        dialog.open()
+
+    def _forget_test_dialog(self) -> None:
+        self.test_dialog = None
+        self._refresh_courses()
+
+    def _on_test_graded(self, answer: object) -> None:
+        assert isinstance(answer, dict)
+        kind = EventKind.TEST_PASSED if answer.get("passed") else EventKind.TEST_FAILED
+        self.recorder.record(kind, {"score": int(answer.get("score", 0))})
+        if self.test_dialog is not None:
+            self.test_dialog.show_result(answer)
+        self._refresh_today()
+
+    def _open_rating(self, course: dict) -> None:
+        if self._make_rating_dialog is None:
+            return
+        dialog = self._make_rating_dialog(course, self.window)
+        self.rating_dialog = dialog
+        dialog.submitted.connect(
+            lambda body: self.sync.post("rating", f"/courses/{course['id']}/rating", body)
+        )
+        dialog.finished.connect(lambda _result: self._forget_rating_dialog())
+        dialog.open()
+
+    def _forget_rating_dialog(self) -> None:
+        self.rating_dialog = None
+        self._refresh_courses()
+
+    def _on_rated(self, answer: object) -> None:
+        if self.rating_dialog is not None:
+            self.rating_dialog.show_result(answer)
+
+    def load_records(self, filters: dict | None = None) -> None:
+        filters = filters or {}
+        self.records_request = RecordsRequest()
+        params = {k: v for k, v in filters.items() if v is not None}
+        self.window.records_page.set_busy(True)
+        self.sync.get("records:me", "/me")
+        self.sync.get("records:records", "/me/records", params)
+        self.sync.get("records:tests", "/me/tests")
+        self.sync.get("records:progress", "/me/progress")
+
+    def _on_records_part(self, name: str, answer: object) -> None:
+        request = self.records_request
+        if request is None:
+            return
+        request.answers[name] = answer
+        if request.complete():
+            self.records_request = None
+            self.records_loaded += 1
+            self.window.records_page.set_busy(False)
+            self.window.records_page.set_data(
+                request.answers["me"],
+                request.answers["records"],
+                request.answers["tests"],
+                request.answers["progress"],
+            )
+
+    def _on_page_requested(self, page: str) -> None:
+        if page == "records":
+            self.load_records()
+
+
+def _local_failure_text(result: FaceCheckResult) -> str:
+    from verification.check_dialog import failure_text as check_failure_text  # noqa: PLC0415
+
+    return check_failure_text(result.reason)
+
+
+__all__ = ["LearnerApp", "minutes"]

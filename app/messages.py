@@ -1,0 +1,131 @@
+"""What the learner reads when a request fails: one translated sentence per known
+reason code (the server's reason, else the sync error's code). Unknown codes get a
+generic sentence with the code, for support."""
+
+from __future__ import annotations
+
+from qt_binding import QCoreApplication
+
+translate = QCoreApplication.translate
+
+
+def failure_text(code: str, reason: str = "") -> str:
+    """`code`: the SyncError code (server_refused, network_down...); `reason`: the
+    server's reason code when it refused."""
+    texts = {
+        # sign-in
+        "invalid_credentials": translate("Messages", "The account or the password is wrong."),
+        "invalid_code": translate("Messages", "The SMS code is wrong or has expired."),
+        "account_locked": translate(
+            "Messages",
+            "This account is locked after too many failed sign-ins. Try again later or ask your training institution.",  # noqa: E501
+        ),
+        "account_disabled": translate(
+            "Messages", "This account has been disabled by your training institution."
+        ),
+        "rate_limited": translate(
+            "Messages", "Too many attempts from this computer. Wait a minute and try again."
+        ),
+        "challenge_expired": translate("Messages", "The sign-in took too long. Start again."),
+        "face_not_matched": translate(
+            "Messages", "The face does not match the registered learner."
+        ),
+        "liveness_failed": translate(
+            "Messages", "The liveness check failed: follow the prompts with your own face."
+        ),
+        "no_face": translate("Messages", "No face was seen. Face the camera in good light."),
+        "too_many_face_attempts": translate(
+            "Messages", "Too many failed face checks. Sign in again later."
+        ),
+        "face_not_enrolled": translate(
+            "Messages", "No face is registered for this account yet. Ask your training institution."
+        ),
+        "enrollment_pending": translate(
+            "Messages",
+            "Your face registration is waiting for your training institution's approval.",
+        ),
+        "device_key_mismatch": translate(
+            "Messages", "This computer's identity does not match its registration. Contact support."
+        ),
+        "sms_unavailable": translate("Messages", "SMS sign-in is not available on this platform."),
+        "unknown_phone": translate("Messages", "No learner is registered with this phone number."),
+        # study
+        "another_course_open": translate(
+            "Messages",
+            "Another course is open on your account. Close it first: one course at a time.",
+        ),
+        "course_delisted": translate("Messages", "This course has been withdrawn by the platform."),
+        "unknown_course": translate("Messages", "This course no longer exists."),
+        "media_checksum_mismatch": translate(
+            "Messages", "The downloaded course video is damaged. It will be downloaded again."
+        ),
+        "not_studied": translate("Messages", "You can rate a course after studying it."),
+        # connection
+        "network_down": translate(
+            "Messages", "The training platform cannot be reached. Check the network."
+        ),
+        "dns_failure": translate(
+            "Messages", "The training platform's address cannot be found. Check the network."
+        ),
+        "timeout": translate(
+            "Messages", "The training platform did not answer in time. Try again."
+        ),
+        "tls_failure": translate("Messages", "The secure connection to the platform failed."),
+        "tls_pin_mismatch": translate(
+            "Messages",
+            "The platform's certificate is not the expected one: the connection was stopped.",
+        ),
+        "server_error": translate(
+            "Messages", "The training platform had a problem. Try again later."
+        ),
+        "malformed_response": translate(
+            "Messages", "The training platform gave an answer that cannot be read."
+        ),
+        "not_signed_in": translate("Messages", "You are not signed in."),
+    }
+    for key in (reason, code):
+        if key and key in texts:
+            return texts[key]
+    return translate("Messages", "The request failed (%1).").replace("%1", reason or code)
+
+
+def sign_out_text(reason: str) -> str:
+    """Why the learner was signed out (SignOutReason values)."""
+    texts = {
+        "signed_in_elsewhere": translate(
+            "Messages", "You were signed out because your account signed in on another computer."
+        ),
+        "another_learner_on_device": translate(
+            "Messages", "You were signed out because another learner signed in on this computer."
+        ),
+        "account_disabled": translate(
+            "Messages", "You were signed out: this account has been disabled."
+        ),
+        "signed_out": translate("Messages", "You have been signed out."),
+        "not_signed_in": translate("Messages", "Your session has expired. Please sign in again."),
+        "face_check_failed": translate(
+            "Messages",
+            "You were signed out after failing the face check. The time since the last passed check is not counted.",  # noqa: E501
+        ),
+    }
+    return texts.get(reason, translate("Messages", "You have been signed out."))
+
+
+def study_stop_text(code: str) -> str:
+    """Why study stopped (StudyStop values) when it is not a sign-out."""
+    texts = {
+        "course_delisted": translate(
+            "Messages", "This course has been withdrawn: study has stopped."
+        ),
+        "another_course_open": translate(
+            "Messages", "Another course is open on your account: study has stopped."
+        ),
+        "offline_too_long": translate(
+            "Messages",
+            "The platform has not been reachable for too long: study is paused until it is.",
+        ),
+        "clock_skew": translate(
+            "Messages", "This computer's clock is wrong: study is paused until it is set correctly."
+        ),
+    }
+    return texts.get(code, translate("Messages", "Study has stopped."))
