@@ -234,16 +234,18 @@ case "$cmd" in
   demo)
     setup
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-      # A headless machine: prove the demo runs by writing a screenshot.
+      # A headless machine: prove the demo runs by taking the tour on a virtual display
+      # and writing a screenshot of each screen.
       start_display
-      shot="$ROOT/demo-screenshot.png"
-      log "no display: running the demo on a virtual one; screenshot -> $shot"
-      with_keyring "$VENV/bin/python" -m app --demo --screenshot "$shot" --quit-after 8 "$@"
+      shots="$ROOT/demo-screens"
+      log "no display: the demo tour runs on a virtual one; screenshots -> $shots"
+      with_keyring "$VENV/bin/python" -m app --demo --tour --screenshots-dir "$shots" \
+        --quit-when-done "$@"
     elif [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
       # A display but no desktop session bus (a bare X server): bring a key store.
-      with_keyring "$VENV/bin/python" -m app --demo "$@"
+      with_keyring "$VENV/bin/python" -m app --demo --tour "$@"
     else
-      "$VENV/bin/python" -m app --demo "$@"  # the desktop's own key store
+      "$VENV/bin/python" -m app --demo --tour "$@"  # the desktop's own key store
     fi
     ;;
   test)

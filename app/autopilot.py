@@ -184,6 +184,12 @@ class Autopilot(QObject):
         page.open_button.click()
         return True
 
+    def _do_select_open(self, step: dict) -> bool:
+        page = self.window.courses_page
+        page.select_course(step["course_id"])
+        page.open_button.click()
+        return True
+
     def _do_close_course(self, step: dict) -> bool:
         self.window.study_page.back_button.click()
         return True

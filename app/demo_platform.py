@@ -93,14 +93,18 @@ def start_demo_platform(folder: Path, photo: np.ndarray | None = None) -> DemoPl
     config, _from_files = with_local_secrets(ServerConfig(data_dir=folder, demo=True))
     platform = Platform.create(config)
     if not (folder / "seeded").exists():
-        _seed(platform, folder, demo_photo() if photo is None else photo)
+        seed_platform(platform, folder, demo_photo() if photo is None else photo)
         (folder / "seeded").write_text("1\n")
     server = EmbeddedServer(platform).start()
     log.info("demo platform running", extra={"data": {"port": server.port}})
     return DemoPlatform(server, server.base_url)
 
 
-def _seed(platform: Platform, folder: Path, photo: np.ndarray) -> None:
+def seed_platform(
+    platform: Platform, folder: Path, photo: np.ndarray, policy: dict | None = None
+) -> None:
+    """The demo institution, learner (face enrolled from `photo`) and two courses with
+    tests; `policy` overrides the institution's effective-time policy."""
     ok, jpeg = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 92])
     assert ok
     with platform.transaction() as db:
@@ -110,7 +114,7 @@ def _seed(platform: Platform, folder: Path, photo: np.ndarray) -> None:
             "示范职业培训学校（演示）",
             "440100",
             "440106",
-            policy=DEMO_POLICY,
+            policy=DEMO_POLICY if policy is None else policy,
             # The simulated camera is a file source: the demo must not refuse it.
             verification={"virtual_camera": "warn"},
         )

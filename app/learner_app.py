@@ -235,6 +235,7 @@ class LearnerApp(QObject):
         assert isinstance(answer, dict)
         self.challenge = None
         self.recorder.learner_id = str(answer["learner_id"])
+        self.player.set_learner(self.recorder.learner_id)
         self.faces.show_verdict(True, self.tr("Identity confirmed."), 0)
         log.info("signed in")
 

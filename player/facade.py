@@ -234,6 +234,13 @@ class LockedPlayer(QObject):
         self._save_position(position)
         self._emit(PausedEvent(self._course.course_id, position, reason))
 
+    def set_learner(self, learner_id: str) -> None:
+        """Resume positions are the signed-in learner's own: set at sign-in, with no
+        course open (a course belongs to the learner who opened it)."""
+        if self._course is not None:
+            raise RuntimeError("close the course before changing the learner")
+        self._learner_id = learner_id
+
     def hold(self, reason: PauseReason) -> None:
         """Pause, and refuse Play until `release(reason)`: a face check is due, a prompt
         was missed, study was stopped by the server."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD
 from qt_binding import QColor, QImage
 from tests.buses import BUS_WITHOUT_SERVICES
 
@@ -21,12 +22,22 @@ pytestmark = pytest.mark.usefixtures("display")
 
 
 def start_client(
-    data_dir: Path, *args: str, namespace: str | None = None, extra_env: dict | None = None
+    data_dir: Path,
+    *args: str,
+    namespace: str | None = None,
+    extra_env: dict | None = None,
+    steps: list[dict] | None = None,
 ) -> subprocess.Popen:
+    """The demo client; with `steps`, a scripted learner (app/autopilot.py) drives it."""
     # The single-instance scope is the OS user: a namespace per data directory keeps
     # these runs apart from each other and from a developer's running client.
     env = {**os.environ, "APP_INSTANCE_NAMESPACE": namespace or f"test-{data_dir}"}
     env.update(extra_env or {})
+    if steps is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        script = data_dir / f"autopilot-{len(list(data_dir.glob('autopilot-*')))}.json"
+        script.write_text(json.dumps(steps))
+        args = ("--autopilot", str(script), *args)
     return subprocess.Popen(
         [sys.executable, "-m", "app", "--demo", "--data-dir", str(data_dir), *args],
         cwd=REPO,
@@ -35,6 +46,19 @@ def start_client(
         text=True,
         env=env,
     )
+
+
+def open_first_course(then: list[dict] | None = None) -> list[dict]:
+    """Sign in as the demo learner (face check on the simulated camera) and play the
+    first course, then `then`."""
+    return [
+        {"do": "wait", "for": "ready", "timeout_s": 120},
+        {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+        {"do": "wait", "for": "signed_in", "timeout_s": 120},
+        {"do": "open_course", "index": 0},
+        {"do": "wait", "for": "playing", "timeout_s": 60},
+        *(then or []),
+    ]
 
 
 def log_entries(data_dir: Path) -> list[dict]:
@@ -65,83 +89,97 @@ def finish(process: subprocess.Popen, timeout: float = 60.0) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_media(tmp_path_factory) -> Path:
-    """One data directory's generated media, copied into each test's, to save time."""
-    base = tmp_path_factory.mktemp("demo-base")
-    code, err = finish(start_client(base, "--quit-after", "0.5"), timeout=120)
-    assert code == 0, err
-    return base / "media"
+def demo_platform_data(tmp_path_factory) -> Path:
+    """The demo platform's folder, seeded once (its generated courses and the demo
+    learner's face), copied into each test's data directory to save time."""
+    from app.demo_platform import start_demo_platform
+
+    base = tmp_path_factory.mktemp("demo-base") / "demo-platform"
+    start_demo_platform(base).stop()
+    return base
 
 
-def fresh_data_dir(tmp_path: Path, demo_media: Path) -> Path:
+def fresh_data_dir(tmp_path: Path, demo_platform_data: Path) -> Path:
     import shutil
 
     data = tmp_path / "data"
-    shutil.copytree(demo_media, data / "media")
+    shutil.copytree(demo_platform_data, data / "demo-platform")
     return data
 
 
-def test_screenshot_shows_the_course_playing(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
-    shot = tmp_path / "shot.png"
-    code, err = finish(start_client(data, "--screenshot", str(shot), "--quit-after", "5"))
+def test_screenshot_shows_the_course_playing(tmp_path, demo_platform_data) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
+    shots = tmp_path / "shots"
+    steps = open_first_course(
+        [
+            {"do": "pause", "seconds": 2},
+            {"do": "screenshot", "name": "playing"},
+            {"do": "quit"},
+        ]
+    )
+    code, err = finish(start_client(data, "--screenshots-dir", str(shots), steps=steps))
     assert code == 0, err
-    image = QImage(str(shot))
+    image = QImage(str(shots / "playing.png"))
     assert not image.isNull() and image.width() >= 640
     # The video area shows white clock digits on a dark background: bright pixels exist
     # in its upper middle, which a black (not drawn) surface would not have.
     bright = sum(
         1
         for x in range(40, image.width() - 40, 4)
-        for y in range(120, image.height() // 2, 4)
+        for y in range(160, image.height() // 2, 4)
         if QColor(image.pixel(x, y)).lightness() > 200
     )
     assert bright > 50, "the video surface is empty"
     states = [e["state"] for e in log_entries(data) if e.get("msg") == "player state"]
     assert "playing" in states
     started = [e for e in log_entries(data) if e.get("event") == "started"]
-    assert started and started[0]["course_id"] == "demo-safety"
+    assert started and started[0]["course_id"].startswith("crs-")  # the server's course
 
 
-def test_position_survives_a_restart_of_the_program(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
-    code, err = finish(start_client(data, "--quit-after", "7"))
+def test_position_survives_a_restart_of_the_program(tmp_path, demo_platform_data) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
+    steps = open_first_course([{"do": "pause", "seconds": 4}, {"do": "quit"}])
+    code, err = finish(start_client(data, steps=steps))
     assert code == 0, err
     closed = [
         e for e in log_entries(data) if e.get("event") == "paused" and e["reason"] == "closed"
     ]
     assert closed and closed[-1]["position_ms"] >= 1500
     (data / "client.log").unlink()
-    code, err = finish(start_client(data, "--quit-after", "2"))
+    code, err = finish(start_client(data, steps=open_first_course([{"do": "quit"}])))
     assert code == 0, err
     started = [e for e in log_entries(data) if e.get("event") == "started"]
     assert abs(started[0]["resumed_from_ms"] - closed[-1]["position_ms"]) < 1000
 
 
-def test_second_instance_hands_over_to_the_first(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
+def test_second_instance_hands_over_to_the_first(tmp_path, demo_platform_data) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
     other_data = tmp_path / "other-data"  # another data directory: still the same user
     namespace = f"handover-{tmp_path.name}"
-    first = start_client(data, "--quit-after", "20", namespace=namespace)
+    first = start_client(
+        data, namespace=namespace, steps=open_first_course([{"do": "pause", "seconds": 60}])
+    )
     try:
-        wait_for_log(data, lambda e: e.get("event") == "started")
+        wait_for_log(data, lambda e: e.get("event") == "started", timeout=120)
         second = start_client(other_data, "--quit-after", "20", namespace=namespace)
         code, err = finish(second, timeout=30)
         assert code == 0, err
         assert any("handed over to it" in e.get("msg", "") for e in log_entries(other_data))
         wait_for_log(data, lambda e: "raising the window" in e.get("msg", ""), timeout=10)
-        # Only one program played: the second never started a course.
-        assert not [e for e in log_entries(other_data) if e.get("event") == "started"]
+        # Only one program ran: the second never opened its store nor a course.
+        assert not [e for e in log_entries(other_data) if e.get("msg") == "study store open"]
     finally:
         first.terminate()
         finish(first)
 
 
-def test_termination_signal_closes_the_course_and_saves_its_position(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
-    client = start_client(data, "--quit-after", "60")
+def test_termination_signal_closes_the_course_and_saves_its_position(
+    tmp_path, demo_platform_data
+) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
+    client = start_client(data, steps=open_first_course([{"do": "pause", "seconds": 120}]))
     try:
-        wait_for_log(data, lambda e: e.get("event") == "started")
+        wait_for_log(data, lambda e: e.get("event") == "started", timeout=120)
         time.sleep(3)
         client.send_signal(signal.SIGTERM)
         code, err = finish(client, timeout=30)
@@ -155,25 +193,27 @@ def test_termination_signal_closes_the_course_and_saves_its_position(tmp_path, d
     assert closed and closed[-1]["position_ms"] >= 1000
     # It reopens where it was stopped (read from the encrypted store).
     (data / "client.log").unlink()
-    code, err = finish(start_client(data, "--quit-after", "2"))
+    code, err = finish(start_client(data, steps=open_first_course([{"do": "quit"}])))
     assert code == 0, err
     started = [e for e in log_entries(data) if e.get("event") == "started"]
     assert abs(started[0]["resumed_from_ms"] - closed[-1]["position_ms"]) < 1000
 
 
-def test_study_events_are_stored_encrypted(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
-    code, err = finish(start_client(data, "--quit-after", "4"))
+def test_study_events_are_stored_encrypted(tmp_path, demo_platform_data) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
+    steps = open_first_course([{"do": "pause", "seconds": 3}, {"do": "quit"}])
+    code, err = finish(start_client(data, steps=steps))
     assert code == 0, err
     assert any(e.get("msg") == "study store open" for e in log_entries(data))
+    course_id = next(e for e in log_entries(data) if e.get("event") == "started")["course_id"]
     raw = b"".join(p.read_bytes() for p in data.glob("study.db*"))
     assert len(raw) > 4096
-    for plaintext in (b"demo-safety", b"demo-learner", b"progress", b"SQLite format 3"):
+    for plaintext in (course_id.encode(), b"learner", b"progress", b"SQLite format 3"):
         assert plaintext not in raw
 
 
-def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_media) -> None:
-    data = fresh_data_dir(tmp_path, demo_media)
+def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_platform_data) -> None:
+    data = fresh_data_dir(tmp_path, demo_platform_data)
     # A session bus with no Secret Service on it and none to start, as on a bare lab.
     config = tmp_path / "bare-bus.conf"
     config.write_text(BUS_WITHOUT_SERVICES)
@@ -185,7 +225,7 @@ def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_medi
     ).stdout.split()
     try:
         env_bus = {"DBUS_SESSION_BUS_ADDRESS": bus[0]}
-        client = start_client(data, "--quit-after", "5", extra_env=env_bus)
+        client = start_client(data, "--quit-after", "8", extra_env=env_bus)
         code, err = finish(client)
     finally:
         os.kill(int(bus[1]), signal.SIGTERM)

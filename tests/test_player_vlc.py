@@ -483,3 +483,20 @@ def test_a_hold_pauses_and_refuses_play_until_released(make_player, clip) -> Non
     harness.player.hold(PauseReason.PROMPT_MISSED)
     harness.player.close_course()
     assert not harness.player.holds
+
+
+def test_resume_positions_belong_to_the_learner_who_studied(make_player, clip) -> None:
+    harness = make_player()
+    harness.player.set_learner("learner-a")
+    harness.open(course_for(clip), min_position_ms=2500)
+    harness.player.close_course()
+    with pytest.raises(RuntimeError):
+        harness.open(course_for(clip), min_position_ms=0)
+        harness.player.set_learner("learner-b")
+    harness.player.close_course()
+    harness.player.set_learner("learner-b")
+    harness.open(course_for(clip), min_position_ms=0)
+    started = [e for e in harness.events if isinstance(e, Started)]
+    assert started[0].resumed_from_ms == 0  # a's first opening
+    assert started[1].resumed_from_ms >= 2000  # a again
+    assert started[-1].resumed_from_ms == 0  # b starts at the beginning
