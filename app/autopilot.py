@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -123,33 +125,36 @@ class Autopilot(QObject):
 
     # -- waits -------------------------------------------------------------------------
 
-    def _condition(self, name: str) -> bool:  # noqa: PLR0911 - one line per condition
+    def _condition(self, name: str) -> bool:
         window, app = self.window, self.app
         if name == "ready":
             return app is not None and window.sign_in_page.sign_in_button.isEnabled()
         if app is None:
             return False
-        if name == "face_dialog":
-            return app.faces.dialog is not None and app.faces.dialog.isVisible()
-        if name == "signed_in":
-            return window.is_signed_in and bool(app.courses) and window.current_page() == "courses"
-        if name == "playing":
-            return app.player.state == "playing"
-        if name == "ended":
-            return app.player.state == "ended"
-        if name == "signed_out":
-            return not window.is_signed_in and window.current_page() == "sign_in"
-        if name == "records_loaded":
-            return app.records_loaded > 0 and app.records_request is None
-        if name == "records_rows":
-            return app.records_loaded > 0 and window.records_page.records_table.rowCount() > 0
-        if name == "test_dialog":
-            return app.test_dialog is not None and app.test_dialog.isVisible()
-        if name == "test_graded":
-            return app.test_dialog is not None and app.test_dialog.result_panel.isVisible()
-        if name == "no_face_check":
-            return not app.faces.active
-        raise ValueError(f"unknown condition {name}")
+        page = window.current_page()
+        conditions: dict[str, Callable[[], bool]] = {
+            "face_dialog": lambda: app.faces.dialog is not None and app.faces.dialog.isVisible(),
+            "signed_in": lambda: window.is_signed_in and bool(app.courses) and page == "courses",
+            "playing": lambda: app.player.state == "playing",
+            "ended": lambda: app.player.state == "ended",
+            "signed_out": lambda: not window.is_signed_in and page == "sign_in",
+            "records_loaded": lambda: app.records_loaded > 0 and app.records_request is None,
+            "records_rows": lambda: (
+                app.records_loaded > 0 and window.records_page.records_table.rowCount() > 0
+            ),
+            "test_dialog": lambda: app.test_dialog is not None and app.test_dialog.isVisible(),
+            "test_graded": lambda: (
+                app.test_dialog is not None and app.test_dialog.result_panel.isVisible()
+            ),
+            "rated": lambda: app.rated > 0,
+            "diagnostics_shown": lambda: (
+                page == "diagnostics" and window.diagnostics_page.table.rowCount() > 0
+            ),
+            "no_face_check": lambda: not app.faces.active,
+        }
+        if name not in conditions:
+            raise ValueError(f"unknown condition {name}")
+        return conditions[name]()
 
     def _do_wait(self, step: dict) -> bool:
         return self._condition(step["for"])
@@ -230,11 +235,27 @@ class Autopilot(QObject):
         ):
             page.prompt_button.click()
         if app.player.state == "paused" and not app.faces.active and not app.player.holds:
-            self.window.activateWindow()
+            self._activate()
             page.player_view.play_button.click()
         if until is None and self._study is not None:
             return time.monotonic() >= self._study["until"]
         return False
+
+    def _activate(self) -> None:
+        """Bring the window to the front as a learner's click would. A window manager
+        may refuse a program's own request (focus-stealing prevention), so ask it through
+        xdotool where it is installed (the test and demo displays have it)."""
+        if self.window.isActiveWindow():
+            return
+        self.window.activateWindow()
+        xdotool = shutil.which("xdotool")
+        if xdotool is not None:
+            subprocess.run(
+                [xdotool, "windowactivate", str(int(self.window.winId()))],
+                capture_output=True,
+                timeout=5,
+                check=False,
+            )
 
     def _do_take_test(self, step: dict) -> bool:
         app = self.app
@@ -262,6 +283,45 @@ class Autopilot(QObject):
             app.test_dialog.close_button.click()
         return True
 
+    def _do_rate(self, step: dict) -> bool:
+        app = self.app
+        dialog = None if app is None else app.rating_dialog
+        if dialog is None or not dialog.isVisible():
+            if step.get("_asked") is None:
+                self.window.courses_page.select_course(step["course_id"])
+                self.window.courses_page.rate_button.click()
+                step["_asked"] = True
+            return False
+        for criterion, score in step["scores"].items():
+            button = dialog.findChild(QAbstractButton, f"score:{criterion}:{score}")
+            if button is None:
+                raise ValueError(f"no score {criterion}:{score}")
+            button.click()
+        dialog.comment_edit.setPlainText(step.get("comment", ""))
+        dialog.submit_button.click()
+        return True
+
+    def _do_close_rating(self, step: dict) -> bool:
+        app = self.app
+        if app is not None and app.rating_dialog is not None:
+            app.rating_dialog.close_button.click()
+        return True
+
+    def _do_open_diagnostics(self, step: dict) -> bool:
+        self.window.diagnostics_action.trigger()
+        return True
+
+    def _do_save_diagnostics(self, step: dict) -> bool:
+        return bool(self.window.diagnostics_page.save_text(Path(step["path"])))
+
+    def _do_switch_learner(self, step: dict) -> bool:
+        self.window.switch_action.trigger()
+        return True
+
+    def _do_language(self, step: dict) -> bool:
+        self.window.language_actions[step["code"]].trigger()
+        return True
+
     def _do_open_records(self, step: dict) -> bool:
         self.window.records_action.trigger()
         return True
@@ -279,6 +339,8 @@ class Autopilot(QObject):
                     "page": window.current_page(),
                     "signed_in": window.is_signed_in,
                     "sign_in_status": window.sign_in_page.status.text(),
+                    "sign_in_title": window.sign_in_page.title.text(),
+                    "menu": window.study_menu.title(),
                 }
             },
         )

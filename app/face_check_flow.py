@@ -41,6 +41,7 @@ class FaceCheckFlow(QObject):
         self._passed = False
         self._waiting_for_server = False
         self._pending_run = False
+        self._first_frame = True
         service.progress.connect(self._on_progress)
         service.finished.connect(self._on_finished)
 
@@ -69,12 +70,18 @@ class FaceCheckFlow(QObject):
             self._pending_run = True
             return
         self._pending_run = False
+        self._first_frame = True
         self.dialog.retry_button.setVisible(False)
-        self.dialog.result.setText("")
+        self.dialog.result.setStyleSheet("")
+        # The camera and the face models load on the check's worker: say so meanwhile.
+        self.dialog.result.setText(self.tr("Starting the camera and the face models…"))
         self._service.start(self._open_source, None)
 
     def _on_progress(self, image, state, box, total, issues) -> None:  # type: ignore[no-untyped-def]
         if self.dialog is not None:
+            if self._first_frame:
+                self._first_frame = False
+                self.dialog.result.setText("")
             self.dialog.show_progress(image, state, box, total, issues)
 
     def _on_finished(self, result: FaceCheckResult) -> None:
@@ -128,6 +135,8 @@ class FaceCheckFlow(QObject):
             dialog.rejected.disconnect(self._on_rejected)
             dialog.accept()
             dialog.deleteLater()
+        # Back to the course window: the learner clicks Play there next.
+        self._parent_widget.window().activateWindow()
         if purpose is not None:
             self.passed.emit(purpose)
 

@@ -93,6 +93,7 @@ class LearnerApp(QObject):
         self.opening: dict | None = None  # the course being downloaded / started
         self.records_request: RecordsRequest | None = None
         self.records_loaded = 0  # how many times the records page received its data
+        self.rated = 0  # ratings the server accepted in this session
         self.test_dialog = None
         self.rating_dialog = None
         self._prompt_timer = QTimer(self)
@@ -543,10 +544,9 @@ class LearnerApp(QObject):
         dialog = self._make_test_dialog(answer, self.window)
         self.test_dialog = dialog
         course = self._test_course
+        # The dialog emits the server's TestAnswers body as is: {"answers": {...}}.
         dialog.submitted.connect(
-            lambda answers: self.sync.post(
-                "test_submit", f"/courses/{course['id']}/test", {"answers": answers}
-            )
+            lambda body: self.sync.post("test_submit", f"/courses/{course['id']}/test", body)
         )
         dialog.finished.connect(lambda _result: self._forget_test_dialog())
         dialog.open()
@@ -579,6 +579,7 @@ class LearnerApp(QObject):
         self._refresh_courses()
 
     def _on_rated(self, answer: object) -> None:
+        self.rated += 1
         if self.rating_dialog is not None:
             self.rating_dialog.show_result(answer)
 

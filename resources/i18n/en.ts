@@ -651,6 +651,10 @@
 <context>
     <name>FaceCheckFlow</name>
     <message>
+        <source>Starting the camera and the face models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Checking with the training platform…</source>
         <translation type="unfinished"></translation>
     </message>

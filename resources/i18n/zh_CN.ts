@@ -650,6 +650,10 @@
 <context>
     <name>FaceCheckFlow</name>
     <message>
+        <source>Starting the camera and the face models…</source>
+        <translation>正在启动摄像头和人脸模型……</translation>
+    </message>
+    <message>
         <source>Checking with the training platform…</source>
         <translation>正在由培训平台核验……</translation>
     </message>

@@ -21,6 +21,7 @@ ZH = {
     "Today's limit of credited study time is reached: courses open again tomorrow.": "今日可计入的学时已达上限：课程将于明天重新开放。",
     # face checks and sign-in
     "Checking with the training platform…": "正在由培训平台核验……",
+    "Starting the camera and the face models…": "正在启动摄像头和人脸模型……",
     "The SMS code was sent.": "短信验证码已发送。",
     "Face registration": "人脸注册",
     "No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.": "该账户尚未注册人脸。现在注册吗？注册须经培训机构审核后才能使用。",
