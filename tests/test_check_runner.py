@@ -258,8 +258,8 @@ def test_the_demos_simulated_camera_performs_whatever_challenge_is_drawn(embedde
     """The demo's camera where none exists: a real photo animated to perform the random
     challenge the runner draws (from the actions it can perform), passing the real
     models; refused outside demo and test builds."""
-    from verification.frames import SimulatedCameraRefusedError
     from app.demo_platform import DEMO_LIVENESS_ACTIONS
+    from verification.frames import SimulatedCameraRefusedError
     from verification.simulated_face import make_simulated_camera
 
     photo = cv2.copyMakeBorder(face_photo("astronaut"), 0, 0, 64, 64, cv2.BORDER_REPLICATE)
