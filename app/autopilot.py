@@ -216,7 +216,7 @@ class Autopilot(QObject):
         until the time is up or the event named in "until" happened."""
         app, page = self.app, self.window.study_page
         if app is None or app.study is None:
-            return step.get("until") == "closed"
+            return step.get("until") in ("closed", "signed_out")
         prompts = app.study.prompts
         until = step.get("until")
         if until == "prompt_missed" and prompts.state is PromptState.MISSED:
@@ -230,6 +230,9 @@ class Autopilot(QObject):
             return True
         if until == "ended" and app.player.state == "ended":
             return True
+        dialog = app.faces.dialog
+        if dialog is not None and dialog.retry_button.isVisible():
+            dialog.retry_button.click()  # a failed check: try again, as a learner would
         if (prompts.state is PromptState.SHOWN and step.get("prompts", "answer") == "answer") or (
             prompts.state is PromptState.MISSED and until != "prompt_missed"
         ):

@@ -26,7 +26,8 @@ from sqlalchemy import select
 from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platform
 from qt_binding import QColor, QImage
 from records.events import EventKind
-from server.models import AuthSession, Course, LedgerSession, StoredEvent, TestAttempt
+from server.identity import enroll_face_from_photo
+from server.models import AuthSession, Course, FaceCheck, LedgerSession, StoredEvent, TestAttempt
 from tests.server_harness import LiveServer
 from tests.test_app_process import log_entries, wait_for_log
 from tests.test_records_page import assert_printed
@@ -332,3 +333,72 @@ def test_the_language_switch_applies_at_once_and_is_remembered(tmp_path):
         shown = states(data)
         assert shown[0]["sign_in_title"] == "Sign in to study"
         assert shown[1]["sign_in_title"] == "登录学习"
+
+
+def test_failing_the_study_face_checks_signs_the_learner_out(tmp_path, faces):
+    """Someone else sits down after the sign-in: the server's re-match fails at the
+    scheduled check, the learner retries up to the limit, then is signed out, told why,
+    and the span since the last passed check is not credited."""
+    with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        short = short_course(server, tmp_path)  # its check comes within 19 s of playing
+        steps = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+            {"do": "wait", "for": "signed_in", "timeout_s": 90},
+            {"do": "select_open", "course_id": short},
+            {"do": "wait", "for": "playing", "timeout_s": 60},
+            {"do": "pause", "seconds": 1},
+            {"do": "study", "until": "signed_out", "prompts": "answer", "timeout_s": 240},
+            {"do": "log_state"},
+            {"do": "quit"},
+        ]
+        photo = tmp_path / "learner.png"
+        cv2.imwrite(str(photo), demo_photo())
+        data = tmp_path / "swap"
+        process = client(data, server.base_url, photo, steps, tmp_path / "shots", "swap")
+        try:
+            wait_for_log(data, lambda e: e.get("msg") == "course opened", timeout=180)
+            # The registered face is now someone else's: the camera's person no longer
+            # matches (as if another person had taken the learner's seat).
+            with server.platform.transaction() as db:
+                learner_id = db.scalars(select(AuthSession.learner_id)).first()
+                enroll_face_from_photo(
+                    server.platform, db, learner_id, faces.other_photo, "test", True
+                )
+            code, err = finish(process, 300)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert code == 0, err[-3000:]
+        with server.platform.sessions() as db:
+            checks = db.scalars(select(FaceCheck).where(FaceCheck.purpose == "study")).all()
+            session = db.scalars(select(AuthSession)).one()
+    assert [c.passed for c in checks] == [False, False, False]
+    assert session.revoked_ms is not None
+    told = states(data)[-1]
+    assert told["page"] == "sign_in"
+    assert told["sign_in_status"].startswith("人脸核验未通过，您已被退出登录")
+
+
+def short_course(server: LiveServer, tmp_path: Path) -> str:
+    from app.demo_media import generate_clock_video
+    from app.demo_platform import DEMO_QUESTIONS
+    from server.identity import NewCourse, create_course
+
+    clip = generate_clock_video(tmp_path / "short.mp4", 20.0, title="SHORT")
+    with server.platform.transaction() as db:
+        course = create_course(
+            server.platform,
+            db,
+            NewCourse(
+                name="短课程",
+                duration_ms=clip.duration_ms,
+                media_source=clip.path,
+                teacher="李老师",
+                provenance="测试",
+                licence="CC BY 4.0",
+                questions=DEMO_QUESTIONS,
+            ),
+        )
+        return course.id
