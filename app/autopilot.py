@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.prompt_rules import PromptState
-from qt_binding import QAbstractButton, QApplication, QObject, QTimer
+from qt_binding import QAbstractButton, QApplication, QMessageBox, QObject, QTimer
 
 log = logging.getLogger("app.autopilot")
 
@@ -151,6 +151,13 @@ class Autopilot(QObject):
                 page == "diagnostics" and window.diagnostics_page.table.rowCount() > 0
             ),
             "no_face_check": lambda: not app.faces.active,
+            "question": lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
+            "sign_in_refused": lambda: (
+                page == "sign_in"
+                and not app.faces.active
+                and window.sign_in_page.sign_in_button.isEnabled()
+                and window.sign_in_page.showing_error
+            ),
         }
         if name not in conditions:
             raise ValueError(f"unknown condition {name}")
@@ -316,6 +323,18 @@ class Autopilot(QObject):
 
     def _do_save_diagnostics(self, step: dict) -> bool:
         return bool(self.window.diagnostics_page.save_text(Path(step["path"])))
+
+    def _do_answer_question(self, step: dict) -> bool:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return False
+        wanted = (
+            QMessageBox.StandardButton.Yes
+            if step.get("yes", True)
+            else QMessageBox.StandardButton.No
+        )
+        box.button(wanted).click()
+        return True
 
     def _do_switch_learner(self, step: dict) -> bool:
         self.window.switch_action.trigger()

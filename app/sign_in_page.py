@@ -68,6 +68,7 @@ class SignInPage(QWidget):
         outer.addStretch(2)
 
         self._resend_left = 0
+        self.showing_error = False
         self._resend_timer = QTimer(self)
         self._resend_timer.setInterval(1000)
         self._resend_timer.timeout.connect(self._tick_resend)
@@ -137,6 +138,7 @@ class SignInPage(QWidget):
             self.show_status(text)
 
     def show_status(self, text: str, error: bool = False) -> None:
+        self.showing_error = error
         self.status.setStyleSheet("color:#b00020;" if error else "color:#1b5e20;")
         self.status.setText(text)
 

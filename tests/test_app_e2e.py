@@ -402,3 +402,51 @@ def short_course(server: LiveServer, tmp_path: Path) -> str:
             ),
         )
         return course.id
+
+
+def test_a_first_ever_sign_in_registers_the_face_for_approval(tmp_path):
+    """No face on record and an institution that allows it: the learner consents, the
+    face check's evidence becomes a pending registration, the learner is told to wait
+    for approval; once approved, the next sign-in goes through."""
+    from server.identity import NewLearner, create_learner, decide_enrollment
+    from server.models import Institution, PendingEnrollment, Project
+
+    with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        with server.platform.transaction() as db:
+            project = db.scalars(select(Project)).first()
+            db.get(Institution, project.institution_id).allow_self_enrollment = True
+            create_learner(
+                server.platform,
+                db,
+                NewLearner(
+                    institution_id=project.institution_id,
+                    project_id=project.id,
+                    name="新学员",
+                    id_type="居民身份证",
+                    id_number="440106199003070044",
+                    login_name="newcomer",
+                    password="first-time-2026",
+                ),
+            )
+        sign_in = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": "newcomer", "password": "first-time-2026"},
+        ]
+        steps = [
+            *sign_in,
+            {"do": "wait", "for": "question", "timeout_s": 30},
+            {"do": "answer_question", "yes": True},
+            {"do": "wait", "for": "sign_in_refused", "timeout_s": 90},
+            {"do": "log_state"},
+            {"do": "quit"},
+        ]
+        data = run_client(tmp_path, server.base_url, "newcomer", steps)
+        assert states(data)[-1]["sign_in_status"] == "您的人脸注册正在等待培训机构审核。"
+        with server.platform.transaction() as db:
+            pending = db.scalars(select(PendingEnrollment)).one()
+            decide_enrollment(server.platform, db, pending.id, True, "test-admin")
+        (data / "client.log").unlink()
+        steps = [*sign_in, {"do": "wait", "for": "signed_in", "timeout_s": 90}, {"do": "quit"}]
+        run_client(tmp_path, server.base_url, "newcomer", steps)
+        assert any(e.get("msg") == "signed in" for e in log_entries(data))
