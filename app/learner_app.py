@@ -494,7 +494,6 @@ class LearnerApp(QObject):
             return
         if self.player.course is not None:
             self.player.hold(PauseReason.STUDY_STOPPED)
-        self.window.study_page.player_view.setToolTip(study_stop_text(code))
         self.window.show_notice(study_stop_text(code))
 
     def _on_study_allowed(self) -> None:

@@ -221,19 +221,23 @@ class SyncEngine:
         return self._run(self._flush_and_report)
 
     def start_heartbeats(self) -> None:
-        """Beat every interval until `stop_heartbeats` (while a course is open)."""
-        if self._beat_thread is not None:
-            if self._beat_thread.is_alive() and not self._stop_beats.is_set():
-                return
-            # Stopped from the sync thread (sign-out): its loop ends at once on the event.
-            self._beat_thread.join(timeout=self._interval_s + 30)
-        self._stop_beats.clear()
-        self._beat_thread = threading.Thread(target=self._beat_loop, name="heartbeat", daemon=True)
+        """Beat every interval until `stop_heartbeats` (while a course is open). Each
+        run of beats has its own stop event, so starting again never waits for the
+        previous run to wind down (the GUI thread calls this)."""
+        running = self._beat_thread is not None and self._beat_thread.is_alive()
+        if running and not self._stop_beats.is_set():
+            return
+        self._stop_beats = threading.Event()
+        self._beat_thread = threading.Thread(
+            target=self._beat_loop, args=(self._stop_beats,), name="heartbeat", daemon=True
+        )
         self._beat_thread.start()
 
-    def stop_heartbeats(self) -> None:
+    def stop_heartbeats(self, wait: bool = True) -> None:
+        """Stop beating; `wait=False` returns at once (from the GUI or the sync thread:
+        a beat in flight finishes by itself and no other follows)."""
         self._stop_beats.set()
-        if self._beat_thread is not None:
+        if wait and self._beat_thread is not None:
             self._beat_thread.join(timeout=self._interval_s + 30)
             self._beat_thread = None
 
@@ -278,7 +282,7 @@ class SyncEngine:
 
     def _sign_out_now(self) -> None:
         session = self._session
-        self.stop_heartbeats_soon()
+        self.stop_heartbeats(wait=False)  # on the sync thread: the loop waits on it
         try:
             self._flush()
         except SyncError:
@@ -290,10 +294,6 @@ class SyncEngine:
                 log.warning("sign-out not confirmed", extra={"data": {"reason": error.code}})
         self._session = None
         self._publish(signed_in=False)
-
-    def stop_heartbeats_soon(self) -> None:
-        # On the sync thread the beat loop cannot be joined (it waits on this thread).
-        self._stop_beats.set()
 
     def _download_media(self, course_id: str, destination: Path, expected_sha256: str) -> Path:
         if destination.is_file() and _sha256_of(destination) == expected_sha256:
@@ -481,8 +481,8 @@ class SyncEngine:
         self._publish()
         return self._status
 
-    def _beat_loop(self) -> None:
-        while not self._stop_beats.wait(self._interval_s):
+    def _beat_loop(self, stop: threading.Event) -> None:
+        while not stop.wait(self._interval_s):
             try:
                 self.heartbeat().result()
             except Exception:  # a bug: keep beating, it is logged

@@ -148,7 +148,7 @@ class SyncService(QObject):
         self.engine.start_heartbeats()
 
     def stop_heartbeats(self) -> None:
-        self.engine.stop_heartbeats()
+        self.engine.stop_heartbeats(wait=False)  # never block the GUI thread on a beat
 
     def close(self) -> None:
         self.engine.close()

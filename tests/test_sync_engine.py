@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,11 +353,24 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
                     select(StudyContact.kind).where(StudyContact.study_session_id == session)
                 ).all()
 
-        deadline = time.monotonic() + 20
-        while contacts().count("heartbeat") < 3:
-            assert time.monotonic() < deadline, contacts()
-            time.sleep(0.1)
+        def beats_reach(count: int) -> None:
+            deadline = time.monotonic() + 20
+            while contacts().count("heartbeat") < count:
+                assert time.monotonic() < deadline, contacts()
+                time.sleep(0.1)
+
+        beats_reach(3)
+        # The GUI's stop returns at once; a restart right after does not revive the old
+        # run of beats (each run has its own stop event), and a stop ends the new one.
+        engine.stop_heartbeats(wait=False)
+        engine.start_heartbeats()
+        beats_reach(6)
         engine.stop_heartbeats()
+        time.sleep(0.5)  # a beat in flight when stopped may still land
+        settled = contacts().count("heartbeat")
+        time.sleep(1.0)  # five intervals
+        assert contacts().count("heartbeat") == settled
+        assert [t.name for t in threading.enumerate()].count("heartbeat") == 0
         assert engine.status.pending == 0
 
 
