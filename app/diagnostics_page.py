@@ -191,6 +191,11 @@ class DiagnosticsPage(QWidget):
         }
         return texts.get(code, code)
 
+    def export_header_texts(self) -> tuple[str, str]:
+        """The export's header (written by app.diagnostics) as literal sources here, so
+        lupdate extracts them and `translate_source` finds their translations."""
+        return self.tr("Diagnostics report"), self.tr("Collected (UTC)")
+
     def translate_source(self, source: str) -> str:
         """The `tr` handed to `report_text`: the English texts of `app.diagnostics` are the
         same sources as the literals above, so they share their translations."""

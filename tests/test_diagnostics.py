@@ -378,10 +378,8 @@ def _fake_sysfs(root: Path) -> Path:
     return sys_root
 
 
-def test_no_camera_on_this_machine() -> None:
-    if list_cameras():
-        pytest.skip("this machine has a camera")
-    assert probe_cameras() == (DiagnosticItem("cameras", "warning", "", "no_camera"),)
+def test_no_camera_is_a_warning() -> None:
+    assert probe_cameras(lambda: []) == (DiagnosticItem("cameras", "warning", "", "no_camera"),)
 
 
 def test_a_virtual_camera_is_a_warning_and_names_stay_out(tmp_path: Path) -> None:
@@ -542,7 +540,6 @@ def chinese() -> dict[str, str]:
 
 def test_chinese_covers_exactly_the_page_strings() -> None:
     sources = page_sources()
-    assert len(sources) == len(set(sources))
     zh = chinese()
     assert set(zh) == set(sources)
     assert all(text.strip() for text in zh.values())
@@ -573,32 +570,15 @@ def test_the_diagnostics_module_stays_free_of_qt() -> None:
 
 @pytest.fixture
 def chinese_page(default_language, qapp, qtbot):
-    """The page in the default language. The compiled zh_CN.qm gets these strings when
-    lupdate and fill_translations.py next run; until then a translator made from
-    zh_CN_strings_diagnostics.py stands in for them (it says the same)."""
+    """The page in the default language, from the committed Chinese catalogue."""
     from app.diagnostics_page import DiagnosticsPage
-    from qt_binding import QTranslator
 
-    zh = chinese()
-
-    class Catalogue(QTranslator):
-        def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
-            # None, not "": an empty string would be taken as a found (empty) translation.
-            return zh.get(source) if context == "DiagnosticsPage" else None
-
-        def isEmpty(self) -> bool:
-            return False
-
-    catalogue = Catalogue(qapp)
-    qapp.installTranslator(catalogue)
     page = DiagnosticsPage()
-    page.catalogue = catalogue  # type: ignore[attr-defined]
     qtbot.addWidget(page)
     page.resize(900, 600)
     page.show()
     qtbot.waitExposed(page)
     yield page
-    qapp.removeTranslator(catalogue)
 
 
 def cell(page, row: int, column: int) -> str:
@@ -720,7 +700,6 @@ def test_the_page_follows_a_language_change(chinese_page, qapp, qtbot) -> None:
     page.show_report(quick())
     try:
         assert install_language(qapp, "en")
-        qapp.removeTranslator(page.catalogue)
         qtbot.waitUntil(lambda: page.run_button.text() == "Run again")
         assert cell(page, KEYS.index("cameras"), 0) == "Cameras"
         assert page.report_text().startswith("Diagnostics report\nCollected (UTC): ")

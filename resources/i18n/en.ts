@@ -441,6 +441,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Collected (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Collecting…</source>
         <translation type="unfinished"></translation>
     </message>

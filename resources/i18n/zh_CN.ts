@@ -440,6 +440,10 @@
         <translation>该项检测意外失败（请查看客户端日志）。</translation>
     </message>
     <message>
+        <source>Collected (UTC)</source>
+        <translation>检测时间（UTC）</translation>
+    </message>
+    <message>
         <source>Collecting…</source>
         <translation>正在检测……</translation>
     </message>
