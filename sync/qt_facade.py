@@ -87,6 +87,7 @@ class SyncService(QObject):
     def __init__(self, make_engine, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
         self._allowed = True
+        self._stopped: tuple[str, str] | None = None
         self.engine = make_engine(self._on_status)
 
     def password_login(self, login_name: str, password: str) -> None:
@@ -170,9 +171,15 @@ class SyncService(QObject):
         self.status_changed.emit(status)
         verdict = status.verdict
         if not verdict.allowed:
-            self._allowed = False
             sign_out = verdict.sign_out.value if verdict.sign_out else ""
-            self.study_stopped.emit(verdict.stop.value, sign_out)
+            stop = (verdict.stop.value, sign_out)
+            # Once per stop: every later status repeats it, and a receiver that reacts by
+            # flushing would otherwise hear it again from its own flush.
+            if stop != self._stopped:
+                self._stopped = stop
+                self._allowed = False
+                self.study_stopped.emit(*stop)
         elif not self._allowed:
             self._allowed = True
+            self._stopped = None
             self.study_allowed.emit()

@@ -27,7 +27,14 @@ from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platfo
 from qt_binding import QColor, QImage
 from records.events import EventKind
 from server.identity import enroll_face_from_photo
-from server.models import AuthSession, Course, FaceCheck, LedgerSession, StoredEvent, TestAttempt
+from server.models import (
+    AuthSession,
+    CourseRating,
+    FaceCheck,
+    LedgerSession,
+    StoredEvent,
+    TestAttempt,
+)
 from tests.server_harness import LiveServer
 from tests.test_app_process import log_entries, wait_for_log
 from tests.test_records_page import assert_printed
@@ -95,13 +102,26 @@ def first_learner_steps(course_id: str, pdf: Path) -> list[dict]:
         {"do": "wait", "for": "test_graded", "timeout_s": 30},
         {"do": "screenshot", "name": "06-test-passed"},
         {"do": "close_test"},
+        {
+            "do": "rate",
+            "course_id": course_id,
+            "scores": {"content": 5, "design": 4, "teacher": 5},
+            "comment": "讲解清楚",
+        },
+        {"do": "wait", "for": "rated", "timeout_s": 30},
+        {"do": "screenshot", "name": "07-rated"},
+        {"do": "close_rating"},
         {"do": "open_records"},
         {"do": "wait", "for": "records_rows", "timeout_s": 60},
-        {"do": "screenshot", "name": "07-records"},
+        {"do": "screenshot", "name": "08-records"},
         {"do": "save_pdf", "path": str(pdf)},
+        {"do": "open_diagnostics"},
+        {"do": "wait", "for": "diagnostics_shown", "timeout_s": 60},
+        {"do": "screenshot", "name": "09-diagnostics"},
+        {"do": "save_diagnostics", "path": str(pdf.with_name("diagnostics.txt"))},
         {"do": "log_state"},
         {"do": "wait", "for": "signed_out", "timeout_s": 240},
-        {"do": "screenshot", "name": "08-signed-out"},
+        {"do": "screenshot", "name": "10-signed-out"},
         {"do": "log_state"},
         {"do": "quit"},
     ]
@@ -146,9 +166,10 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
     cv2.imwrite(str(photo), demo_photo())
     with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
         seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
-        with server.platform.sessions() as db:
-            course = db.scalars(select(Course).where(Course.name == "电工基础（演示）")).one()
-            course_id, course_name = course.id, course.name
+        # 40 s of video: room for a prompt answered and one missed (at most 30 s of
+        # playing with a 20 s interaction limit) and a scheduled face check.
+        course_name = "安全用电（端到端）"
+        course_id = short_course(server, tmp_path, seconds=40.0, name=course_name)
         pdf = output / "学习记录.pdf"
         first_data = tmp_path / "first"
         steps = first_learner_steps(course_id, pdf)
@@ -175,7 +196,7 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
         entries = log_entries(first_data)
         # Signed out by the second sign-in, told why, in Chinese.
         stops = [e for e in entries if e.get("msg") == "study stopped"]
-        assert stops and stops[-1]["reason"] == "signed_in_elsewhere"
+        assert [e["reason"] for e in stops] == ["signed_in_elsewhere"]  # said once
         states = [e for e in entries if e.get("msg") == "autopilot state"]
         assert states[-1]["page"] == "sign_in" and not states[-1]["signed_in"]
         assert states[-1]["sign_in_status"] == SIGNED_IN_ELSEWHERE_ZH
@@ -189,6 +210,7 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
             ledger = db.scalars(
                 select(LedgerSession).where(LedgerSession.course_id == course_id)
             ).all()
+            rating = db.scalars(select(CourseRating)).one()
         for kind in (
             EventKind.PROMPT_SHOWN,
             EventKind.PROMPT_ANSWERED,
@@ -197,15 +219,22 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
         ):
             assert kind.value in kinds, kind
         assert passed_tests  # graded by the server; it released the pending time
+        assert (rating.content, rating.design, rating.teacher) == (5, 4, 5)
+        assert rating.comment == "讲解清楚"
         effective_ms = sum(entry.effective_ms for entry in ledger)
         assert effective_ms > 0 and all(entry.pending_ms == 0 for entry in ledger)
         # The missed prompt's idle span is not credited: less than the video's length.
-        assert effective_ms < 60_000
+        assert effective_ms < 40_000
 
     # The printed record carries the learner, the course and the server's minutes.
     minutes = f"{(effective_ms // 6000) / 10:.1f}"
     assert_printed(pdf, "演示学员", "440***********001X", course_name, minutes, "有效学习时长")
     assert len(PdfReader(str(pdf)).pages) >= 1
+    # The diagnostics export for support holds no personal data.
+    diagnostics = pdf.with_name("diagnostics.txt").read_text(encoding="utf-8")
+    assert "127.0.0.1" in diagnostics or "平台" in diagnostics
+    for private in ("演示学员", "44010619900307001X", DEMO_PASSWORD, str(Path.home())):
+        assert private not in diagnostics
     for name in (
         "01-sign-in",
         "02-face-check",
@@ -213,8 +242,10 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
         "04-studying",
         "05-prompt-missed",
         "06-test-passed",
-        "07-records",
-        "08-signed-out",
+        "07-rated",
+        "08-records",
+        "09-diagnostics",
+        "10-signed-out",
     ):
         assert_screen_drawn(shots / f"{name}.png")
     kept = Path(os.environ.get("E2E_OUTPUT_DIR", REPO / "tests" / "output" / "e2e"))
@@ -381,18 +412,20 @@ def test_failing_the_study_face_checks_signs_the_learner_out(tmp_path, faces):
     assert told["sign_in_status"].startswith("人脸核验未通过，您已被退出登录")
 
 
-def short_course(server: LiveServer, tmp_path: Path) -> str:
+def short_course(
+    server: LiveServer, tmp_path: Path, seconds: float = 20.0, name: str = "短课程"
+) -> str:
     from app.demo_media import generate_clock_video
     from app.demo_platform import DEMO_QUESTIONS
     from server.identity import NewCourse, create_course
 
-    clip = generate_clock_video(tmp_path / "short.mp4", 20.0, title="SHORT")
+    clip = generate_clock_video(tmp_path / f"short-{seconds:.0f}.mp4", seconds, title="SHORT")
     with server.platform.transaction() as db:
         course = create_course(
             server.platform,
             db,
             NewCourse(
-                name="短课程",
+                name=name,
                 duration_ms=clip.duration_ms,
                 media_source=clip.path,
                 teacher="李老师",

@@ -306,9 +306,17 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
             with qtbot.waitSignal(service.study_stopped, timeout=30_000) as stopped:
                 service.engine.heartbeat()
             assert stopped.args == ["signed_out", "signed_in_elsewhere"]
+            # Said once: later statuses (a flush, another call) do not repeat it, so a
+            # receiver that flushes on it cannot feed itself.
+            repeats = []
+            service.study_stopped.connect(lambda *args: repeats.append(args))
+            with qtbot.waitSignal(service.status_changed, timeout=30_000):
+                service.flush()
             with qtbot.waitSignal(service.request_failed, timeout=30_000) as failed:
                 service.start_course(world.course_id)
             assert failed.args[0] == "start_course"
+            qtbot.wait(200)
+            assert repeats == []
         finally:
             service.close()
             client.close()
