@@ -85,7 +85,7 @@ def first_learner_steps(course_id: str, pdf: Path) -> list[dict]:
         {"do": "screenshot", "name": "01-sign-in"},
         {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
         {"do": "wait", "for": "face_dialog", "timeout_s": 30},
-        {"do": "pause", "seconds": 6},
+        {"do": "pause", "seconds": 4},
         {"do": "screenshot", "name": "02-face-check", "window": "face"},
         {"do": "wait", "for": "signed_in", "timeout_s": 90},
         {"do": "screenshot", "name": "03-courses"},
@@ -121,6 +121,7 @@ def first_learner_steps(course_id: str, pdf: Path) -> list[dict]:
         {"do": "save_diagnostics", "path": str(pdf.with_name("diagnostics.txt"))},
         {"do": "log_state"},
         {"do": "wait", "for": "signed_out", "timeout_s": 240},
+        {"do": "pause", "seconds": 3},  # the second client's window is gone by then
         {"do": "screenshot", "name": "10-signed-out"},
         {"do": "log_state"},
         {"do": "quit"},

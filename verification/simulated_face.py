@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -190,11 +190,25 @@ def challenge_frames(
 ) -> list[np.ndarray]:
     """Frames of the photo performing `actions` in order, after `still_s` of looking at
     the camera (with the small sway of a live head, so it is not a still picture)."""
+    return list(challenge_frame_stream(photo_bgr, actions, fps, still_s, action_s, seed))
+
+
+def challenge_frame_stream(
+    photo_bgr: np.ndarray,
+    actions: Sequence[str],
+    fps: float = 15.0,
+    still_s: float = 1.2,
+    action_s: float = 1.6,
+    seed: int = 0,
+    mesh: np.ndarray | None = None,
+) -> Iterator[np.ndarray]:
+    """`challenge_frames` one frame at a time, each warped when asked for (a camera
+    delivers its first frame at once, not after the whole challenge is rendered)."""
     unsupported = [a for a in actions if a not in SUPPORTED_ACTIONS]
     if unsupported:
         raise ValueError(f"the simulated face cannot perform {', '.join(unsupported)}")
     rng = np.random.default_rng(seed)
-    mesh = face_mesh_points(photo_bgr)
+    mesh = face_mesh_points(photo_bgr) if mesh is None else mesh
     neutral = mesh[:, :2]
     plan: list[tuple[str | None, float]] = []
     plan += [(None, i / (still_s * fps)) for i in range(int(still_s * fps))]
@@ -202,19 +216,27 @@ def challenge_frames(
         steps = int(action_s * fps)
         plan += [(action, i / (steps - 1)) for i in range(steps)]
         plan += [(None, 0.0)] * int(0.4 * fps)
-    frames = []
-    for action, t in plan:
-        yaw, pitch, eyes = _pose_at(action, t) if action else (0.0, 0.0, 0.0)
-        yaw += rng.normal(0, 1.0)
-        pitch += rng.normal(0, 0.8)
-        target = posed(mesh, yaw, pitch)
-        if eyes:
-            target = eyes_closed(target, eyes)
-        frame = warp_face(photo_bgr, neutral, target)
-        if eyes:
-            frame = paint_closed_eyes(frame, posed(mesh, yaw, pitch))
-        frames.append(frame)
-    return frames
+    return (_render(photo_bgr, mesh, neutral, action, t, rng) for action, t in plan)
+
+
+def _render(
+    photo_bgr: np.ndarray,
+    mesh: np.ndarray,
+    neutral: np.ndarray,
+    action: str | None,
+    t: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    yaw, pitch, eyes = _pose_at(action, t) if action else (0.0, 0.0, 0.0)
+    yaw += rng.normal(0, 1.0)
+    pitch += rng.normal(0, 0.8)
+    target = posed(mesh, yaw, pitch)
+    if eyes:
+        target = eyes_closed(target, eyes)
+    frame = warp_face(photo_bgr, neutral, target)
+    if eyes:
+        frame = paint_closed_eyes(frame, posed(mesh, yaw, pitch))
+    return frame
 
 
 class SimulatedCamera(FrameSourceBase):
@@ -230,30 +252,34 @@ class SimulatedCamera(FrameSourceBase):
         self._photo = photo_bgr
         self._fps = fps
         self._realtime = realtime
-        self._frames: list[np.ndarray] = []
-        self._position = 0
+        self._mesh: np.ndarray | None = None
+        self._frames: Iterator[np.ndarray] = iter(())
+        self._last: np.ndarray | None = None
         self._delivered = 0
         self._started: float | None = None
         self._closing = threading.Event()
 
     def open(self) -> None:
         self._closing.clear()
+        if self._mesh is None:
+            self._mesh = face_mesh_points(self._photo)
+        self._frames = challenge_frame_stream(self._photo, [], self._fps, mesh=self._mesh)
         self._started = time.monotonic()
-        if not self._frames:
-            self._frames = challenge_frames(self._photo, [], fps=self._fps, still_s=1.0)
 
     def perform_challenge(self, actions: Sequence[str]) -> None:
-        # Rendering takes about a second; the check's clock starts with the first frame.
-        self._frames = challenge_frames(self._photo, actions, fps=self._fps, seed=len(actions))
-        self._position = 0
+        self._frames = challenge_frame_stream(
+            self._photo, actions, self._fps, seed=len(actions), mesh=self._mesh
+        )
 
     def read(self) -> Frame:
-        if self._started is None:
+        if self._started is None or self._mesh is None:
             raise FrameFileError(f"{self.description} is not open")
-        if self._position >= len(self._frames):
-            self._position = len(self._frames) - 1  # hold the last pose, like a sitter
-        image = self._frames[self._position]
-        self._position += 1
+        # Past the end the sitter holds the last pose, like a person waiting.
+        image = next(self._frames, None)
+        if image is not None:
+            self._last = image
+        image = self._last if image is None else image
+        assert image is not None
         at_ms = round(self._delivered * 1000.0 / self._fps)
         if self._realtime:
             wait = self._started + at_ms / 1000.0 - time.monotonic()
