@@ -220,7 +220,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     window = MainWindow(player, RecordsPage(), DiagnosticsPage(), demo=args.demo)
     instance.activation_requested.connect(window.bring_to_front)
     window.show_page("sign_in")
-    window.sign_in_page.set_busy(True, window.sign_in_page.tr("Starting…"))
+    window.sign_in_page.set_busy(True, QCoreApplication.translate("SignInPage", "Starting…"))
     window.show()
     log.info("window shown")
     exit_code = 0
@@ -266,9 +266,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
         try_connect()
 
     def platform_failed(code: str) -> None:
-        window.sign_in_page.show_error(
-            window.sign_in_page.tr("The demo platform could not start (%1).").replace("%1", code)
-        )
+        # Stays busy: with no platform there is nothing to sign in to.
+        text = QCoreApplication.translate("SignInPage", "The demo platform could not start (%1).")
+        window.sign_in_page.show_status(text.replace("%1", code), error=True)
 
     store.opened.connect(store_opened)
     store.failed.connect(store_failed)
@@ -277,11 +277,11 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     starter.ready.connect(platform_ready)
     starter.failed.connect(platform_failed)
     if not args.demo and not args.server:
-        window.sign_in_page.show_error(
-            window.sign_in_page.tr(
-                "No training platform is configured: start with --server https://… or set APP_SERVER_URL."  # noqa: E501
-            )
+        text = QCoreApplication.translate(
+            "SignInPage",
+            "No training platform is configured: start with --server https://… or set APP_SERVER_URL.",  # noqa: E501
         )
+        window.sign_in_page.show_status(text, error=True)
     else:
         starter.start(args, data_dir)
 
@@ -310,7 +310,9 @@ def _autopilot(args, window, state, app):  # type: ignore[no-untyped-def]
     """The demo tour or a test's script, when asked for and allowed."""
     if not (args.tour or args.autopilot):
         return None
-    if getattr(sys, "frozen", False) or (args.tour and not args.demo):
+    # The same gate as the simulated camera: never in a packaged build, and only in the
+    # demo or a test run (otherwise it would be an attendance bot).
+    if not simulated_camera_allowed(args) or (args.tour and not args.demo):
         log.error("autopilot refused: demo and test runs only")
         return None
     from app.autopilot import Autopilot, demo_tour  # noqa: PLC0415
@@ -409,7 +411,9 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
     wire_diagnostics(window.diagnostics_page, diagnostics)
     window.page_requested.connect(lambda name: name == "diagnostics" and diagnostics.run())
     window.sign_in_page.set_busy(False)
-    window.sign_in_page.show_status(window.sign_in_page.tr("Ready. Sign in to study."))
+    window.sign_in_page.show_status(
+        QCoreApplication.translate("SignInPage", "Ready. Sign in to study.")
+    )
     log.info("client ready", extra={"data": {"demo": bool(args.demo)}})
     return _Session(learner_app, sync, client)
 

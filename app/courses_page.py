@@ -118,6 +118,15 @@ class CoursesPage(QWidget):
             self.table.selectRow(0)
         self._update_buttons()
 
+    def clear(self) -> None:
+        """Forget the learner's courses and figures (sign-out)."""
+        self._profile_name = ""
+        self.today = None
+        self.reason.setText("")
+        self.set_courses([])
+        self._show_greeting()
+        self._show_today()
+
     def set_today(self, today: dict) -> None:
         self.today = today
         self._show_today()

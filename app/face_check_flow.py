@@ -42,8 +42,9 @@ class FaceCheckFlow(QObject):
         self._waiting_for_server = False
         self._pending_run = False
         self._first_frame = True
+        self._run_id = 0  # the service's run this flow waits for
         service.progress.connect(self._on_progress)
-        service.finished.connect(self._on_finished)
+        service.finished_run.connect(self._on_finished)
 
     @property
     def active(self) -> bool:
@@ -70,12 +71,14 @@ class FaceCheckFlow(QObject):
             self._pending_run = True
             return
         self._pending_run = False
+        self._passed = False
         self._first_frame = True
         self.dialog.retry_button.setVisible(False)
         self.dialog.result.setStyleSheet("")
         # The camera and the face models load on the check's worker: say so meanwhile.
         self.dialog.result.setText(self.tr("Starting the camera and the face models…"))
         self._service.start(self._open_source, None)
+        self._run_id = self._service.run_id
 
     def _on_progress(self, image, state, box, total, issues) -> None:  # type: ignore[no-untyped-def]
         if self.dialog is not None:
@@ -84,12 +87,12 @@ class FaceCheckFlow(QObject):
                 self.dialog.result.setText("")
             self.dialog.show_progress(image, state, box, total, issues)
 
-    def _on_finished(self, result: FaceCheckResult) -> None:
+    def _on_finished(self, run_id: int, result: FaceCheckResult) -> None:
         if self._pending_run:
             self._run()  # the result belonged to a cancelled check
             return
-        if self.purpose is None or self.dialog is None:
-            return  # cancelled meanwhile
+        if run_id != self._run_id or self.purpose is None or self.dialog is None:
+            return  # a cancelled run's late result, or the flow was ended meanwhile
         log.info(
             "face check finished",
             extra={"data": {"purpose": self.purpose, "liveness": result.liveness_passed}},
@@ -112,7 +115,7 @@ class FaceCheckFlow(QObject):
             self._passed = True
             dialog.progress.setValue(100)
             dialog.retry_button.setVisible(False)
-            QTimer.singleShot(PASSED_DIALOG_MS, self._finish_passed)
+            QTimer.singleShot(PASSED_DIALOG_MS, lambda run=self._run_id: self._finish_passed(run))
         else:
             dialog.retry_button.setVisible(attempts_left > 0)
 
@@ -128,7 +131,9 @@ class FaceCheckFlow(QObject):
         if purpose is not None and text:
             log.info("face check ended", extra={"data": {"purpose": purpose}})
 
-    def _finish_passed(self) -> None:
+    def _finish_passed(self, run_id: int | None = None) -> None:
+        if run_id is not None and run_id != self._run_id:
+            return  # the timer of an earlier check: this dialog is another's
         dialog, purpose = self.dialog, self.purpose
         self.dialog, self.purpose = None, None
         if dialog is not None:
@@ -141,10 +146,14 @@ class FaceCheckFlow(QObject):
             self.passed.emit(purpose)
 
     def _on_rejected(self) -> None:
+        if self._passed:
+            # Closed while "passed" was on show: the pass stands.
+            self._finish_passed()
+            return
         purpose = self.purpose
         self._service.cancel(wait_s=0)
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog, self.purpose = None, None
-        if purpose is not None and not self._passed:
+        if purpose is not None:
             self.cancelled.emit(purpose)

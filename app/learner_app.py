@@ -37,6 +37,23 @@ PROMPT_TICK_MS = 1000
 TODAY_REFRESH_MS = 15_000
 # Server refusals of a face check that another attempt may cure; others end the sign-in.
 RETRYABLE_FACE_REASONS = frozenset({"face_not_matched", "liveness_failed", "no_face"})
+# A check that could not run (camera missing, busy, unplugged...) is a known condition of
+# the device, not a failed identity check: it costs no attempt and records no failure.
+DEVICE_FAILURES = frozenset(
+    {
+        "no_camera",
+        "camera_busy",
+        "camera_permission",
+        "camera_unplugged",
+        "camera_open_failed",
+        "camera_error",
+        "frame_source_error",
+        "frame_file_unreadable",
+        "simulated_camera_refused",
+        "check_failed",
+        "cancelled",
+    }
+)
 
 
 @dataclass
@@ -53,8 +70,10 @@ class StudyState:
 
 @dataclass
 class RecordsRequest:
-    """The four answers the records page shows together."""
+    """The four answers the records page shows together, for one query."""
 
+    generation: int
+    filters: dict
     wanted: tuple[str, ...] = ("me", "records", "tests", "progress")
     answers: dict[str, object] = field(default_factory=dict)
 
@@ -97,6 +116,9 @@ class LearnerApp(QObject):
         self.records_request: RecordsRequest | None = None
         self.records_loaded = 0  # how many times the records page received its data
         self.rated = 0  # ratings the server accepted in this session
+        self.stop_in_effect: str | None = None  # a StudyStop the server's answers imply
+        self._test_course: dict | None = None  # the course whose test was asked for
+        self._records_generation = 0
         self.test_dialog = None
         self.rating_dialog = None
         self._prompt_timer = QTimer(self)
@@ -124,10 +146,6 @@ class LearnerApp(QObject):
             "sign_out": lambda _a: None,
             "end_course": lambda _a: self._refresh_courses(),
         }
-        for name in ("me", "records", "tests", "progress"):
-            self._handlers["records:" + name] = lambda answer, n=name: self._on_records_part(
-                n, answer
-            )
         self._wire()
 
     # -- wiring ------------------------------------------------------------------------
@@ -155,6 +173,7 @@ class LearnerApp(QObject):
         study.prompt_answered.connect(self._prompt_answered)
         study.back_requested.connect(self.close_course)
         self.player.position_changed.connect(self._on_position)
+        self.player.course_opened.connect(self._on_course_opened)
         self.player.refused.connect(self._on_player_refused)
         self.player.media_error.connect(self._on_media_error)
         window.records_page.refresh_requested.connect(self.load_records)
@@ -164,6 +183,10 @@ class LearnerApp(QObject):
 
     @Slot(str, object)
     def _on_request_done(self, name: str, answer: object) -> None:
+        if name.startswith("records:"):
+            _, generation, part = name.split(":")
+            self._on_records_part(int(generation), part, answer)
+            return
         handler = self._handlers.get(name)
         if handler is not None:
             handler(answer)
@@ -180,16 +203,20 @@ class LearnerApp(QObject):
             self._on_face_login_refused(reason or code, text)
         elif name in ("download_media", "start_course"):
             self.opening = None
-            self.window.courses_page.show_reason(text)
-            self.window.show_page("courses")
+            if self.window.is_signed_in:
+                self.window.courses_page.show_reason(text)
+                self.window.show_page("courses")
         elif name == "study_face_check":
             self._on_study_check_unreachable(text)
         elif name.startswith("records:"):
-            self.records_request = None
-            self.window.records_page.show_error(text)
+            generation = int(name.split(":")[1])
+            if self.records_request is not None and self.records_request.generation == generation:
+                self.records_request = None
+                self.window.records_page.show_error(text)
         elif name in ("test_questions", "test_submit") and self.test_dialog is not None:
             self.test_dialog.show_error(text)
         elif name == "test_questions":
+            self._test_course = None
             self.window.courses_page.show_reason(text)
         elif name == "rating" and self.rating_dialog is not None:
             self.rating_dialog.show_error(text)
@@ -238,6 +265,10 @@ class LearnerApp(QObject):
     def _on_signed_in(self, answer: object) -> None:
         assert isinstance(answer, dict)
         self.challenge = None
+        if not self.faces.active:
+            # The learner closed the check while the server was deciding: no sign-in.
+            self.sync.sign_out()
+            return
         self.recorder.learner_id = str(answer["learner_id"])
         self.player.set_learner(self.recorder.learner_id)
         self.faces.show_verdict(True, self.tr("Identity confirmed."), 0)
@@ -250,7 +281,8 @@ class LearnerApp(QObject):
             if self.challenge is None:
                 return
             if result.crop_jpeg is None or not result.liveness_passed:
-                self.login_attempts_left -= 1
+                if result.reason not in DEVICE_FAILURES:
+                    self.login_attempts_left -= 1
                 self.faces.show_verdict(
                     False, _local_failure_text(result), self.login_attempts_left
                 )
@@ -290,6 +322,8 @@ class LearnerApp(QObject):
     # -- courses -----------------------------------------------------------------------
 
     def _refresh_courses(self) -> None:
+        if not self.window.is_signed_in:
+            return
         self.sync.get("courses", "/courses")
         self._refresh_today()
 
@@ -327,7 +361,7 @@ class LearnerApp(QObject):
         self.sync.download_media(course["id"], destination, course["media_sha256"])
 
     def _on_media_ready(self, path: object) -> None:
-        if self.opening is None:
+        if self.opening is None or not self.window.is_signed_in:
             return
         self.opening["_path"] = Path(str(path))
         self.sync.start_course(self.opening["id"])
@@ -335,7 +369,8 @@ class LearnerApp(QObject):
     def _on_course_started(self, answer: object) -> None:
         assert isinstance(answer, dict)
         course, self.opening = self.opening, None
-        if course is None:
+        if course is None or not self.window.is_signed_in:
+            self.sync.end_course()  # signed out meanwhile: the server's session ends too
             return
         policy = answer.get("policy", {})
         limit = int(policy.get("interaction_limit_ms", 15 * 60_000))
@@ -360,6 +395,8 @@ class LearnerApp(QObject):
         self.window.show_page("study")
         if not self.player.open_course(media):
             self.study = None
+            self.recorder.forget_pending()
+            self.sync.end_course()
             self.window.show_page("courses")
             return
         self.sync.start_heartbeats()
@@ -384,6 +421,8 @@ class LearnerApp(QObject):
             self.window.courses_page.show_reason(refusal_text(reason))
 
     def _on_media_error(self, _problem: str, _detail: str) -> None:
+        self.faces.abort()
+        self.recorder.forget_pending()
         self.study = None
         self._prompt_timer.stop()
         self.sync.stop_heartbeats()
@@ -405,6 +444,10 @@ class LearnerApp(QObject):
     def _on_study_check_result(self, result: FaceCheckResult) -> None:
         study = self.study
         if study is None or study.due is None:
+            return
+        if result.reason in DEVICE_FAILURES:
+            left = study.scheduler.attempts_left(study.due.slot)
+            self.faces.show_verdict(False, _local_failure_text(result), max(1, left))
             return
         if result.crop_jpeg is None or not result.liveness_passed:
             check_id = "local-" + secrets.token_hex(8)
@@ -457,8 +500,8 @@ class LearnerApp(QObject):
 
     def _tick_prompt(self) -> None:
         study = self.study
-        if study is None:
-            return
+        if study is None or self.faces.active:
+            return  # a face check on screen: the prompt waits (the learner cannot answer)
         playing = self.player.state == "playing"
         before = study.prompts.state
         state = study.prompts.advance(PROMPT_TICK_MS, playing)
@@ -496,13 +539,20 @@ class LearnerApp(QObject):
             if self.window.is_signed_in:  # not when this client signed out itself
                 self._end_signed_out(sign_out_text(reason), server_sign_out=False)
             return
+        self.stop_in_effect = code
         if self.player.course is not None:
             self.player.hold(PauseReason.STUDY_STOPPED)
         self.window.show_notice(study_stop_text(code))
 
     def _on_study_allowed(self) -> None:
+        self.stop_in_effect = None
         self.player.release(PauseReason.STUDY_STOPPED)
         self.window.show_notice("")
+
+    def _on_course_opened(self, _course_id: str) -> None:
+        # A stop said before this course opened (clock skew seen at its start) holds it.
+        if self.stop_in_effect is not None:
+            self.player.hold(PauseReason.STUDY_STOPPED)
 
     def _end_signed_out(self, text: str, server_sign_out: bool) -> None:
         """Pause, flush, close the course, back to the sign-in page with the reason."""
@@ -512,8 +562,10 @@ class LearnerApp(QObject):
         self._prompt_timer.stop()
         self._today_timer.stop()
         self.study = None
+        self.opening = None
         self.player.close_course()
         self.sync.stop_heartbeats()
+        self._forget_learner()
         if server_sign_out:
             self.sync.sign_out()
         else:
@@ -523,6 +575,19 @@ class LearnerApp(QObject):
         self.window.sign_in_page.show_error(text)
         self.window.show_notice("")
         log.info("signed out locally")
+
+    def _forget_learner(self) -> None:
+        """Nothing of the learner who leaves stays on screen for the next one."""
+        for dialog in (self.test_dialog, self.rating_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.test_dialog = self.rating_dialog = None
+        self._test_course = None
+        self.records_request = None
+        self.profile, self.courses, self.today = None, [], None
+        self.window.courses_page.clear()
+        self.window.records_page.clear()
+        self.window.sign_in_page.reset(forget_identity=True)
 
     def sign_out(self) -> None:
         self._end_signed_out(sign_out_text("signed_out"), server_sign_out=True)
@@ -538,15 +603,20 @@ class LearnerApp(QObject):
     # -- test, rating, records ---------------------------------------------------------
 
     def _request_test(self, course: dict) -> None:
+        if self._test_course is not None or self.test_dialog is not None:
+            return  # one test at a time: its questions are on the way or on screen
         self._test_course = course
         self.sync.get("test_questions", f"/courses/{course['id']}/test")
 
     def _on_test_questions(self, answer: object) -> None:
         if self._make_test_dialog is None:
             return
+        course = self._test_course
+        if course is None or not self.window.is_signed_in:
+            return
         dialog = self._make_test_dialog(answer, self.window)
         self.test_dialog = dialog
-        course = self._test_course
+        dialog.finished.connect(dialog.deleteLater)
         # The dialog emits the server's TestAnswers body as is: {"answers": {...}}.
         dialog.submitted.connect(
             lambda body: self.sync.post("test_submit", f"/courses/{course['id']}/test", body)
@@ -556,6 +626,7 @@ class LearnerApp(QObject):
 
     def _forget_test_dialog(self) -> None:
         self.test_dialog = None
+        self._test_course = None
         self._refresh_courses()
 
     def _on_test_graded(self, answer: object) -> None:
@@ -569,8 +640,11 @@ class LearnerApp(QObject):
     def _open_rating(self, course: dict) -> None:
         if self._make_rating_dialog is None:
             return
+        if self.rating_dialog is not None:
+            return
         dialog = self._make_rating_dialog(course, self.window)
         self.rating_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
         dialog.submitted.connect(
             lambda body: self.sync.post("rating", f"/courses/{course['id']}/rating", body)
         )
@@ -587,18 +661,23 @@ class LearnerApp(QObject):
             self.rating_dialog.show_result(answer)
 
     def load_records(self, filters: dict | None = None) -> None:
-        filters = filters or {}
-        self.records_request = RecordsRequest()
+        if not self.window.is_signed_in:
+            return
+        filters = dict(filters or {})
+        self._records_generation += 1
+        generation = self._records_generation
+        # A newer query replaces an older one still on the way: its answers are dropped.
+        self.records_request = RecordsRequest(generation, filters)
         params = {k: v for k, v in filters.items() if v is not None}
         self.window.records_page.set_busy(True)
-        self.sync.get("records:me", "/me")
-        self.sync.get("records:records", "/me/records", params)
-        self.sync.get("records:tests", "/me/tests")
-        self.sync.get("records:progress", "/me/progress")
+        self.sync.get(f"records:{generation}:me", "/me")
+        self.sync.get(f"records:{generation}:records", "/me/records", params)
+        self.sync.get(f"records:{generation}:tests", "/me/tests")
+        self.sync.get(f"records:{generation}:progress", "/me/progress")
 
-    def _on_records_part(self, name: str, answer: object) -> None:
+    def _on_records_part(self, generation: int, name: str, answer: object) -> None:
         request = self.records_request
-        if request is None:
+        if request is None or request.generation != generation:
             return
         request.answers[name] = answer
         if request.complete():
@@ -610,11 +689,13 @@ class LearnerApp(QObject):
                 request.answers["records"],
                 request.answers["tests"],
                 request.answers["progress"],
+                filters=request.filters,
             )
 
     def _on_page_requested(self, page: str) -> None:
         if page == "records":
-            self.load_records()
+            # With the page's own filters, so what it shows and prints is what it says.
+            self.window.records_page.request_refresh()
 
 
 def _local_failure_text(result: FaceCheckResult) -> str:

@@ -304,6 +304,17 @@ class RecordsPage(QWidget):
         self._show_data()
         self.set_busy(False)
 
+    def clear(self) -> None:
+        """Forget the learner's data (sign-out): nothing of theirs stays on screen or
+        can be printed by the next learner."""
+        self._profile, self._records, self._tests, self._progress = {}, [], [], []
+        self._requested = None
+        self._has_data = False
+        self.error_label.setVisible(False)
+        self._refill_courses()
+        self._show_data()
+        self.set_busy(False)
+
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.status_label.setText(self.tr("Loading…") if busy else "")

@@ -146,10 +146,14 @@ class SignInPage(QWidget):
         self.set_busy(False)
         self.show_status(text, error=True)
 
-    def reset(self) -> None:
-        """Back to an empty form (after a sign-out): no password stays in memory."""
+    def reset(self, forget_identity: bool = False) -> None:
+        """Back to an empty form: no password or code stays in memory; after a sign-out
+        (`forget_identity`) not the account or phone either, for the next learner."""
         self.password.clear()
         self.code.clear()
+        if forget_identity:
+            self.account.clear()
+            self.phone.clear()
         self.set_busy(False)
 
     def _submit(self) -> None:

@@ -48,6 +48,10 @@ class StudySessionRecorder(QObject):
         self.learner_id = learner_id
         self._next_session_id = session_id
 
+    def forget_pending(self) -> None:
+        """The course `begin` announced did not open: its session id must not be reused."""
+        self._next_session_id = None
+
     def record(self, kind: EventKind, data: dict[str, object]) -> None:
         """A study event of the open session (prompt, face check); ignored when none."""
         if self._session_id is None:

@@ -57,6 +57,13 @@ PERMANENT_REFUSALS = frozenset(
 )
 
 
+class NotSignedInError(SyncError):
+    """A learner's request with nobody signed in on this client: a local condition, not
+    a network failure (it does not count against connectivity)."""
+
+    code = "not_signed_in"
+
+
 class MediaChecksumError(SyncError):
     """The downloaded course video is not the published one (its SHA-256 differs)."""
 
@@ -72,11 +79,6 @@ def _sha256_of(path: Path) -> str:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _as_dict(answer: object) -> dict:
-    # `_call` inspects dict answers for the server's time; wrap a tuple answer.
-    return {"answer": answer}
 
 
 def wire(signed: SignedEvent) -> dict[str, object]:
@@ -136,6 +138,7 @@ class SyncEngine:
         self._another_course_open = False
         self._skew_recorded = False
         self._beating = threading.Event()
+        self._closing = threading.Event()  # set by close(): a download stops between chunks
         self._stop_beats = threading.Event()
         self._beat_thread: threading.Thread | None = None
 
@@ -242,8 +245,11 @@ class SyncEngine:
             self._beat_thread = None
 
     def close(self) -> None:
-        self.stop_heartbeats()
-        self._executor.shutdown(wait=True)
+        self._closing.set()
+        self.stop_heartbeats(wait=False)
+        # Queued requests are dropped; the one running ends soon (a download stops at
+        # its next chunk, a request within its timeout).
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
     # -- on the sync thread ------------------------------------------------------------
 
@@ -301,15 +307,23 @@ class SyncEngine:
         partial = destination.with_name(destination.name + ".part")
         partial.parent.mkdir(parents=True, exist_ok=True)
         have = partial.stat().st_size if partial.exists() else 0
-        headers = {"Range": f"bytes={have}-"} if have else {}
-        status, _headers, body = self._call(
-            lambda: _as_dict(
-                self._client.get_bytes(f"{API}/courses/{course_id}/media", self._token(), headers)
-            )
-        )["answer"]
-        mode = "ab" if status == 206 else "wb"  # 200: the server sent the whole file
-        with partial.open(mode) as out:
-            out.write(body)
+        # Streamed to the partial file, so a dropped connection leaves what arrived for
+        # the next attempt to resume with a Range request.
+        with partial.open("ab") as out:
+            status = self._call(
+                lambda: {
+                    "status": self._client.download(
+                        f"{API}/courses/{course_id}/media",
+                        self._token(),
+                        out,
+                        {"Range": f"bytes={have}-"} if have else None,
+                        cancel=self._closing,
+                        resumed_from=have,
+                    )
+                }
+            )["status"]
+        if status == 200 and have:
+            log.info("media: the server sent the whole file, not the range asked for")
         if _sha256_of(partial) != expected_sha256:
             partial.unlink()
             raise MediaChecksumError(course_id)
@@ -318,7 +332,7 @@ class SyncEngine:
 
     def _token(self) -> str:
         if self._session is None:
-            raise SyncError("not signed in")
+            raise NotSignedInError("not signed in")
         return self._session.token
 
     def _start_course(self, course_id: str) -> dict:
@@ -338,7 +352,10 @@ class SyncEngine:
         if session is None or session.study_session_id is None:
             return
         study_session_id, session.study_session_id = session.study_session_id, None
-        self._flush()
+        try:
+            self._flush()
+        except SyncError as error:  # the outbox keeps them; the session still ends
+            log.warning("could not flush at course end", extra={"data": {"reason": error.code}})
         self._call(
             lambda: self._client.post(
                 f"{API}/study/{study_session_id}/end", {}, token=session.token
@@ -384,6 +401,8 @@ class SyncEngine:
                 self._another_course_open = True
             self._publish()
             raise
+        except NotSignedInError:
+            raise  # nothing was sent: the platform's reachability is unknown
         except SyncError:
             self._connectivity.failed(self._mono_ms())
             self._publish()

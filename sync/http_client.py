@@ -33,11 +33,12 @@ import platform
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 from urllib.parse import urlsplit
 
 import requests
@@ -158,6 +159,12 @@ class MalformedResponseError(SyncError):
     something that is not HTTP at all (a captive portal or another service)."""
 
     code = "malformed_response"
+
+
+class DownloadCancelledError(SyncError):
+    """A download stopped on request (the client is closing)."""
+
+    code = "cancelled"
 
 
 class ServerTimeoutError(SyncError):
@@ -572,6 +579,41 @@ class PlatformClient:
             {name.lower(): value for name, value in response.headers.items()},
             response.content,
         )
+
+    def download(
+        self,
+        path: str,
+        token: str | None,
+        into: BinaryIO,
+        headers: Mapping[str, str] | None = None,
+        cancel: threading.Event | None = None,
+        chunk_bytes: int = 1 << 20,
+        resumed_from: int = 0,
+    ) -> int:
+        """GET raw bytes streamed into the open file `into`, a chunk at a time (a course
+        video never sits whole in memory); retried before the first byte. Returns the
+        status (200: the whole file, written from the start even when `resumed_from`
+        bytes were there; 206: the range asked for in `headers`). A `cancel`
+        that is set stops between chunks with `DownloadCancelledError`; what was
+        written stays, for a later Range request to resume."""
+        sent = {"Accept-Encoding": "identity", **(headers or {})}
+        response = self._send(
+            "GET", path, token, idempotent=True, headers=sent, media=True, stream=True
+        )
+        where = _where("GET", path)
+        if response.status_code == http.client.OK and resumed_from:
+            into.seek(0)  # a server that ignores Range sends the whole file: start over
+            into.truncate()
+        try:
+            for chunk in response.iter_content(chunk_bytes):
+                if cancel is not None and cancel.is_set():
+                    raise DownloadCancelledError(f"{where}: cancelled")
+                into.write(chunk)
+        except requests.RequestException as exc:
+            raise self._failed(_failure_of(exc, where, self._host)) from exc
+        finally:
+            response.close()
+        return response.status_code
 
     def close(self) -> None:
         self._idempotent.close()

@@ -22,9 +22,10 @@ from server.clock import ServerClock
 from server.embedded import free_port
 from server.field_crypto import generate_master_key
 from server.models import StoredEvent, StudySession
-from sync.engine import MediaChecksumError, SyncEngine
+from sync.engine import MediaChecksumError, NotSignedInError, SyncEngine
 from sync.http_client import (
     ConnectionSettings,
+    DownloadCancelledError,
     PlatformClient,
     ServerRefusedError,
     SyncError,
@@ -396,8 +397,10 @@ def test_a_study_face_check_is_re_matched_by_the_server(world, faces):
 def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path):
     media = world.tmp / "course.bin"  # the file the fixture published
     with client_device(world, "a") as (engine, _worker):
-        with pytest.raises(SyncError, match="not signed in"):
+        with pytest.raises(NotSignedInError, match="not signed in"):
             engine.get("/courses").result(30)
+        engine.flush().result(30)
+        assert engine.status.online  # a local condition, not a network failure
         sign_in(engine, "learner1", faces.learner_crop)
         courses = engine.get("/courses").result(30)
         course = next(c for c in courses if c["id"] == world.course_id)
@@ -420,6 +423,19 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
         with pytest.raises(MediaChecksumError):
             engine.download_media(world.course_id, elsewhere, "0" * 64).result(30)
         assert not elsewhere.exists() and not elsewhere.with_name("other.mp4.part").exists()
+
+        # A cancelled download stops between chunks and keeps what it wrote.
+        client = PlatformClient(ConnectionSettings(base_url=world.proxy.url))
+        cancel = threading.Event()
+        cancel.set()
+        with (tmp_path / "cancelled.part").open("wb") as out, pytest.raises(DownloadCancelledError):
+            client.download(
+                f"/api/v1/courses/{world.course_id}/media",
+                engine._session.token,
+                out,
+                cancel=cancel,
+            )
+        client.close()
 
         refused = engine.post("/courses/no-such-course/test", {"answers": {}})
         with pytest.raises(ServerRefusedError) as error:

@@ -32,6 +32,9 @@ class FaceCheckService(QObject):
     # the frame's quality issues (guidance for the learner)
     progress = Signal(QImage, object, object, int, object)
     finished = Signal(object)  # FaceCheckResult
+    # The run's number (see `run_id`) with its result: a cancelled run's late result can
+    # be told apart from the result of the run started after it.
+    finished_run = Signal(int, object)
 
     def __init__(
         self,
@@ -47,6 +50,7 @@ class FaceCheckService(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._busy = False
+        self.run_id = 0  # the number of the latest run started
 
     @property
     def running(self) -> bool:
@@ -57,9 +61,10 @@ class FaceCheckService(QObject):
             raise RuntimeError("a face check is already running")
         self._cancel = threading.Event()
         self._busy = True
+        self.run_id += 1
         self._thread = threading.Thread(
             target=self._run,
-            args=(open_source, template, self._cancel),
+            args=(open_source, template, self._cancel, self.run_id),
             name="face-check",
             daemon=True,
         )
@@ -70,7 +75,7 @@ class FaceCheckService(QObject):
         if self._thread is not None:
             self._thread.join(wait_s)
 
-    def _run(self, open_source, template, cancel) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, open_source, template, cancel, run_id) -> None:  # type: ignore[no-untyped-def]
         # The analyzer belongs to this thread (MediaPipe graphs are not thread-safe).
         analyzer = FaceAnalyzer(static_image_mode=False)
         source = None
@@ -98,6 +103,7 @@ class FaceCheckService(QObject):
         # Not busy before the signal: a receiver may start the next check at once.
         self._busy = False
         self.finished.emit(result)
+        self.finished_run.emit(run_id, result)
 
     def _report(self, progress: CheckProgress) -> None:
         self.progress.emit(

@@ -1394,6 +1394,22 @@
         <source>Send code</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The demo platform could not start (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready. Sign in to study.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StoreMessages</name>
@@ -1486,25 +1502,6 @@
     </message>
     <message>
         <source>%1 min waits for the course test to be passed</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>window.sign_in_page</name>
-    <message>
-        <source>Starting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The demo platform could not start (%1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ready. Sign in to study.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

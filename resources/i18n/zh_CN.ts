@@ -1393,6 +1393,22 @@
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动……</translation>
+    </message>
+    <message>
+        <source>The demo platform could not start (%1).</source>
+        <translation>演示平台无法启动（%1）。</translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation>尚未配置培训平台：请使用 --server https://… 启动，或设置 APP_SERVER_URL。</translation>
+    </message>
+    <message>
+        <source>Ready. Sign in to study.</source>
+        <translation>已就绪，请登录学习。</translation>
+    </message>
 </context>
 <context>
     <name>StoreMessages</name>
@@ -1486,25 +1502,6 @@
     <message>
         <source>%1 min waits for the course test to be passed</source>
         <translation>%1 分钟待课程测试通过后计入</translation>
-    </message>
-</context>
-<context>
-    <name>window.sign_in_page</name>
-    <message>
-        <source>Starting…</source>
-        <translation>正在启动……</translation>
-    </message>
-    <message>
-        <source>The demo platform could not start (%1).</source>
-        <translation>演示平台无法启动（%1）。</translation>
-    </message>
-    <message>
-        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
-        <translation>尚未配置培训平台：请使用 --server https://… 启动，或设置 APP_SERVER_URL。</translation>
-    </message>
-    <message>
-        <source>Ready. Sign in to study.</source>
-        <translation>已就绪，请登录学习。</translation>
     </message>
 </context>
 </TS>
