@@ -124,14 +124,15 @@ class Settings:
 
 class PlatformStarter(QObject):
     """Finds the platform to talk to off the GUI thread: the demo's own (started and
-    seeded here, which takes seconds the first time) or the configured address."""
+    seeded here, which takes seconds the first time) or the configured address. The demo
+    also looks for a camera here (probing devices can take a while on some systems)."""
 
-    ready = Signal(object)  # (base_url, DemoPlatform | None)
+    ready = Signal(object)  # (base_url, DemoPlatform | None, a camera exists)
     failed = Signal(str)
 
     def start(self, args: argparse.Namespace, data_dir: Path) -> None:
         if not args.demo:
-            self.ready.emit((args.server, None))
+            self.ready.emit((args.server, None, True))
             return
 
         def run() -> None:
@@ -139,11 +140,12 @@ class PlatformStarter(QObject):
                 from app.demo_platform import start_demo_platform  # noqa: PLC0415
 
                 platform = start_demo_platform(data_dir / "demo-platform")
+                has_camera = _has_camera()
             except Exception as error:  # a bug or a broken install: say so and stop
                 log.exception("demo platform failed to start")
                 self.failed.emit(type(error).__name__)
                 return
-            self.ready.emit((platform.base_url, platform))
+            self.ready.emit((platform.base_url, platform, has_camera))
 
         threading.Thread(target=run, name="demo-platform", daemon=True).start()
 
@@ -156,10 +158,10 @@ def simulated_camera_allowed(args: argparse.Namespace) -> bool:
     return bool(args.demo or os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1")
 
 
-def make_open_camera(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignore[no-untyped-def]
     """What the face checks read: the camera, or (demo, tests) an animated photo."""
     allowed = simulated_camera_allowed(args)
-    if args.simulated_camera is not None or (args.demo and not _has_camera()):
+    if args.simulated_camera is not None or (args.demo and not has_camera):
         from verification.simulated_face import make_simulated_camera  # noqa: PLC0415
 
         photo_path = args.simulated_camera
@@ -256,7 +258,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
         box.open()
 
     def platform_ready(found: tuple) -> None:
-        base_url, demo_platform = found
+        base_url, demo_platform, state["has_camera"] = found
         state["platform"] = base_url
         if demo_platform is not None:
             state["demo_platform"] = demo_platform
@@ -358,8 +360,6 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
     from app.diagnostics_page import wire as wire_diagnostics  # noqa: PLC0415
     from app.face_check_flow import FaceCheckFlow  # noqa: PLC0415
     from app.learner_app import LearnerApp  # noqa: PLC0415
-    from app.rating_dialog import CourseRatingDialog  # noqa: PLC0415
-    from app.test_dialog import CourseTestDialog  # noqa: PLC0415
     from sync.engine import SyncEngine  # noqa: PLC0415
     from sync.http_client import ConnectionSettings, PlatformClient  # noqa: PLC0415
     from sync.qt_facade import SyncService  # noqa: PLC0415
@@ -377,7 +377,7 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
     sync = SyncService(
         lambda on_status: SyncEngine(client, store.worker, opened, on_status), parent=window
     )
-    open_camera, simulated = make_open_camera(args)
+    open_camera, simulated = make_open_camera(args, bool(state["has_camera"]))
     liveness_policy = None
     if simulated:
         from app.demo_platform import DEMO_LIVENESS_ACTIONS  # noqa: PLC0415
@@ -394,10 +394,6 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
         flow,
         data_dir / "media",
         demo=args.demo,
-        make_test_dialog=CourseTestDialog,
-        make_rating_dialog=lambda course, parent: _rating_dialog(
-            CourseRatingDialog, course, parent
-        ),
     )
     diagnostics = DiagnosticsService(
         client_collector(
@@ -416,9 +412,3 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
     )
     log.info("client ready", extra={"data": {"demo": bool(args.demo)}})
     return _Session(learner_app, sync, client)
-
-
-def _rating_dialog(dialog_class, course, parent):  # type: ignore[no-untyped-def]
-    dialog = dialog_class(course["name"], parent)
-    dialog.set_previous(course.get("my_rating"))
-    return dialog

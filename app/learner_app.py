@@ -16,7 +16,9 @@ from app.courses_page import minutes
 from app.face_check_flow import FaceCheckFlow
 from app.messages import failure_text, sign_out_text, study_stop_text
 from app.prompt_rules import PromptSchedule, PromptState
+from app.rating_dialog import CourseRatingDialog
 from app.study_recorder import StudySessionRecorder
+from app.test_dialog import CourseTestDialog
 from player.events import PauseReason
 from player.facade import LockedPlayer
 from player.media_check import CourseMedia
@@ -25,6 +27,7 @@ from qt_binding import QMessageBox, QObject, QTimer, Slot
 from records.events import EventKind
 from sync.qt_facade import StudyStoreService, SyncService
 from verification.check_runner import FaceCheckResult
+from verification.frames import FrameSourceError
 from verification.schedule import CheckOutcome, CheckScheduler, DueCheck
 
 log = logging.getLogger(__name__)
@@ -37,23 +40,18 @@ PROMPT_TICK_MS = 1000
 TODAY_REFRESH_MS = 15_000
 # Server refusals of a face check that another attempt may cure; others end the sign-in.
 RETRYABLE_FACE_REASONS = frozenset({"face_not_matched", "liveness_failed", "no_face"})
-# A check that could not run (camera missing, busy, unplugged...) is a known condition of
-# the device, not a failed identity check: it costs no attempt and records no failure.
-DEVICE_FAILURES = frozenset(
-    {
-        "no_camera",
-        "camera_busy",
-        "camera_permission",
-        "camera_unplugged",
-        "camera_open_failed",
-        "camera_error",
-        "frame_source_error",
-        "frame_file_unreadable",
-        "simulated_camera_refused",
-        "check_failed",
-        "cancelled",
+
+
+def _frame_source_codes(error: type[FrameSourceError] = FrameSourceError) -> set[str]:
+    return {error.code} | {
+        code for sub in error.__subclasses__() for code in _frame_source_codes(sub)
     }
-)
+
+
+# A check that could not run (camera missing, busy, unplugged...; every frame-source error
+# the verification package knows, plus a check that crashed or was cancelled) is a known
+# condition of the device, not a failed identity check: it costs no attempt.
+DEVICE_FAILURES = frozenset(_frame_source_codes() | {"check_failed", "cancelled"})
 
 
 @dataclass
@@ -91,8 +89,6 @@ class LearnerApp(QObject):
         faces: FaceCheckFlow,
         media_dir: Path,
         demo: bool,
-        make_test_dialog: Callable | None = None,
-        make_rating_dialog: Callable | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -102,8 +98,6 @@ class LearnerApp(QObject):
         self.faces = faces
         self.media_dir = media_dir
         self.demo = demo
-        self._make_test_dialog = make_test_dialog
-        self._make_rating_dialog = make_rating_dialog
         self.recorder = StudySessionRecorder(player, store, "", demo=demo, parent=self)
         self.challenge: dict | None = None
         self.consent = False
@@ -609,20 +603,17 @@ class LearnerApp(QObject):
         self.sync.get("test_questions", f"/courses/{course['id']}/test")
 
     def _on_test_questions(self, answer: object) -> None:
-        if self._make_test_dialog is None:
-            return
         course = self._test_course
         if course is None or not self.window.is_signed_in:
             return
-        dialog = self._make_test_dialog(answer, self.window)
-        self.test_dialog = dialog
-        dialog.finished.connect(dialog.deleteLater)
+        assert isinstance(answer, dict)
         # The dialog emits the server's TestAnswers body as is: {"answers": {...}}.
-        dialog.submitted.connect(
-            lambda body: self.sync.post("test_submit", f"/courses/{course['id']}/test", body)
+        self.test_dialog = self._open_dialog(
+            CourseTestDialog(answer, self.window),
+            "test_submit",
+            f"/courses/{course['id']}/test",
+            self._forget_test_dialog,
         )
-        dialog.finished.connect(lambda _result: self._forget_test_dialog())
-        dialog.open()
 
     def _forget_test_dialog(self) -> None:
         self.test_dialog = None
@@ -638,18 +629,22 @@ class LearnerApp(QObject):
         self._refresh_today()
 
     def _open_rating(self, course: dict) -> None:
-        if self._make_rating_dialog is None:
-            return
         if self.rating_dialog is not None:
             return
-        dialog = self._make_rating_dialog(course, self.window)
-        self.rating_dialog = dialog
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.submitted.connect(
-            lambda body: self.sync.post("rating", f"/courses/{course['id']}/rating", body)
+        dialog = CourseRatingDialog(course["name"], self.window)
+        dialog.set_previous(course.get("my_rating"))
+        self.rating_dialog = self._open_dialog(
+            dialog, "rating", f"/courses/{course['id']}/rating", self._forget_rating_dialog
         )
-        dialog.finished.connect(lambda _result: self._forget_rating_dialog())
+
+    def _open_dialog(self, dialog, request: str, path: str, forget: Callable[[], None]):  # type: ignore[no-untyped-def]
+        """Open `dialog`: what it submits is posted to `path` as `request`; when it
+        closes, `forget` runs and the dialog is deleted."""
+        dialog.submitted.connect(lambda body: self.sync.post(request, path, body))
+        dialog.finished.connect(lambda _result: forget())
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        return dialog
 
     def _forget_rating_dialog(self) -> None:
         self.rating_dialog = None
