@@ -162,6 +162,7 @@ def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignor
     """What the face checks read: the camera, or (demo, tests) an animated photo."""
     allowed = simulated_camera_allowed(args)
     if args.simulated_camera is not None or (args.demo and not has_camera):
+        from verification.frames import FrameFileError  # noqa: PLC0415
         from verification.simulated_face import make_simulated_camera  # noqa: PLC0415
 
         photo_path = args.simulated_camera
@@ -171,6 +172,8 @@ def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignor
 
             if photo_path is not None:
                 photo = cv2.imread(str(photo_path))
+                if photo is None:
+                    raise FrameFileError("the simulated camera's photo cannot be read")
             else:
                 from app.demo_platform import demo_photo  # noqa: PLC0415
 

@@ -151,6 +151,9 @@ class Autopilot(QObject):
                 page == "diagnostics" and window.diagnostics_page.table.rowCount() > 0
             ),
             "no_face_check": lambda: not app.faces.active,
+            "face_failed": lambda: (
+                app.faces.dialog is not None and app.faces.dialog.retry_button.isVisible()
+            ),
             "question": lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
             "sign_in_refused": lambda: (
                 page == "sign_in"
@@ -336,6 +339,13 @@ class Autopilot(QObject):
         box.button(wanted).click()
         return True
 
+    def _do_retry_face(self, step: dict) -> bool:
+        dialog = None if self.app is None else self.app.faces.dialog
+        if dialog is None or not dialog.retry_button.isVisible():
+            return False
+        dialog.retry_button.click()
+        return True
+
     def _do_switch_learner(self, step: dict) -> bool:
         self.window.switch_action.trigger()
         return True
@@ -353,7 +363,8 @@ class Autopilot(QObject):
         return True
 
     def _do_log_state(self, step: dict) -> bool:
-        window = self.window
+        window, app = self.window, self.app
+        dialog = None if app is None else app.faces.dialog
         log.info(
             "autopilot state",
             extra={
@@ -363,6 +374,9 @@ class Autopilot(QObject):
                     "sign_in_status": window.sign_in_page.status.text(),
                     "sign_in_title": window.sign_in_page.title.text(),
                     "menu": window.study_menu.title(),
+                    "login_attempts_left": None if app is None else app.login_attempts_left,
+                    "face_retry": dialog is not None and dialog.retry_button.isVisible(),
+                    "face_result": "" if dialog is None else dialog.result.text(),
                 }
             },
         )

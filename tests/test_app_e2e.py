@@ -484,3 +484,34 @@ def test_a_first_ever_sign_in_registers_the_face_for_approval(tmp_path):
         steps = [*sign_in, {"do": "wait", "for": "signed_in", "timeout_s": 90}, {"do": "quit"}]
         run_client(tmp_path, server.base_url, "newcomer", steps)
         assert any(e.get("msg") == "signed in" for e in log_entries(data))
+
+
+def test_a_camera_that_cannot_run_costs_no_sign_in_attempt(tmp_path):
+    """A check that cannot read its camera is a known condition of the device, not a
+    failed identity check: the learner may try again as often as needed."""
+    with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        tries = []
+        for _ in range(4):  # more than the 3 attempts a failed identity check has
+            tries += [
+                {"do": "wait", "for": "face_failed", "timeout_s": 60},
+                {"do": "log_state"},
+                {"do": "retry_face"},
+            ]
+        steps = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+            *tries,
+            {"do": "quit"},
+        ]
+        data = tmp_path / "broken-camera"
+        missing = tmp_path / "no-such-photo.png"  # the camera delivers nothing
+        process = client(data, server.base_url, missing, steps, tmp_path / "shots", "broken")
+        code, err = finish(process, 300)
+        assert code == 0, err[-3000:]
+        with server.platform.sessions() as db:
+            assert db.scalars(select(FaceCheck)).all() == []  # nothing reached the server
+    shown = states(data)
+    assert len(shown) == 4
+    assert all(s["login_attempts_left"] == 3 and s["face_retry"] for s in shown)
+    assert all(s["face_result"] and s["page"] == "sign_in" for s in shown)
