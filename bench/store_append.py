@@ -2,7 +2,7 @@
 
 The same StudyStore code runs on both (only the connection factory differs: plain
 sqlite3 writes plaintext and exists for this comparison only), so the ratio is the
-cost of encryption. Every event is built, hashed and Ed25519-signed by
+cost of encryption. Every event is built, hashed and Ed25519-signed (libsodium) by
 records.signing.EventChainBuilder and stored with synchronous=FULL in WAL mode.
 
 Modes, each over --events events (default 10,000) in a fresh file on the disk of
@@ -13,8 +13,9 @@ bench/out (not a RAM disk):
   the worker commits whatever is queued together (up to 512). Each event is still
   acknowledged only when the COMMIT that stored it returns.
 - single_transaction: all events in one `append_many` (the upper bound).
-Also: building and signing alone (no database), and opening a store of that many events
-(quick_check plus the full chain verification with the device key).
+Also: building alone and signing alone (no database), both together, and opening a
+store of that many events and of --big-store events (quick_check plus the full chain
+verification with the device key, signatures checked on every core).
 
 Writes bench/out/store_append.json and the store_append section of bench/RESULTS.md.
 """
@@ -40,8 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
-from records.events import EventKind  # noqa: E402
-from records.signing import EventChainBuilder, new_device_key  # noqa: E402
+from records.events import GENESIS_HASH, EventKind, StudyEvent  # noqa: E402
+from records.signing import DeviceSigner, EventChainBuilder, new_device_key  # noqa: E402
 from sync.store import PLAIN_SQLITE, SQLCIPHER, Connector, StudyStore  # noqa: E402
 from sync.store_worker import StoreWorker  # noqa: E402
 
@@ -123,6 +124,40 @@ def time_signing(events: list[dict]) -> float:
     return time.perf_counter() - started
 
 
+def time_parts(events: list[dict]) -> dict[str, float]:
+    """Microseconds per event of the two halves of `builder.next`: building the event
+    (validation and its one canonical encoding) and the libsodium signature."""
+    started = time.perf_counter()
+    built = [
+        StudyEvent(device_id="dev-bench", seq=i + 1, prev_hash=GENESIS_HASH, **fields)
+        for i, fields in enumerate(events)
+    ]
+    build_s = time.perf_counter() - started
+    signer = DeviceSigner(new_device_key())
+    started = time.perf_counter()
+    for event in built:
+        signer.sign(event.canonical())
+    sign_s = time.perf_counter() - started
+    return {
+        "build_us": round(build_s / len(events) * 1e6, 1),
+        "sign_us": round(sign_s / len(events) * 1e6, 1),
+    }
+
+
+def time_big_open(count: int, work: Path) -> dict[str, float]:
+    """Opening a store as big as a learner's after weeks of study (SQLCipher)."""
+    path = work / "big.db"
+    store = StudyStore.open(path, KEY)
+    for start in range(0, count, 1000):
+        store.append_many([heartbeat(i) for i in range(start, min(count, start + 1000))])
+    store.close()
+    seconds, problems = time_open(SQLCIPHER, path)
+    assert problems == 0
+    size = path.stat().st_size
+    remove_store(path)
+    return {"events": count, "seconds": round(seconds, 3), "file_mb": round(size / 1e6, 1)}
+
+
 def remove_store(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -148,6 +183,7 @@ def machine_info(work: Path) -> dict[str, object]:
         "sqlcipher": cipher,
         "sqlite3_stdlib": __import__("sqlite3").sqlite_version,
         "cryptography": metadata.version("cryptography"),
+        "pynacl": metadata.version("pynacl"),
         "filesystem": fs,
     }
 
@@ -177,6 +213,9 @@ def results_section(data: dict) -> str:
         if len(ratios_met) == len(MODES)
         else f"in {', '.join(ratios_met) or 'no mode'}"
     )
+    parts = data["per_event_us"]
+    big = data["big_open"]
+    per_day = 6 * 360  # a learner's heartbeats in 6 hours of video, one every 10 s
     return f"""## Local store: appending signed events, SQLCipher against plain sqlite3
 
 `bench/store_append.py`, {data["date"]}: {n:,} heartbeat events per run, medians of
@@ -186,10 +225,14 @@ is built, hashed and Ed25519-signed by records.signing before it is stored.
 
 - Machine: {machine["cpu_model"]}, {machine["nproc"]} CPUs; SQLCipher {machine["sqlcipher"]}
   (sqlcipher3 {machine["sqlcipher3"]}), stdlib SQLite {machine["sqlite3_stdlib"]},
-  cryptography {machine["cryptography"]}.
-- Building and signing alone, no database: **{data["signing_only_events_per_s"]:,.0f} events/s**.
-  This is the ceiling of every mode: one Ed25519 signature per event in one Python thread
-  (the signature does not release the GIL, so more threads do not help).
+  cryptography {machine["cryptography"]} (keys), PyNaCl {machine["pynacl"]} (libsodium signs).
+- Building and signing alone, no database: **{data["signing_only_events_per_s"]:,.0f} events/s**,
+  the ceiling of every mode. Per event: building it (validation and its one canonical
+  encoding) {parts["build_us"]:.1f} µs, the libsodium signature {parts["sign_us"]:.1f} µs (OpenSSL's
+  through `cryptography` took 36 µs). Both hold the CPU in one Python thread: the
+  signature releases the GIL, but the Python around it holds it about as long, so
+  signing on more threads, or committing one group while signing the next, measured
+  slower here than doing both in turn.
 
 | mode | SQLCipher events/s | sqlite3 events/s | time ratio | goal met |
 |---|---:|---:|---:|---|
@@ -199,10 +242,13 @@ Goal: at most {GOAL_RATIO}x the time of plain sqlite3 and at least {GOAL_RATE:,}
 Best mode in which each event is acknowledged after the COMMIT that stored it:
 **{best}**, {b["sqlcipher"]["events_per_s"]:,.0f} events/s at {b["ratio"]:.2f}x. The ratio
 goal is **{"met" if b["ratio"] <= GOAL_RATIO else "NOT met"}** there, and met {ratio_text}; the rate goal is **{"met" if rate_met else "NOT met"}**:
-batched, the rate is bound by signing; committed one by one, by one WAL fsync per event.
+batched, the rate is bound by building and signing; committed one by one, by one WAL
+fsync per event.
 
-Opening a store of {n:,} events (quick_check, then the whole chain verified with the
-device key): SQLCipher {o["sqlcipher"]["seconds"]:.2f} s, sqlite3 {o["sqlite3"]["seconds"]:.2f} s.
+Opening a store (quick_check, then the whole chain verified with the device key, the
+signatures on every core): {n:,} events, SQLCipher {o["sqlcipher"]["seconds"]:.2f} s and
+sqlite3 {o["sqlite3"]["seconds"]:.2f} s; {big["events"]:,} events ({big["file_mb"]:.0f} MB, about
+{big["events"] / per_day:.0f} days of 6 hours' study), SQLCipher **{big["seconds"]:.2f} s**.
 """
 
 
@@ -210,6 +256,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3, help="runs per mode and side")
+    parser.add_argument(
+        "--big-store", type=int, default=100_000, help="events in the store whose open is timed"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     events = [heartbeat(i) for i in range(args.events)]
@@ -220,6 +269,8 @@ def main() -> int:
     opens: dict[str, list[float]] = {side: [] for side in CONNECTORS}
     try:
         signing = median([time_signing(events) for _ in range(args.runs)])
+        parts = [time_parts(events) for _ in range(args.runs)]
+        big_open = time_big_open(args.big_store, work)
         for round_ in range(args.runs):
             sides = list(CONNECTORS) if round_ % 2 == 0 else list(reversed(CONNECTORS))
             for mode in MODES:
@@ -267,6 +318,10 @@ def main() -> int:
         "runs": args.runs,
         "machine": machine,
         "signing_only_events_per_s": round(args.events / signing, 1),
+        "per_event_us": {
+            part: median([p[part] for p in parts]) for part in ("build_us", "sign_us")
+        },
+        "big_open": big_open,
         "modes": modes,
         "best_mode": best,
         "open_verify": {side: {"seconds": round(median(opens[side]), 4)} for side in CONNECTORS},

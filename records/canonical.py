@@ -9,7 +9,7 @@ are integer milliseconds; a playback rate is integer thousandths.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 JsonValue = None | bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
 
@@ -21,16 +21,33 @@ class CanonicalJsonError(ValueError):
 def _is_plain_json(value: object) -> bool:
     """The fast path of `_check`: the same walk without building error paths, which
     cost more than the encoding itself on the hot path (every event is checked)."""
-    if value is None or type(value) in _SCALARS:
+    kind = type(value)
+    if value is None or kind in _SCALARS:
         return True
-    if type(value) is dict:
-        return all(type(key) is str and _is_plain_json(item) for key, item in value.items())
-    if type(value) in (list, tuple):
-        return all(_is_plain_json(item) for item in value)
+    if kind is dict:
+        keys_ok = set(map(type, value)) <= _STR_ONLY  # type: ignore[call-overload]
+        return keys_ok and _all_plain(value.values())  # type: ignore[attr-defined]
+    if kind is list or kind is tuple:
+        return _all_plain(value)  # type: ignore[arg-type]
     return False  # a float, a subclass or a foreign type: `_check` says which and where
 
 
+def _all_plain(items: Iterable[object]) -> bool:
+    # Scalars are tested inline rather than by a call: most values are leaves.
+    for item in items:
+        if item is None or type(item) in _SCALARS:
+            continue
+        if not _is_plain_json(item):
+            return False
+    return True
+
+
 _SCALARS = frozenset({bool, int, str})
+_STR_ONLY = frozenset({str})
+# One encoder for every call: json.dumps builds a new one each time it is given options.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
 
 
 def _check(value: object, path: str) -> None:
@@ -54,20 +71,24 @@ def _check(value: object, path: str) -> None:
 def canonical_json(value: JsonValue) -> bytes:
     if not _is_plain_json(value):
         _check(value, "$")
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def parse_canonical(data: bytes) -> JsonValue:
     """Parse bytes and insist they were canonical: re-encoding must give the same bytes."""
-    try:
-        value = json.loads(data.decode("utf-8"), parse_float=_refuse_float)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CanonicalJsonError(f"not JSON: {error}") from error
+    value = parse_json(data)
     if canonical_json(value) != data:
         raise CanonicalJsonError("JSON is not in canonical form")
     return value
+
+
+def parse_json(data: bytes) -> JsonValue:
+    """Parse UTF-8 JSON with no floats, without the canonical-form check (for a caller
+    that re-encodes the value anyway and compares)."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_float=_refuse_float)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CanonicalJsonError(f"not JSON: {error}") from error
 
 
 def _refuse_float(text: str) -> float:

@@ -14,18 +14,13 @@ on.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import nacl.exceptions
-import nacl.signing
-
 from records.canonical import JsonValue
 from records.events import EventFormatError, event_from_payload
-from records.signing import SignedEvent
+from records.signing import DeviceVerifier, SignedEvent
 
 
 class Refusal(StrEnum):
@@ -48,23 +43,6 @@ class EventStatus(StrEnum):
     WRONG_COURSE = "wrong_course"
     CLOCK_AHEAD = "clock_ahead"
     SESSION_REVOKED = "session_revoked"
-
-
-class DeviceVerifier:
-    """Ed25519 verification of a device's events with libsodium (the same signatures
-    `records.signing` makes and checks with OpenSSL; libsodium is stricter, refusing
-    non-canonical encodings, which an honest client never produces)."""
-
-    def __init__(self, public_key: bytes) -> None:
-        self._key = nacl.signing.VerifyKey(public_key)
-
-    def is_valid(self, signed: SignedEvent) -> bool:
-        try:
-            signature = base64.b64decode(signed.signature, validate=True)
-            self._key.verify(signed.event.canonical(), signature)
-        except (nacl.exceptions.BadSignatureError, binascii.Error, ValueError, TypeError):
-            return False
-        return True
 
 
 @dataclass(frozen=True)

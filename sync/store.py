@@ -54,6 +54,7 @@ from records.signing import (
 )
 from sync.keystore import get_or_create_store_key, get_store_key
 from sync.migrations import SchemaTooNewError, migrate
+from sync.signature_check import signatures_valid
 
 log = logging.getLogger(__name__)
 
@@ -546,10 +547,19 @@ class StudyStore:
             ):
                 problems.append(IntegrityProblem(seq, "column_mismatch"))
             signed.append(SignedEvent(event=event, hash=row_hash, signature=signature))
+        # The signatures, most of the cost, are checked on every core; the order,
+        # hashes and links of the chain on this thread.
         public_key = self._key.public_key()
+        valid = signatures_valid(public_key_bytes(public_key), signed)
+        invalid = {id(item) for item, ok in zip(signed, valid, strict=True) if not ok}
         problems += [
             IntegrityProblem(p.seq, p.kind.value)
-            for p in verify_chain(public_key, signed, self.device_id)
+            for p in verify_chain(
+                public_key,
+                signed,
+                self.device_id,
+                signature_valid=lambda item: id(item) not in invalid,
+            )
         ]
         head = self._read("SELECT seq, hash FROM chain_head")
         head_seq, head_hash = head[0] if head else (0, GENESIS_HASH)

@@ -24,6 +24,8 @@ from records.events import (
 from records.signing import (
     ChainProblem,
     ChainProblemKind,
+    DeviceSigner,
+    DeviceVerifier,
     EventChainBuilder,
     SignedEvent,
     new_device_key,
@@ -130,6 +132,22 @@ def test_event_round_trips_through_canonical_bytes() -> None:
     event = chain(1)[0].event
     assert event_from_canonical(event.canonical()) == event
     assert event.key() == ("pc-1", 1)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda raw: raw.replace(b",", b", ", 1),  # whitespace
+        lambda raw: b"{" + raw[raw.index(b",") + 1 : -1] + b"," + raw[1 : raw.index(b",")] + b"}",
+        lambda raw: raw.replace(b'"seq":1', b'"seq":1e0'),  # a float in disguise
+        lambda raw: raw[:-1],  # not JSON
+    ],
+    ids=["spaced", "unsorted", "float", "truncated"],
+)
+def test_event_bytes_that_are_not_canonical_are_refused(spoil) -> None:
+    event = chain(1)[0].event
+    with pytest.raises(CanonicalJsonError):
+        event_from_canonical(spoil(event.canonical()))
 
 
 @pytest.mark.parametrize(
@@ -240,6 +258,39 @@ def test_signature_from_another_key_or_garbage_is_invalid() -> None:
     assert not signature_is_valid(PUBLIC, sign_event(new_device_key(), event))
     assert not signature_is_valid(PUBLIC, SignedEvent(event, event.hash(), "not base64!"))
     assert chain(1)[0].event.prev_hash == GENESIS_HASH
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.binary(min_size=32, max_size=32), message=st.binary(max_size=2000))
+def test_libsodium_and_openssl_make_the_same_signatures(seed: bytes, message: bytes) -> None:
+    # The chain builder signs with libsodium; anyone may check with OpenSSL, and back.
+    key = private_key_from_bytes(seed)
+    fast = DeviceSigner(key).sign(message)
+    assert fast == key.sign(message)
+    key.public_key().verify(fast, message)  # raises if OpenSSL disagrees
+
+
+def test_builder_signatures_are_the_ones_sign_event_makes() -> None:
+    for signed in chain(3):
+        assert sign_event(KEY, signed.event) == signed
+
+
+def test_device_verifier_checks_the_signature_only() -> None:
+    signed = chain(1)[0]
+    verifier = DeviceVerifier(public_key_bytes(PUBLIC))
+    assert verifier.is_valid(signed)
+    assert verifier.is_valid(dataclasses.replace(signed, hash="0" * 64))  # not its job
+    assert not signature_is_valid(PUBLIC, dataclasses.replace(signed, hash="0" * 64))
+    other = DeviceVerifier(public_key_bytes(new_device_key().public_key()))
+    assert not other.is_valid(signed)
+    assert not verifier.is_valid(dataclasses.replace(signed, signature="AAAA"))  # too short
+
+
+def test_signature_answers_given_beforehand_replace_the_check() -> None:
+    events = chain(4)
+    flagged = events[2]
+    problems = verify_chain(PUBLIC, events, "pc-1", signature_valid=lambda s: s is not flagged)
+    assert problems == [ChainProblem(3, ChainProblemKind.BAD_SIGNATURE)]
 
 
 @settings(max_examples=300, deadline=None)

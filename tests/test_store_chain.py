@@ -13,7 +13,8 @@ import pytest
 
 from records.canonical import canonical_json, parse_canonical
 from records.events import EventKind
-from records.signing import new_device_key
+from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
+from sync.signature_check import CHUNK_SIZE, signatures_valid
 from sync.store import STORE_ACTOR, IntegrityProblem, StudyStore
 from tests._store_child import progress_fields, raw_connection
 
@@ -215,3 +216,37 @@ def test_edited_query_columns_and_unreadable_rows_are_found(store_path: Path, ke
         key,
         {(2, "column_mismatch"), (6, "unreadable"), (6, "gap"), (7, "broken_link")},
     ).close()
+
+
+def test_a_bad_signature_deep_in_a_big_store_is_found_on_the_checking_threads(tmp_path, key):
+    """Past one chunk the signatures are checked on several threads: a wrong one in a
+    later chunk must still be found, at its own sequence number and nowhere else."""
+    path = tmp_path / "big.db"
+    count = 3 * CHUNK_SIZE + 5
+    with StudyStore.open(path, key) as store:
+        store.append_many([progress_fields(i * 10_000) for i in range(count)])
+    bad_seq = 2 * CHUNK_SIZE + 7
+    conn = raw_connection(path, key)
+    signature = bytearray(base64.b64decode(row(conn, bad_seq)["signature"]))
+    signature[10] ^= 0x01
+    conn.execute(
+        "UPDATE events SET signature = ? WHERE seq = ?",
+        (base64.b64encode(bytes(signature)).decode(), bad_seq),
+    )
+    conn.close()
+    reopen_and_check(path, key, {(bad_seq, "bad_signature")}).close()
+
+
+def test_checking_signatures_on_threads_gives_the_answers_of_one_thread():
+    device_key = new_device_key()
+    builder = EventChainBuilder(device_key, "pc-1")
+    signed = [
+        builder.next(at_ms=i, **progress_fields(i * 10_000)) for i in range(2 * CHUNK_SIZE + 3)
+    ]
+    raw_public = public_key_bytes(device_key.public_key())
+    forged = {5, CHUNK_SIZE + 1, 2 * CHUNK_SIZE + 2}
+    for index in forged:
+        signed[index] = SignedEvent(signed[index].event, signed[index].hash, signed[0].signature)
+    expected = [index not in forged for index in range(len(signed))]
+    assert signatures_valid(raw_public, signed, workers=1) == expected
+    assert signatures_valid(raw_public, signed, workers=3) == expected
