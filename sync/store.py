@@ -320,6 +320,53 @@ def _wall_clock_ms() -> int:
 EventFields = Mapping[str, object]
 
 
+class _LinkCheck:
+    """The check of events the server has acknowledged, in sequence order: their
+    hashes, links and query columns, without the signature or a full parse."""
+
+    def __init__(self, device_id: str) -> None:
+        self.device_id = device_id
+        self.last_seq, self.last_hash = 0, GENESIS_HASH
+        self.rows = 0
+
+    def check(
+        self,
+        row: tuple[Any, ...],
+        problems: list[IntegrityProblem],
+        reports: list[tuple[int, JsonValue]],
+    ) -> None:
+        seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, _signature, _synced = row
+        canonical = bytes(canonical)
+        self.rows += 1
+        try:
+            payload = json.loads(canonical)
+        except ValueError:
+            payload = None
+        fields = ("seq", "device_id", "kind", "at_ms", "prev_hash")
+        if not isinstance(payload, dict) or not all(name in payload for name in fields):
+            problems.append(IntegrityProblem(seq, "unreadable"))
+        else:
+            if tuple(payload[name] for name in fields) != (
+                seq,
+                device_id,
+                kind,
+                at_ms,
+                prev_hash,
+            ):
+                problems.append(IntegrityProblem(seq, "column_mismatch"))
+            if kind == EventKind.TAMPER.value:
+                reports.append((seq, payload.get("data")))
+        if device_id != self.device_id:
+            problems.append(IntegrityProblem(seq, "wrong_device"))
+        if seq != self.last_seq + 1:
+            problems.append(IntegrityProblem(self.last_seq + 1, "gap"))
+        if hashlib.sha256(canonical).hexdigest() != row_hash:
+            problems.append(IntegrityProblem(seq, "hash_mismatch"))
+        if prev_hash != self.last_hash:
+            problems.append(IntegrityProblem(seq, "broken_link"))
+        self.last_seq, self.last_hash = seq, row_hash
+
+
 class StudyStore:
     """The local store. Open with `StudyStore.open` (or `open_with_keyring`); use from
     the thread that opened it. Satisfies player.resume.ResumeStore."""
@@ -520,36 +567,44 @@ class StudyStore:
     # -- the event chain --
 
     def _check_chain(self) -> None:
-        """Verify every stored event against the device key and the chain head; record
-        what is wrong as a TAMPER event (once per distinct finding)."""
+        """Verify the stored events and the chain head; record what is wrong as a TAMPER
+        event (once per distinct finding).
+
+        Every event's hash, link, sequence and query columns are checked, which finds
+        any edited, deleted or inserted row. Signatures are checked from the first
+        event the server has not acknowledged: the acknowledged ones were checked by
+        the server when it took them, it credits time only from its own copy, and a
+        re-signed rewrite of them would have to re-link the unacknowledged tail, whose
+        signatures are checked. That keeps the open of a store that has grown for
+        months to a fraction of checking every signature (bench/store_append.py)."""
         problems: list[IntegrityProblem] = []
+        reports: list[tuple[int, JsonValue]] = []  # (seq, data) of earlier TAMPER events
         signed: list[SignedEvent] = []
+        link = _LinkCheck(self.device_id)
         last_row: tuple[int, str] = (0, GENESIS_HASH)
-        rows = self._read(
-            "SELECT seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature"
-            " FROM events ORDER BY seq"
-        )
-        for seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, signature in rows:
-            last_row = (seq, row_hash)
-            try:
-                event = event_from_canonical(bytes(canonical))
-            except (TypeError, ValueError):
-                problems.append(IntegrityProblem(seq, "unreadable"))
-                continue
-            # The columns beside the canonical bytes are copies for queries; the server
-            # only sees the bytes, but a changed copy is still a sign of tampering.
-            if (event.seq, event.device_id, event.kind.value, event.at_ms, event.prev_hash) != (
-                seq,
-                device_id,
-                kind,
-                at_ms,
-                prev_hash,
-            ):
-                problems.append(IntegrityProblem(seq, "column_mismatch"))
-            signed.append(SignedEvent(event=event, hash=row_hash, signature=signature))
+        tail_rows = 0
+        with self._errors():
+            assert self._conn is not None
+            rows = self._conn.execute(
+                "SELECT seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature,"
+                " synced FROM events ORDER BY seq"
+            )
+            in_tail = False  # from the first event not acknowledged on, all are parsed
+            for row in rows:
+                last_row = (row[0], row[5])
+                in_tail = in_tail or not row[8]
+                if in_tail:
+                    tail_rows += 1
+                    signed_event = self._parse_row(row, problems)
+                    if signed_event is not None:
+                        signed.append(signed_event)
+                        if signed_event.event.kind is EventKind.TAMPER:
+                            reports.append((signed_event.event.seq, signed_event.event.data))
+                else:
+                    link.check(row, problems, reports)
+        public_key = self._key.public_key()
         # The signatures, most of the cost, are checked on every core; the order,
         # hashes and links of the chain on this thread.
-        public_key = self._key.public_key()
         valid = signatures_valid(public_key_bytes(public_key), signed)
         invalid = {id(item) for item, ok in zip(signed, valid, strict=True) if not ok}
         problems += [
@@ -558,6 +613,8 @@ class StudyStore:
                 public_key,
                 signed,
                 self.device_id,
+                previous_hash=link.last_hash,
+                previous_seq=link.last_seq,
                 signature_valid=lambda item: id(item) not in invalid,
             )
         ]
@@ -567,9 +624,29 @@ class StudyStore:
             problems.append(IntegrityProblem(head_seq, "head_mismatch"))
         self.integrity_problems = sorted(set(problems), key=lambda p: (p.seq, p.kind))
         if self.integrity_problems:
-            self._report_tamper(len(rows), signed)
+            self._report_tamper(link.rows + tail_rows, reports)
 
-    def _report_tamper(self, events_checked: int, signed: Sequence[SignedEvent]) -> None:
+    @staticmethod
+    def _parse_row(row: tuple[Any, ...], problems: list[IntegrityProblem]) -> SignedEvent | None:
+        seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, signature, _synced = row
+        try:
+            event = event_from_canonical(bytes(canonical))
+        except (TypeError, ValueError):
+            problems.append(IntegrityProblem(seq, "unreadable"))
+            return None
+        # The columns beside the canonical bytes are copies for queries; the server
+        # only sees the bytes, but a changed copy is still a sign of tampering.
+        if (event.seq, event.device_id, event.kind.value, event.at_ms, event.prev_hash) != (
+            seq,
+            device_id,
+            kind,
+            at_ms,
+            prev_hash,
+        ):
+            problems.append(IntegrityProblem(seq, "column_mismatch"))
+        return SignedEvent(event=event, hash=row_hash, signature=signature)
+
+    def _report_tamper(self, events_checked: int, reports: Sequence[tuple[int, JsonValue]]) -> None:
         finding = hashlib.sha256(
             canonical_json([[p.seq, p.kind] for p in self.integrity_problems])
         ).hexdigest()
@@ -584,11 +661,11 @@ class StudyStore:
         # signed chain itself, not from a flag, which anyone with the database key could set.
         suspect = {p.seq for p in self.integrity_problems}
         if any(
-            s.event.kind is EventKind.TAMPER
-            and s.event.data.get("tamper") == TAMPER_STORE_CHAIN
-            and s.event.data.get("finding") == finding
-            and s.event.seq not in suspect
-            for s in signed
+            isinstance(data, Mapping)
+            and data.get("tamper") == TAMPER_STORE_CHAIN
+            and data.get("finding") == finding
+            and seq not in suspect
+            for seq, data in reports
         ):
             return
         data: dict[str, JsonValue] = {

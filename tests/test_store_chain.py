@@ -250,3 +250,114 @@ def test_checking_signatures_on_threads_gives_the_answers_of_one_thread():
     expected = [index not in forged for index in range(len(signed))]
     assert signatures_valid(raw_public, signed, workers=1) == expected
     assert signatures_valid(raw_public, signed, workers=3) == expected
+
+
+# -- events the server has acknowledged ------------------------------------------------
+# Their hashes, links and columns are checked, not their signatures (the server checked
+# those when it took them); signatures are checked from the first unacknowledged event.
+ACKNOWLEDGED = EVENTS - 2
+
+
+@pytest.fixture
+def acked_path(store_path: Path, key: bytes) -> Path:
+    with StudyStore.open(store_path, key) as store:
+        assert store.mark_synced(ACKNOWLEDGED) == ACKNOWLEDGED
+    return store_path
+
+
+def test_an_acknowledged_store_untouched_has_no_problems(acked_path: Path, key: bytes):
+    with StudyStore.open(acked_path, key) as store:
+        assert store.integrity_problems == [] and store.tamper_event is None
+
+
+def test_an_edited_acknowledged_row_is_found(acked_path: Path, key: bytes):
+    conn = raw_connection(acked_path, key)
+    conn.execute(
+        "UPDATE events SET canonical = ? WHERE seq = 4", (canonical_json(edited_payload(conn, 4)),)
+    )
+    conn.close()
+    reopen_and_check(acked_path, key, {(4, "hash_mismatch")}).close()
+
+
+def test_a_rehashed_acknowledged_row_breaks_the_next_link(acked_path: Path, key: bytes):
+    conn = raw_connection(acked_path, key)
+    rewrite(conn, 4, edited_payload(conn, 4), rehash=True)
+    conn.close()
+    reopen_and_check(acked_path, key, {(5, "broken_link")}).close()
+
+
+def test_relinking_the_next_row_too_is_a_column_mismatch(acked_path: Path, key: bytes):
+    """The attacker re-hashes row 4 and points row 5's prev_hash column at it; row 5's
+    own bytes still name the old hash."""
+    conn = raw_connection(acked_path, key)
+    new_hash = rewrite(conn, 4, edited_payload(conn, 4), rehash=True)
+    conn.execute("UPDATE events SET prev_hash = ? WHERE seq = 5", (new_hash,))
+    conn.close()
+    reopen_and_check(acked_path, key, {(5, "column_mismatch")}).close()
+
+
+def test_rewriting_acknowledged_rows_and_the_tail_fails_the_tails_signatures(acked_path, key):
+    """Every hash and link consistent again from row 4 on: the acknowledged rows pass the
+    light check, but the unacknowledged tail's signatures no longer match its bytes."""
+    conn = raw_connection(acked_path, key)
+    conn.execute("BEGIN")
+    last_hash = rewrite(conn, 4, edited_payload(conn, 4), rehash=True)
+    for seq in range(5, EVENTS + 1):
+        payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
+        payload["prev_hash"] = last_hash
+        last_hash = rewrite(conn, seq, payload, rehash=True)
+    conn.execute("UPDATE chain_head SET hash = ?", (last_hash,))
+    conn.execute("COMMIT")
+    conn.close()
+    expected = {(seq, "bad_signature") for seq in range(ACKNOWLEDGED + 1, EVENTS + 1)}
+    reopen_and_check(acked_path, key, expected).close()
+
+
+def test_deleted_unreadable_and_foreign_acknowledged_rows_are_found(acked_path, key):
+    conn = raw_connection(acked_path, key)
+    conn.execute("DELETE FROM events WHERE seq = 2")
+    conn.execute("UPDATE events SET at_ms = at_ms + 1 WHERE seq = 3")
+    conn.execute(  # {"not":"a event"}: JSON, but not an event
+        "UPDATE events SET canonical = X'7B226E6F74223A2261206576656E74227D' WHERE seq = 4"
+    )
+    conn.execute("UPDATE events SET canonical = X'FF00' WHERE seq = 5")
+    conn.execute("UPDATE events SET device_id = 'pc-other' WHERE seq = 6")
+    conn.close()
+    reopen_and_check(
+        acked_path,
+        key,
+        {
+            (2, "gap"),
+            (3, "broken_link"),
+            (3, "column_mismatch"),
+            (4, "unreadable"),
+            (4, "hash_mismatch"),
+            (5, "unreadable"),
+            (5, "hash_mismatch"),
+            (6, "column_mismatch"),
+            (6, "wrong_device"),
+        },
+    ).close()
+
+
+def test_a_finding_reported_and_acknowledged_is_not_reported_again(acked_path, key):
+    conn = raw_connection(acked_path, key)
+    conn.execute(
+        "UPDATE events SET canonical = ? WHERE seq = 4", (canonical_json(edited_payload(conn, 4)),)
+    )
+    conn.close()
+    with reopen_and_check(acked_path, key, {(4, "hash_mismatch")}) as store:
+        report_seq = store.tamper_event.event.seq
+        store.mark_synced(report_seq)  # the server took the report
+    with StudyStore.open(acked_path, key) as store:
+        assert store.integrity_problems == [IntegrityProblem(4, "hash_mismatch")]
+        assert store.tamper_event is None
+
+
+def test_removing_acknowledged_newest_rows_is_found(acked_path: Path, key: bytes):
+    with StudyStore.open(acked_path, key) as store:
+        store.mark_synced(EVENTS)
+    conn = raw_connection(acked_path, key)
+    conn.execute(f"DELETE FROM events WHERE seq >= {EVENTS - 1}")
+    conn.close()
+    reopen_and_check(acked_path, key, {(EVENTS, "head_mismatch")}).close()
