@@ -572,11 +572,14 @@ class StudyStore:
 
         Every event's hash, link, sequence and query columns are checked, which finds
         any edited, deleted or inserted row. Signatures are checked from the first
-        event the server has not acknowledged: the acknowledged ones were checked by
-        the server when it took them, it credits time only from its own copy, and a
-        re-signed rewrite of them would have to re-link the unacknowledged tail, whose
-        signatures are checked. That keeps the open of a store that has grown for
-        months to a fraction of checking every signature (bench/store_append.py)."""
+        event the server has not acknowledged: the server checked the acknowledged ones
+        when it took them and credits time only from its own copy; an acknowledged
+        event rewritten with a fresh hash breaks the next link, and rewriting all of
+        them consistently changes the links of the unacknowledged tail, whose
+        signatures are checked. (Anyone holding the database key also holds the device
+        key, so this check finds damage and clumsy edits; the server's checks are the
+        real guard.) Opening a store that has grown for months then costs a fraction
+        of checking every signature (bench/store_append.py)."""
         problems: list[IntegrityProblem] = []
         reports: list[tuple[int, JsonValue]] = []  # (seq, data) of earlier TAMPER events
         signed: list[SignedEvent] = []
