@@ -134,14 +134,20 @@ def time_parts(events: list[dict]) -> dict[str, float]:
         for i, fields in enumerate(events)
     ]
     build_s = time.perf_counter() - started
-    signer = DeviceSigner(new_device_key())
+    key = new_device_key()
+    signer = DeviceSigner(key)
     started = time.perf_counter()
     for event in built:
         signer.sign(event.canonical())
     sign_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for event in built:
+        key.sign(event.canonical())  # the same signature through OpenSSL, for comparison
+    openssl_s = time.perf_counter() - started
     return {
         "build_us": round(build_s / len(events) * 1e6, 1),
         "sign_us": round(sign_s / len(events) * 1e6, 1),
+        "sign_openssl_us": round(openssl_s / len(events) * 1e6, 1),
     }
 
 
@@ -240,11 +246,11 @@ is built, hashed and Ed25519-signed by records.signing before it is stored.
   cryptography {machine["cryptography"]} (keys), PyNaCl {machine["pynacl"]} (libsodium signs).
 - Building and signing alone, no database: **{data["signing_only_events_per_s"]:,.0f} events/s**,
   the ceiling of every mode. Per event: building it (validation and its one canonical
-  encoding) {parts["build_us"]:.1f} µs, the libsodium signature {parts["sign_us"]:.1f} µs (OpenSSL's
-  through `cryptography` took 36 µs). Both hold the CPU in one Python thread: the
-  signature releases the GIL, but the Python around it holds it about as long, so
-  signing on more threads, or committing one group while signing the next, measured
-  slower here than doing both in turn.
+  encoding) {parts["build_us"]:.1f} µs, the libsodium signature {parts["sign_us"]:.1f} µs (the same
+  signature through OpenSSL and `cryptography`: {parts["sign_openssl_us"]:.1f} µs). The
+  signature releases the GIL, but the Python around it holds the GIL about as long, so
+  signing on a second thread, or committing one group while signing the next, were
+  tried and measured slower here than doing both in turn on one thread.
 
 | mode | SQLCipher events/s | sqlite3 events/s | time ratio | goal met |
 |---|---:|---:|---:|---|
@@ -333,7 +339,8 @@ def main() -> int:
         "machine": machine,
         "signing_only_events_per_s": round(args.events / signing, 1),
         "per_event_us": {
-            part: median([p[part] for p in parts]) for part in ("build_us", "sign_us")
+            part: median([p[part] for p in parts])
+            for part in ("build_us", "sign_us", "sign_openssl_us")
         },
         "big_open": big_open,
         "modes": modes,
