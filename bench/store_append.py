@@ -14,8 +14,9 @@ bench/out (not a RAM disk):
   acknowledged only when the COMMIT that stored it returns.
 - single_transaction: all events in one `append_many` (the upper bound).
 Also: building alone and signing alone (no database), both together, and opening a
-store of that many events and of --big-store events (quick_check plus the full chain
-verification with the device key, signatures checked on every core).
+store of that many events and of --big-store events (quick_check, then every event's
+hash, link and columns, and the signatures from the first event the server has not
+acknowledged on, on every core).
 
 Writes bench/out/store_append.json and the store_append section of bench/RESULTS.md.
 """

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -102,43 +102,80 @@ class ChainProblem:
     kind: ChainProblemKind
 
 
+@dataclass(frozen=True)
+class ChainLink:
+    """What checking a chain needs of one event: its number, device and previous hash
+    as its own bytes say, the hash that travels with it, the hash of its bytes, and
+    whether its signature checked good (None: not checked)."""
+
+    seq: int
+    device_id: str
+    prev_hash: str
+    stored_hash: str
+    content_hash: str
+    signature_ok: bool | None = None
+
+
+def link_of(signed: SignedEvent, signature_ok: bool | None = None) -> ChainLink:
+    event = signed.event
+    return ChainLink(
+        seq=event.seq,
+        device_id=event.device_id,
+        prev_hash=event.prev_hash,
+        stored_hash=signed.hash,
+        content_hash=event.hash(),
+        signature_ok=signature_ok,
+    )
+
+
 def verify_chain(
     public_key: Ed25519PublicKey | None,
     signed_events: Iterable[SignedEvent],
     device_id: str,
     previous_hash: str = GENESIS_HASH,
     previous_seq: int = 0,
-    signature_valid: Callable[[SignedEvent], bool] | None = None,
 ) -> list[ChainProblem]:
     """Check one device's events, in sequence order, continuing from a known point.
 
     With `public_key` None only the hashes and links are checked (a store that keeps
-    its own signatures for the server to check). `signature_valid` replaces the
-    signature check with answers computed beforehand (e.g. on several threads)."""
-    if signature_valid is None and public_key is not None:
-        signature_valid = DeviceVerifier(public_key_bytes(public_key)).is_valid
+    its own signatures for the server to check)."""
+    verifier = None if public_key is None else DeviceVerifier(public_key_bytes(public_key))
+    links = [
+        link_of(signed, None if verifier is None else verifier.is_valid(signed))
+        for signed in signed_events
+    ]
+    return verify_links(links, device_id, previous_hash, previous_seq)
+
+
+def verify_links(
+    links: Iterable[ChainLink],
+    device_id: str,
+    previous_hash: str = GENESIS_HASH,
+    previous_seq: int = 0,
+) -> list[ChainProblem]:
+    """`verify_chain` over what was gathered of each event beforehand: a caller may
+    check signatures elsewhere (on several threads), or not at all for some events."""
     problems: list[ChainProblem] = []
     expected_prev, expected_seq = previous_hash, previous_seq + 1
     seen: dict[int, str] = {}
-    for signed in sorted(signed_events, key=lambda s: s.event.seq):
-        event = signed.event
-        if event.device_id != device_id:
-            problems.append(ChainProblem(event.seq, ChainProblemKind.WRONG_DEVICE))
+    for link in sorted(links, key=lambda item: item.seq):
+        if link.device_id != device_id:
+            problems.append(ChainProblem(link.seq, ChainProblemKind.WRONG_DEVICE))
             continue
-        if event.seq in seen:
-            if seen[event.seq] != signed.hash:
-                problems.append(ChainProblem(event.seq, ChainProblemKind.DUPLICATE))
+        if link.seq in seen:
+            if seen[link.seq] != link.stored_hash:
+                problems.append(ChainProblem(link.seq, ChainProblemKind.DUPLICATE))
             continue  # an identical redelivery is harmless
-        seen[event.seq] = signed.hash
-        if event.seq != expected_seq:
+        seen[link.seq] = link.stored_hash
+        if link.seq != expected_seq:
             problems.append(ChainProblem(expected_seq, ChainProblemKind.GAP))
-        if signed.hash != event.hash():
-            problems.append(ChainProblem(event.seq, ChainProblemKind.HASH_MISMATCH))
-        elif signature_valid is not None and not signature_valid(signed):
-            problems.append(ChainProblem(event.seq, ChainProblemKind.BAD_SIGNATURE))
-        if event.prev_hash != expected_prev:
-            problems.append(ChainProblem(event.seq, ChainProblemKind.BROKEN_LINK))
-        expected_prev, expected_seq = signed.hash, event.seq + 1
+        if link.stored_hash != link.content_hash:
+            problems.append(ChainProblem(link.seq, ChainProblemKind.HASH_MISMATCH))
+        elif link.signature_ok is False:
+            problems.append(ChainProblem(link.seq, ChainProblemKind.BAD_SIGNATURE))
+        if link.prev_hash != expected_prev:
+            problems.append(ChainProblem(link.seq, ChainProblemKind.BROKEN_LINK))
+        expected_prev, expected_seq = link.stored_hash, link.seq + 1
     return problems
 
 

@@ -44,13 +44,15 @@ from keyring.backend import KeyringBackend
 from records.canonical import JsonValue, canonical_json
 from records.events import GENESIS_HASH, EventKind, event_from_canonical
 from records.signing import (
+    ChainLink,
     EventChainBuilder,
     SignedEvent,
+    link_of,
     new_device_key,
     private_key_bytes,
     private_key_from_bytes,
     public_key_bytes,
-    verify_chain,
+    verify_links,
 )
 from sync.keystore import get_or_create_store_key, get_store_key
 from sync.migrations import SchemaTooNewError, migrate
@@ -320,51 +322,40 @@ def _wall_clock_ms() -> int:
 EventFields = Mapping[str, object]
 
 
-class _LinkCheck:
-    """The check of events the server has acknowledged, in sequence order: their
-    hashes, links and query columns, without the signature or a full parse."""
+_HEADER_TYPES = {"seq": int, "device_id": str, "kind": str, "at_ms": int, "prev_hash": str}
 
-    def __init__(self, device_id: str) -> None:
-        self.device_id = device_id
-        self.last_seq, self.last_hash = 0, GENESIS_HASH
-        self.rows = 0
 
-    def check(
-        self,
-        row: tuple[Any, ...],
-        problems: list[IntegrityProblem],
-        reports: list[tuple[int, JsonValue]],
-    ) -> None:
-        seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, _signature, _synced = row
-        canonical = bytes(canonical)
-        self.rows += 1
-        try:
-            payload = json.loads(canonical)
-        except ValueError:
-            payload = None
-        fields = ("seq", "device_id", "kind", "at_ms", "prev_hash")
-        if not isinstance(payload, dict) or not all(name in payload for name in fields):
-            problems.append(IntegrityProblem(seq, "unreadable"))
-        else:
-            if tuple(payload[name] for name in fields) != (
-                seq,
-                device_id,
-                kind,
-                at_ms,
-                prev_hash,
-            ):
-                problems.append(IntegrityProblem(seq, "column_mismatch"))
-            if kind == EventKind.TAMPER.value:
-                reports.append((seq, payload.get("data")))
-        if device_id != self.device_id:
-            problems.append(IntegrityProblem(seq, "wrong_device"))
-        if seq != self.last_seq + 1:
-            problems.append(IntegrityProblem(self.last_seq + 1, "gap"))
-        if hashlib.sha256(canonical).hexdigest() != row_hash:
-            problems.append(IntegrityProblem(seq, "hash_mismatch"))
-        if prev_hash != self.last_hash:
-            problems.append(IntegrityProblem(seq, "broken_link"))
-        self.last_seq, self.last_hash = seq, row_hash
+def _acknowledged_link(
+    row: tuple[Any, ...],
+    problems: list[IntegrityProblem],
+    reports: list[tuple[int, JsonValue]],
+) -> ChainLink | None:
+    """The light check of an event the server has acknowledged: its bytes parsed as
+    JSON for the fields the chain needs and compared with the query columns, without
+    the event's full validation or its signature. None when the bytes are unreadable:
+    the row then drops out of the chain, as in the full check."""
+    seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, _signature, _synced = row
+    try:
+        payload = json.loads(canonical) if isinstance(canonical, bytes) else None
+    except (ValueError, RecursionError):
+        payload = None
+    if not isinstance(payload, dict) or not all(
+        type(payload.get(name)) is kind_of for name, kind_of in _HEADER_TYPES.items()
+    ):
+        problems.append(IntegrityProblem(seq, "unreadable"))
+        return None
+    header = tuple(payload[name] for name in _HEADER_TYPES)
+    if header != (seq, device_id, kind, at_ms, prev_hash):
+        problems.append(IntegrityProblem(seq, "column_mismatch"))
+    if payload["kind"] == EventKind.TAMPER.value:
+        reports.append((payload["seq"], payload.get("data")))
+    return ChainLink(
+        seq=payload["seq"],
+        device_id=payload["device_id"],
+        prev_hash=payload["prev_hash"],
+        stored_hash=row_hash,
+        content_hash=hashlib.sha256(canonical).hexdigest(),
+    )
 
 
 class StudyStore:
@@ -570,56 +561,51 @@ class StudyStore:
         """Verify the stored events and the chain head; record what is wrong as a TAMPER
         event (once per distinct finding).
 
-        Every event's hash, link, sequence and query columns are checked, which finds
-        any edited, deleted or inserted row. Signatures are checked from the first
-        event the server has not acknowledged: the server checked the acknowledged ones
-        when it took them and credits time only from its own copy; an acknowledged
-        event rewritten with a fresh hash breaks the next link, and rewriting all of
-        them consistently changes the links of the unacknowledged tail, whose
-        signatures are checked. (Anyone holding the database key also holds the device
-        key, so this check finds damage and clumsy edits; the server's checks are the
-        real guard.) Opening a store that has grown for months then costs a fraction
-        of checking every signature (bench/store_append.py)."""
+        Every event's hash, link, sequence and query columns are checked, which finds an
+        edited, deleted or inserted row. Signatures are checked from the first event the
+        server has not acknowledged on: the server checked the acknowledged ones when it
+        took them, and it credits time only from its own copy. Opening a store that has
+        grown for months then costs a fraction of checking every signature
+        (bench/store_append.py), and an acknowledged event rewritten with a fresh hash
+        still breaks the next link. What it does not find: acknowledged events rewritten
+        consistently to the end with the head moved along, when no unacknowledged event
+        follows them, or a `synced` flag set by hand. That needs the database key, and
+        whoever holds it also holds the device key and could re-sign anything: this
+        check finds damage and clumsy edits; the server's checks are the real guard."""
         problems: list[IntegrityProblem] = []
         reports: list[tuple[int, JsonValue]] = []  # (seq, data) of earlier TAMPER events
-        signed: list[SignedEvent] = []
-        link = _LinkCheck(self.device_id)
+        links: list[ChainLink] = []
+        tail: list[SignedEvent] = []  # from the first unacknowledged event on
         last_row: tuple[int, str] = (0, GENESIS_HASH)
-        tail_rows = 0
+        checked = 0
         with self._errors():
             assert self._conn is not None
             rows = self._conn.execute(
                 "SELECT seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature,"
                 " synced FROM events ORDER BY seq"
             )
-            in_tail = False  # from the first event not acknowledged on, all are parsed
+            in_tail = False  # once an event is unacknowledged, all after it are checked
             for row in rows:
+                checked += 1
                 last_row = (row[0], row[5])
                 in_tail = in_tail or not row[8]
                 if in_tail:
-                    tail_rows += 1
-                    signed_event = self._parse_row(row, problems)
-                    if signed_event is not None:
-                        signed.append(signed_event)
-                        if signed_event.event.kind is EventKind.TAMPER:
-                            reports.append((signed_event.event.seq, signed_event.event.data))
+                    signed = self._parse_row(row, problems)
+                    if signed is not None:
+                        tail.append(signed)
+                        if signed.event.kind is EventKind.TAMPER:
+                            reports.append((signed.event.seq, signed.event.data))
                 else:
-                    link.check(row, problems, reports)
-        public_key = self._key.public_key()
+                    link = _acknowledged_link(row, problems, reports)
+                    if link is not None:
+                        links.append(link)
         # The signatures, most of the cost, are checked on every core; the order,
-        # hashes and links of the chain on this thread.
-        valid = signatures_valid(public_key_bytes(public_key), signed)
-        invalid = {id(item) for item, ok in zip(signed, valid, strict=True) if not ok}
+        # hashes and links of the whole chain on this thread.
+        public_key = public_key_bytes(self._key.public_key())
+        valid = signatures_valid(public_key, tail)
+        links += [link_of(s, ok) for s, ok in zip(tail, valid, strict=True)]
         problems += [
-            IntegrityProblem(p.seq, p.kind.value)
-            for p in verify_chain(
-                public_key,
-                signed,
-                self.device_id,
-                previous_hash=link.last_hash,
-                previous_seq=link.last_seq,
-                signature_valid=lambda item: id(item) not in invalid,
-            )
+            IntegrityProblem(p.seq, p.kind.value) for p in verify_links(links, self.device_id)
         ]
         head = self._read("SELECT seq, hash FROM chain_head")
         head_seq, head_hash = head[0] if head else (0, GENESIS_HASH)
@@ -627,14 +613,16 @@ class StudyStore:
             problems.append(IntegrityProblem(head_seq, "head_mismatch"))
         self.integrity_problems = sorted(set(problems), key=lambda p: (p.seq, p.kind))
         if self.integrity_problems:
-            self._report_tamper(link.rows + tail_rows, reports)
+            self._report_tamper(checked, reports)
 
     @staticmethod
     def _parse_row(row: tuple[Any, ...], problems: list[IntegrityProblem]) -> SignedEvent | None:
         seq, device_id, kind, at_ms, canonical, row_hash, prev_hash, signature, _synced = row
         try:
-            event = event_from_canonical(bytes(canonical))
-        except (TypeError, ValueError):
+            if not isinstance(canonical, bytes):
+                raise TypeError("not bytes")  # text stored by hand: SQLite does not refuse it
+            event = event_from_canonical(canonical)
+        except (TypeError, ValueError, RecursionError):
             problems.append(IntegrityProblem(seq, "unreadable"))
             return None
         # The columns beside the canonical bytes are copies for queries; the server

@@ -28,6 +28,7 @@ from records.signing import (
     DeviceVerifier,
     EventChainBuilder,
     SignedEvent,
+    link_of,
     new_device_key,
     private_key_bytes,
     private_key_from_bytes,
@@ -36,6 +37,7 @@ from records.signing import (
     sign_event,
     signature_is_valid,
     verify_chain,
+    verify_links,
 )
 
 KEY = new_device_key()
@@ -286,11 +288,18 @@ def test_device_verifier_checks_the_signature_only() -> None:
     assert not verifier.is_valid(dataclasses.replace(signed, signature="AAAA"))  # too short
 
 
-def test_signature_answers_given_beforehand_replace_the_check() -> None:
+def test_links_carry_signature_answers_given_beforehand() -> None:
     events = chain(4)
     flagged = events[2]
-    problems = verify_chain(PUBLIC, events, "pc-1", signature_valid=lambda s: s is not flagged)
-    assert problems == [ChainProblem(3, ChainProblemKind.BAD_SIGNATURE)]
+    links = [link_of(s, signature_ok=s is not flagged) for s in events]
+    assert verify_links(links, "pc-1") == [ChainProblem(3, ChainProblemKind.BAD_SIGNATURE)]
+    # Not checked (None) is not bad: a store leaves the server-acknowledged ones alone.
+    foreign = sign_event(new_device_key(), events[1].event)
+    unchecked = [link_of(s) for s in (events[0], foreign, *events[2:])]
+    assert verify_links(unchecked, "pc-1") == []
+    assert ChainProblem(2, ChainProblemKind.BAD_SIGNATURE) in verify_chain(
+        PUBLIC, [events[0], foreign, *events[2:]], "pc-1"
+    )
 
 
 @settings(max_examples=300, deadline=None)
