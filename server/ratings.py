@@ -149,10 +149,16 @@ def course_summaries(db: Session) -> dict[str, RatingSummary]:
     }
 
 
-def my_scores(db: Session, learner_id: str) -> dict[str, dict[str, int]]:
-    """The learner's own scores by course (for the course list)."""
+def my_scores(db: Session, learner_id: str) -> dict[str, dict[str, object]]:
+    """The learner's own scores and comment by course (for the course list: rating
+    again starts from the earlier rating, comment included)."""
     return {
-        r.course_id: {"content": r.content, "design": r.design, "teacher": r.teacher}
+        r.course_id: {
+            "content": r.content,
+            "design": r.design,
+            "teacher": r.teacher,
+            "comment": r.comment,
+        }
         for r in db.scalars(select(CourseRating).where(CourseRating.learner_id == learner_id))
     }
 

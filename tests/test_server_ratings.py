@@ -207,6 +207,14 @@ def test_a_learner_rates_a_studied_course_and_rating_again_replaces_it(live_serv
         "overall": 4.0,
     }
     assert answer["course_status"] == "listed" and answer["delisted_by_ratings"] is False
+    # The course list gives the learner's own rating back, comment included, so that
+    # rating again starts from it.
+    assert listed(device)[course]["my_rating"] == {
+        "content": 5,
+        "design": 4,
+        "teacher": 3,
+        "comment": "讲得清楚",
+    }
     live_server.platform.clock.advance(60_000)
     again = rate(device, course, 2, 2, 3).json()
     assert again["rating"]["created_ms"] == answer["rating"]["created_ms"]
@@ -220,7 +228,12 @@ def test_a_learner_rates_a_studied_course_and_rating_again_replaces_it(live_serv
     assert (mine["content"], mine["design"], mine["teacher"]) == (2, 2, 3)
     courses = listed(device)
     assert courses[course]["rating"] == {"count": 1, "overall": 2.33}
-    assert courses[course]["my_rating"] == {"content": 2, "design": 2, "teacher": 3}
+    assert courses[course]["my_rating"] == {
+        "content": 2,
+        "design": 2,
+        "teacher": 3,
+        "comment": "",
+    }
     assert courses[other]["rating"]["count"] == 0 and courses[other]["my_rating"] is None
     # Another learner sees the course's summary but not learner1's own rating.
     someone = signed_in(live_server, "learner2", faces)
