@@ -59,6 +59,28 @@ def rewrite(conn, seq: int, payload: dict, rehash: bool) -> str:
     return new_hash
 
 
+def rewrite_consistently_from(path: Path, key: bytes, first_seq: int) -> None:
+    """The attacker edits row `first_seq`, re-hashes it, re-links every later row and
+    moves the chain head: every hash and link is consistent, only signatures are wrong."""
+    conn = raw_connection(path, key)
+    conn.execute("BEGIN")
+    last_hash = rewrite(conn, first_seq, edited_payload(conn, first_seq), rehash=True)
+    for seq in range(first_seq + 1, EVENTS + 1):
+        payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
+        payload["prev_hash"] = last_hash
+        last_hash = rewrite(conn, seq, payload, rehash=True)
+    conn.execute("UPDATE chain_head SET hash = ?", (last_hash,))
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def spoiled_signature(conn, seq: int, byte: int) -> str:
+    """Row `seq`'s signature with one bit of one byte flipped, as stored (base64)."""
+    signature = bytearray(base64.b64decode(row(conn, seq)["signature"]))
+    signature[byte] ^= 0x01
+    return base64.b64encode(bytes(signature)).decode()
+
+
 def reopen_and_check(path: Path, key: bytes, expected: set[tuple[int, str]]) -> StudyStore:
     store = StudyStore.open(path, key)
     found = {(p.seq, p.kind) for p in store.integrity_problems}
@@ -132,17 +154,7 @@ def test_rehashing_an_edited_row_without_the_device_key_does_not_fool_it(store_p
 def test_rewriting_the_whole_tail_without_the_device_key_does_not_fool_it(store_path, key):
     """The attacker re-hashes the edited row, re-links every later row and moves the
     chain head: every hash and link is consistent, only the signatures are wrong."""
-    conn = raw_connection(store_path, key)
-    conn.execute("BEGIN")
-    payload = edited_payload(conn, 4)
-    last_hash = rewrite(conn, 4, payload, rehash=True)
-    for seq in range(5, EVENTS + 1):
-        payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
-        payload["prev_hash"] = last_hash
-        last_hash = rewrite(conn, seq, payload, rehash=True)
-    conn.execute("UPDATE chain_head SET hash = ?", (last_hash,))
-    conn.execute("COMMIT")
-    conn.close()
+    rewrite_consistently_from(store_path, key, 4)
     expected = {(seq, "bad_signature") for seq in range(4, EVENTS + 1)}
     reopen_and_check(store_path, key, expected).close()
 
@@ -227,11 +239,9 @@ def test_a_bad_signature_deep_in_a_big_store_is_found(tmp_path, key):
         store.append_many([progress_fields(i * 10_000) for i in range(count)])
     bad_seq = 2 * CHUNK_SIZE + 7
     conn = raw_connection(path, key)
-    signature = bytearray(base64.b64decode(row(conn, bad_seq)["signature"]))
-    signature[10] ^= 0x01
     conn.execute(
         "UPDATE events SET signature = ? WHERE seq = ?",
-        (base64.b64encode(bytes(signature)).decode(), bad_seq),
+        (spoiled_signature(conn, bad_seq, byte=10), bad_seq),
     )
     conn.close()
     reopen_and_check(path, key, {(bad_seq, "bad_signature")}).close()
@@ -299,16 +309,7 @@ def test_relinking_the_next_row_too_is_a_column_mismatch(acked_path: Path, key: 
 def test_rewriting_acknowledged_rows_and_the_tail_fails_the_tails_signatures(acked_path, key):
     """Every hash and link consistent again from row 4 on: the acknowledged rows pass the
     light check, but the unacknowledged tail's signatures no longer match its bytes."""
-    conn = raw_connection(acked_path, key)
-    conn.execute("BEGIN")
-    last_hash = rewrite(conn, 4, edited_payload(conn, 4), rehash=True)
-    for seq in range(5, EVENTS + 1):
-        payload = parse_canonical(bytes(row(conn, seq)["canonical"]))
-        payload["prev_hash"] = last_hash
-        last_hash = rewrite(conn, seq, payload, rehash=True)
-    conn.execute("UPDATE chain_head SET hash = ?", (last_hash,))
-    conn.execute("COMMIT")
-    conn.close()
+    rewrite_consistently_from(acked_path, key, 4)
     expected = {(seq, "bad_signature") for seq in range(ACKNOWLEDGED + 1, EVENTS + 1)}
     reopen_and_check(acked_path, key, expected).close()
 
@@ -416,11 +417,9 @@ def test_damage_reported_then_acknowledged_is_not_reported_again(store_path: Pat
 def test_after_the_first_unacknowledged_event_every_signature_is_checked(acked_path, key):
     """A `synced` flag set again further on does not switch signature checks off."""
     conn = raw_connection(acked_path, key)
-    signature = bytearray(base64.b64decode(row(conn, EVENTS)["signature"]))
-    signature[0] ^= 0x01
     conn.execute(
         "UPDATE events SET signature = ?, synced = 1 WHERE seq = ?",
-        (base64.b64encode(bytes(signature)).decode(), EVENTS),
+        (spoiled_signature(conn, EVENTS, byte=0), EVENTS),
     )
     conn.close()
     reopen_and_check(acked_path, key, {(EVENTS, "bad_signature")}).close()
