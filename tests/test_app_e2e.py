@@ -312,29 +312,35 @@ def test_another_learner_on_this_pc_signs_the_first_one_out(tmp_path):
     assert states(data)[-1]["signed_in"] is True
 
 
+def add_learner(server: LiveServer, db, name: str, id_number: str, login: str, password: str):
+    """A learner of the seeded institution's project, with a resident ID card."""
+    from server.identity import NewLearner, create_learner
+    from server.models import Project
+
+    project = db.scalars(select(Project)).first()
+    learner, _ = create_learner(
+        server.platform,
+        db,
+        NewLearner(
+            institution_id=project.institution_id,
+            project_id=project.id,
+            name=name,
+            id_type="居民身份证",
+            id_number=id_number,
+            login_name=login,
+            password=password,
+        ),
+    )
+    return learner
+
+
 def second_learner(server: LiveServer) -> None:
     """Another learner of the same institution (the demo photo as their face too: the
     simulated camera has one face)."""
-    from server.identity import NewLearner, create_learner, enroll_face_from_photo
-    from server.models import Project
-
     ok, jpeg = cv2.imencode(".jpg", demo_photo())
     assert ok
     with server.platform.transaction() as db:
-        project = db.scalars(select(Project)).first()
-        learner, _ = create_learner(
-            server.platform,
-            db,
-            NewLearner(
-                institution_id=project.institution_id,
-                project_id=project.id,
-                name="第二学员",
-                id_type="居民身份证",
-                id_number="440106199003070028",
-                login_name="demo2",
-                password="second-2026",
-            ),
-        )
+        learner = add_learner(server, db, "第二学员", "440106199003070028", "demo2", "second-2026")
         db.flush()
         enroll_face_from_photo(server.platform, db, learner.id, jpeg.tobytes(), "test", False)
 
@@ -442,7 +448,7 @@ def test_a_first_ever_sign_in_registers_the_face_for_approval(tmp_path):
     """No face on record and an institution that allows it: the learner consents, the
     face check's evidence becomes a pending registration, the learner is told to wait
     for approval; once approved, the next sign-in goes through."""
-    from server.identity import NewLearner, create_learner, decide_enrollment
+    from server.identity import decide_enrollment
     from server.models import Institution, PendingEnrollment, Project
 
     with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
@@ -450,19 +456,7 @@ def test_a_first_ever_sign_in_registers_the_face_for_approval(tmp_path):
         with server.platform.transaction() as db:
             project = db.scalars(select(Project)).first()
             db.get(Institution, project.institution_id).allow_self_enrollment = True
-            create_learner(
-                server.platform,
-                db,
-                NewLearner(
-                    institution_id=project.institution_id,
-                    project_id=project.id,
-                    name="新学员",
-                    id_type="居民身份证",
-                    id_number="440106199003070044",
-                    login_name="newcomer",
-                    password="first-time-2026",
-                ),
-            )
+            add_learner(server, db, "新学员", "440106199003070044", "newcomer", "first-time-2026")
         sign_in = [
             {"do": "wait", "for": "ready", "timeout_s": 60},
             {"do": "sign_in", "account": "newcomer", "password": "first-time-2026"},
