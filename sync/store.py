@@ -601,8 +601,7 @@ class StudyStore:
                         links.append(link)
         # The signatures, most of the cost, are checked on every core; the order,
         # hashes and links of the whole chain on this thread.
-        public_key = public_key_bytes(self._key.public_key())
-        valid = signatures_valid(public_key, tail)
+        valid = signatures_valid(self.device_public_key, tail)
         links += [link_of(s, ok) for s, ok in zip(tail, valid, strict=True)]
         problems += [
             IntegrityProblem(p.seq, p.kind.value) for p in verify_links(links, self.device_id)
