@@ -7,11 +7,12 @@ waits on the database.
 from __future__ import annotations
 
 import logging
+import queue
 from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
-from qt_binding import QObject, Signal
+from qt_binding import QObject, Qt, Signal
 from records.signing import SignedEvent
 from sync.store import open_with_keyring
 from sync.store_worker import StoreOpened, StoreWorker, WorkerResumeStore
@@ -24,7 +25,37 @@ def error_code(error: BaseException) -> str:
     return str(getattr(error, "code", "store_failed"))
 
 
-class StudyStoreService(QObject):
+class _GuiThreadSignals(QObject):
+    """Signals said on a worker thread, emitted on the GUI thread.
+
+    A worker posts the signal's name and arguments to a Python queue and wakes the GUI
+    thread with an argument-less queued signal; the GUI thread emits the real signal.
+    Emitting PySide signals that carry Python objects straight from a non-Qt thread
+    crashed the suite now and then (a segfault inside pytest-qt's receiver while the
+    sync thread emitted): no Python object crosses threads through Qt this way."""
+
+    _wake = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._inbox: queue.SimpleQueue[tuple[str, tuple[object, ...]]] = queue.SimpleQueue()
+        self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def _post(self, signal_name: str, *args: object) -> None:
+        """Any thread: emit `signal_name(*args)` on the GUI thread, in posting order."""
+        self._inbox.put((signal_name, args))
+        self._wake.emit()
+
+    def _deliver(self) -> None:
+        while True:
+            try:
+                signal_name, args = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            getattr(self, signal_name).emit(*args)
+
+
+class StudyStoreService(_GuiThreadSignals):
     opened = Signal(object)  # StoreOpened
     failed = Signal(str)  # error code: the UI says what happened and what to do
     event_committed = Signal(object)  # SignedEvent, only after the COMMIT that stored it
@@ -54,26 +85,25 @@ class StudyStoreService(QObject):
         except Exception as error:  # a store that never opened has nothing to finish
             log.info("store closed: %s", error_code(error))
 
-    # Callbacks run on the store's thread; emitting from there queues the signal to the
-    # receivers, which live on the GUI thread.
+    # Callbacks run on the store's thread: their signals are posted to the GUI thread.
     def _on_opened(self, future: Future[StoreOpened]) -> None:
         error = future.exception()
         if error is not None:
             log.error("study store unavailable: %s", error_code(error))
-            self.failed.emit(error_code(error))
+            self._post("failed", error_code(error))
         else:
-            self.opened.emit(future.result())
+            self._post("opened", future.result())
 
     def _on_appended(self, future: Future[SignedEvent]) -> None:
         error = future.exception()
         if error is not None:
             log.error("study event not stored: %s", error_code(error))
-            self.append_failed.emit(error_code(error))
+            self._post("append_failed", error_code(error))
         else:
-            self.event_committed.emit(future.result())
+            self._post("event_committed", future.result())
 
 
-class SyncService(QObject):
+class SyncService(_GuiThreadSignals):
     """The Qt facade of `sync.engine.SyncEngine`: its calls return at once, their
     outcomes and every status change come back as signals on the GUI thread. The player
     connects `study_stopped` to pause (within a second of the server's answer)."""
@@ -158,17 +188,20 @@ class SyncService(QObject):
         def done(finished: Future) -> None:  # type: ignore[type-arg]
             error = finished.exception()
             if error is None:
-                self.request_done.emit(name, finished.result())
+                self._post("request_done", name, finished.result())
             else:
-                self.request_failed.emit(
-                    name, error_code(error), str(getattr(error, "reason_code", "") or "")
+                self._post(
+                    "request_failed",
+                    name,
+                    error_code(error),
+                    str(getattr(error, "reason_code", "") or ""),
                 )
 
         future.add_done_callback(done)
 
-    # Runs on the sync thread: signals are queued to the GUI thread.
+    # Runs on the sync thread: its signals are posted to the GUI thread.
     def _on_status(self, status) -> None:  # type: ignore[no-untyped-def]
-        self.status_changed.emit(status)
+        self._post("status_changed", status)
         verdict = status.verdict
         if not verdict.allowed:
             sign_out = verdict.sign_out.value if verdict.sign_out else ""
@@ -178,8 +211,8 @@ class SyncService(QObject):
             if stop != self._stopped:
                 self._stopped = stop
                 self._allowed = False
-                self.study_stopped.emit(*stop)
+                self._post("study_stopped", *stop)
         elif not self._allowed:
             self._allowed = True
             self._stopped = None
-            self.study_allowed.emit()
+            self._post("study_allowed")
