@@ -6,13 +6,20 @@ import base64
 import collections
 import dataclasses
 import enum
+import json
 import types
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from records.canonical import CanonicalJsonError, canonical_json, parse_canonical
+from records.canonical import (
+    CanonicalJsonError,
+    canonical_json,
+    parse_canonical,
+    parse_json,
+    standard_canonical_json,
+)
 from records.events import (
     GENESIS_HASH,
     EventFormatError,
@@ -109,7 +116,8 @@ def test_canonical_json_refuses_ambiguous_values(value, message) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b"\xff", b"{not json"]
+    "data",
+    [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b"[NaN]", b"-Infinity", b"\xff", b"{not json"],
 )
 def test_parse_canonical_refuses_non_canonical_bytes(data: bytes) -> None:
     with pytest.raises(CanonicalJsonError):
@@ -125,6 +133,48 @@ def test_parse_canonical_refuses_non_canonical_bytes(data: bytes) -> None:
 )
 def test_canonical_round_trip(value) -> None:
     assert canonical_json(parse_canonical(canonical_json(value))) == canonical_json(value)
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]))  # every code point but surrogates
+_PLAIN_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(-(2**70), 2**70) | _ANY_TEXT,
+    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(_ANY_TEXT, inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500)
+@given(_PLAIN_JSON)
+def test_the_fast_encoder_writes_the_standard_encoders_bytes(value) -> None:
+    # orjson only accelerates: the standard library's encoding is the definition.
+    assert canonical_json(value) == standard_canonical_json(value)
+
+
+def test_integers_beyond_64_bits_are_encoded_by_the_standard_encoder() -> None:
+    assert (
+        canonical_json({"n": [2**64, -(2**64) - 1]})
+        == b'{"n":[18446744073709551616,-18446744073709551617]}'
+    )
+
+
+@pytest.mark.parametrize(
+    "value", ["\ud800", {"a": ["x\udfff"]}, collections.OrderedDict(a="\ud800")]
+)
+def test_a_lone_surrogate_is_refused_clearly(value) -> None:
+    # It has no UTF-8 form: a clear error, not a UnicodeEncodeError from deep inside.
+    with pytest.raises(CanonicalJsonError, match="not valid Unicode"):
+        canonical_json(value)
+
+
+@given(_PLAIN_JSON, st.booleans(), st.sampled_from([None, 1]))
+def test_parsing_agrees_with_the_standard_parser_on_any_layout(value, ascii_only, indent) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode()
+    assert parse_json(text) == json.loads(text)
+
+
+def test_huge_integers_parse_exactly() -> None:
+    # orjson reads an integer beyond 64 bits as a float; it must come back exact.
+    assert parse_canonical(b"[18446744073709551616]") == [2**64]
 
 
 # -- event shape ---------------------------------------------------------------------
