@@ -199,7 +199,37 @@ class DeviceSigner:
 SIGNATURE_BYTES = 64
 
 
-class EventChainBuilder:
+class EventChain:
+    """Numbers and links a device's new events, without signing them: the chain links
+    events by hash, not by signature, so a group can be signed together afterwards
+    (on several threads, sync.signatures)."""
+
+    def __init__(self, device_id: str, last_seq: int = 0, last_hash: str = GENESIS_HASH) -> None:
+        self.device_id = device_id
+        self.last_seq = last_seq
+        self.last_hash = last_hash
+
+    def link(self, **fields: object) -> tuple[StudyEvent, str]:
+        """The next event and its hash; the chain continues from it."""
+        event = StudyEvent(
+            device_id=self.device_id,
+            seq=self.last_seq + 1,
+            prev_hash=self.last_hash,
+            **fields,  # type: ignore[arg-type]
+        )
+        digest = hashlib.sha256(event.canonical()).hexdigest()
+        self.last_seq, self.last_hash = event.seq, digest
+        return event, digest
+
+
+def signed_event(event: StudyEvent, digest: str, signature: bytes) -> SignedEvent:
+    """A linked event with its raw signature, in the form it is stored and sent."""
+    return SignedEvent(
+        event=event, hash=digest, signature=base64.b64encode(signature).decode("ascii")
+    )
+
+
+class EventChainBuilder(EventChain):
     """Numbers, links and signs a device's new events (the client side)."""
 
     def __init__(
@@ -209,23 +239,9 @@ class EventChainBuilder:
         last_seq: int = 0,
         last_hash: str = GENESIS_HASH,
     ) -> None:
+        super().__init__(device_id, last_seq, last_hash)
         self._signer = DeviceSigner(key)
-        self.device_id = device_id
-        self.last_seq = last_seq
-        self.last_hash = last_hash
 
     def next(self, **fields: object) -> SignedEvent:
-        event = StudyEvent(
-            device_id=self.device_id,
-            seq=self.last_seq + 1,
-            prev_hash=self.last_hash,
-            **fields,  # type: ignore[arg-type]
-        )
-        canonical = event.canonical()
-        signed = SignedEvent(
-            event=event,
-            hash=hashlib.sha256(canonical).hexdigest(),
-            signature=base64.b64encode(self._signer.sign(canonical)).decode("ascii"),
-        )
-        self.last_seq, self.last_hash = event.seq, signed.hash
-        return signed
+        event, digest = self.link(**fields)
+        return signed_event(event, digest, self._signer.sign(event.canonical()))

@@ -45,18 +45,20 @@ from records.canonical import JsonValue, canonical_json
 from records.events import GENESIS_HASH, EventKind, event_from_canonical
 from records.signing import (
     ChainLink,
-    EventChainBuilder,
+    DeviceSigner,
+    EventChain,
     SignedEvent,
     link_of,
     new_device_key,
     private_key_bytes,
     private_key_from_bytes,
     public_key_bytes,
+    signed_event,
     verify_links,
 )
 from sync.keystore import get_or_create_store_key, get_store_key
 from sync.migrations import SchemaTooNewError, migrate
-from sync.signature_check import signatures_valid
+from sync.signatures import GroupSigner, signatures_valid
 
 log = logging.getLogger(__name__)
 
@@ -375,6 +377,7 @@ class StudyStore:
         self._clock_ms = clock_ms
         self.device_id = ""
         self._device_key: Ed25519PrivateKey | None = None  # set by _load_device
+        self._group_signer: GroupSigner | None = None  # likewise
         self.integrity_problems: list[IntegrityProblem] = []
         self.tamper_event: SignedEvent | None = None
 
@@ -477,6 +480,9 @@ class StudyStore:
             raise
 
     def close(self) -> None:
+        if self._group_signer is not None:
+            self._group_signer.close()
+            self._group_signer = None
         if self._conn is not None:
             with self._errors():
                 self._conn.close()
@@ -543,12 +549,19 @@ class StudyStore:
             rows = self._read("SELECT device_id, private_key FROM device")
         self.device_id = rows[0][0]
         self._device_key = private_key_from_bytes(bytes(rows[0][1]))
+        self._group_signer = GroupSigner(DeviceSigner(self._device_key))
 
     @property
     def _key(self) -> Ed25519PrivateKey:
         if self._device_key is None:
             raise StoreClosedError("The study records store is not open.", self.path)
         return self._device_key
+
+    @property
+    def _signer(self) -> GroupSigner:
+        if self._group_signer is None:
+            raise StoreClosedError("The study records store is not open.", self.path)
+        return self._group_signer
 
     @property
     def device_public_key(self) -> bytes:
@@ -683,8 +696,13 @@ class StudyStore:
         # The head is read inside the write transaction: it is the one truth about where
         # the chain continues, even after a failed commit or another writer.
         seq, head_hash = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
-        builder = EventChainBuilder(self._key, self.device_id, seq, head_hash)
-        signed = [builder.next(**self._event_fields(item)) for item in items]
+        chain = EventChain(self.device_id, seq, head_hash)
+        linked = [chain.link(**self._event_fields(item)) for item in items]
+        signatures = self._signer.sign_all([event.canonical() for event, _ in linked])
+        signed = [
+            signed_event(event, digest, signature)
+            for (event, digest), signature in zip(linked, signatures, strict=True)
+        ]
         conn.executemany(
             "INSERT INTO events"
             " (seq, device_id, kind, at_ms, canonical, hash, prev_hash, signature)"
@@ -703,9 +721,7 @@ class StudyStore:
                 for s in signed
             ],
         )
-        conn.execute(
-            "UPDATE chain_head SET seq = ?, hash = ?", (builder.last_seq, builder.last_hash)
-        )
+        conn.execute("UPDATE chain_head SET seq = ?, hash = ?", (chain.last_seq, chain.last_hash))
         return signed
 
     def _event_fields(self, item: EventFields) -> dict[str, object]:

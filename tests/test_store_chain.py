@@ -7,14 +7,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
 from pathlib import Path
 
 import pytest
 
 from records.canonical import canonical_json, parse_canonical
 from records.events import EventKind
-from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
-from sync.signature_check import CHUNK_SIZE, signatures_valid
+from records.signing import (
+    DeviceSigner,
+    EventChainBuilder,
+    SignedEvent,
+    new_device_key,
+    public_key_bytes,
+)
+from sync.signatures import CHUNK_SIZE, MIN_SIGNING_SHARE, GroupSigner, signatures_valid
 from sync.store import STORE_ACTOR, IntegrityProblem, StudyStore
 from tests._store_child import progress_fields, raw_connection
 
@@ -260,6 +267,50 @@ def test_checking_signatures_on_threads_gives_the_answers_of_one_thread():
     expected = [index not in forged for index in range(len(signed))]
     assert signatures_valid(raw_public, signed, workers=1) == expected
     assert signatures_valid(raw_public, signed, workers=3) == expected
+
+
+class ThreadRecordingSigner(DeviceSigner):
+    """The real signer, noting which thread made each signature."""
+
+    def __init__(self, key) -> None:
+        super().__init__(key)
+        self.threads: set[str] = set()
+
+    def sign(self, message: bytes) -> bytes:
+        self.threads.add(threading.current_thread().name)
+        return super().sign(message)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+@pytest.mark.parametrize("count", [0, 1, MIN_SIGNING_SHARE * 2 - 1, MIN_SIGNING_SHARE * 2, 101])
+def test_signing_a_group_on_threads_gives_one_threads_signatures_in_order(workers, count):
+    device_key = new_device_key()
+    messages = [canonical_json({"n": index}) for index in range(count)]
+    alone = [DeviceSigner(device_key).sign(message) for message in messages]
+    signer = ThreadRecordingSigner(device_key)
+    group = GroupSigner(signer, workers=workers)
+    try:
+        assert group.sign_all(messages) == alone
+    finally:
+        group.close()
+    # The group is really shared once each share would hold enough messages.
+    shares = min(workers, count // MIN_SIGNING_SHARE)
+    assert len(signer.threads) == (shares if shares >= 2 else min(count, 1))
+
+
+def test_a_closed_group_signer_signs_alone_and_the_store_stops_its_threads(tmp_path, key):
+    group = GroupSigner(DeviceSigner(new_device_key()), workers=2)
+    group.close()
+    group.close()  # closing twice is harmless
+    assert len(group.sign_all([b"x"] * 4 * MIN_SIGNING_SHARE)) == 4 * MIN_SIGNING_SHARE
+    with StudyStore.open(tmp_path / "s.db", key) as store:
+        signed = store.append_many([progress_fields(i * 10_000) for i in range(100)])
+        assert store.integrity_problems == []
+    assert [s.event.seq for s in signed] == list(range(1, 101))
+    with StudyStore.open(tmp_path / "s.db", key) as again:
+        assert again.integrity_problems == [] and again.tamper_event is None
+        assert again.events(limit=200) == signed
+    assert not [t for t in threading.enumerate() if t.name.startswith("event-signing")]
 
 
 # -- events the server has acknowledged ------------------------------------------------
