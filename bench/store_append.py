@@ -2,8 +2,9 @@
 
 The same StudyStore code runs on both (only the connection factory differs: plain
 sqlite3 writes plaintext and exists for this comparison only), so the ratio is the
-cost of encryption. Every event is built, hashed and Ed25519-signed (libsodium) by
-records.signing.EventChainBuilder and stored with synchronous=FULL in WAL mode.
+cost of encryption. Every event is built and linked by records.signing.EventChain,
+Ed25519-signed (libsodium; the events of one commit group on every core, by
+sync.signatures.GroupSigner) and stored with synchronous=FULL in WAL mode.
 
 Modes, each over --events events (default 10,000) in a fresh file on the disk of
 bench/out (not a RAM disk):
@@ -13,7 +14,8 @@ bench/out (not a RAM disk):
   the worker commits whatever is queued together (up to 512). Each event is still
   acknowledged only when the COMMIT that stored it returns.
 - single_transaction: all events in one `append_many` (the upper bound).
-Also: building alone and signing alone (no database), both together, and opening a
+Also: building alone and signing alone (no database), both together (one by one, and in
+groups of 100 signed on every core), and opening a
 store of that many events and of --big-store events (quick_check, then every event's
 hash, link and columns, and the signatures from the first event the server has not
 acknowledged on, on every core).
@@ -43,7 +45,13 @@ sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
 from records.events import GENESIS_HASH, EventKind, StudyEvent  # noqa: E402
-from records.signing import DeviceSigner, EventChainBuilder, new_device_key  # noqa: E402
+from records.signing import (  # noqa: E402
+    DeviceSigner,
+    EventChain,
+    EventChainBuilder,
+    new_device_key,
+)
+from sync.signatures import GroupSigner  # noqa: E402
 from sync.store import PLAIN_SQLITE, SQLCIPHER, Connector, StudyStore  # noqa: E402
 from sync.store_worker import StoreWorker  # noqa: E402
 
@@ -126,6 +134,21 @@ def time_signing(events: list[dict]) -> float:
     return time.perf_counter() - started
 
 
+def time_group_signing(events: list[dict], group: int = 100) -> float:
+    """Building and signing as the store does for a commit group: link the group's events,
+    then sign them together on every core."""
+    chain = EventChain("dev-bench")
+    signer = GroupSigner(DeviceSigner(new_device_key()))
+    try:
+        started = time.perf_counter()
+        for start in range(0, len(events), group):
+            linked = [chain.link(**fields) for fields in events[start : start + group]]
+            signer.sign_all([event.canonical() for event, _ in linked])
+        return time.perf_counter() - started
+    finally:
+        signer.close()
+
+
 def time_parts(events: list[dict]) -> dict[str, float]:
     """Microseconds per event of the two halves of `builder.next`: building the event
     (validation and its one canonical encoding) and the libsodium signature."""
@@ -141,6 +164,13 @@ def time_parts(events: list[dict]) -> dict[str, float]:
     for event in built:
         signer.sign(event.canonical())
     sign_s = time.perf_counter() - started
+    messages = [event.canonical() for event in built]
+    group_signer = GroupSigner(signer)
+    started = time.perf_counter()
+    for start in range(0, len(messages), 100):
+        group_signer.sign_all(messages[start : start + 100])
+    group_sign_s = time.perf_counter() - started
+    group_signer.close()
     started = time.perf_counter()
     for event in built:
         key.sign(event.canonical())  # the same signature through OpenSSL, for comparison
@@ -148,6 +178,7 @@ def time_parts(events: list[dict]) -> dict[str, float]:
     return {
         "build_us": round(build_s / len(events) * 1e6, 1),
         "sign_us": round(sign_s / len(events) * 1e6, 1),
+        "group_sign_us": round(group_sign_s / len(events) * 1e6, 1),
         "sign_openssl_us": round(openssl_s / len(events) * 1e6, 1),
     }
 
@@ -203,6 +234,7 @@ def machine_info(work: Path) -> dict[str, object]:
         "sqlite3_stdlib": __import__("sqlite3").sqlite_version,
         "cryptography": metadata.version("cryptography"),
         "pynacl": metadata.version("pynacl"),
+        "orjson": metadata.version("orjson"),
         "filesystem": fs,
     }
 
@@ -240,18 +272,22 @@ def results_section(data: dict) -> str:
 `bench/store_append.py`, {data["date"]}: {n:,} heartbeat events per run, medians of
 {data["runs"]} runs per mode and side (alternating which side goes first), a fresh file each
 run on the {machine["filesystem"]} disk of `bench/out`, WAL, synchronous=FULL. Every event
-is built, hashed and Ed25519-signed by records.signing before it is stored.
+is built, hashed and Ed25519-signed before it is stored; the events of one commit group
+are linked first, then signed together on every core (`sync.signatures.GroupSigner`).
 
 - Machine: {machine["cpu_model"]}, {machine["nproc"]} CPUs; SQLCipher {machine["sqlcipher"]}
   (sqlcipher3 {machine["sqlcipher3"]}), stdlib SQLite {machine["sqlite3_stdlib"]},
-  cryptography {machine["cryptography"]} (keys), PyNaCl {machine["pynacl"]} (libsodium signs).
-- Building and signing alone, no database: **{data["signing_only_events_per_s"]:,.0f} events/s**,
-  the ceiling of every mode. Per event: building it (validation and its one canonical
-  encoding) {parts["build_us"]:.1f} µs, the libsodium signature {parts["sign_us"]:.1f} µs (the same
-  signature through OpenSSL and `cryptography`: {parts["sign_openssl_us"]:.1f} µs). The
-  signature releases the GIL, but the Python around it holds the GIL about as long, so
-  signing on a second thread, or committing one group while signing the next, were
-  tried and measured slower here than doing both in turn on one thread.
+  cryptography {machine["cryptography"]} (keys), PyNaCl {machine["pynacl"]} (libsodium signs),
+  orjson {machine["orjson"]} (canonical JSON).
+- Building and signing alone, no database: **{data["group_signing_only_events_per_s"]:,.0f} events/s** in
+  groups of 100 signed on every core, the ceiling of the batched modes, and
+  {data["signing_only_events_per_s"]:,.0f} events/s one by one. Per event: building it (validation
+  and its one canonical encoding, by orjson) {parts["build_us"]:.1f} µs; the libsodium signature
+  {parts["sign_us"]:.1f} µs alone and {parts["group_sign_us"]:.1f} µs in a group of 100 on every core
+  (the same signature through OpenSSL and `cryptography`: {parts["sign_openssl_us"]:.1f} µs).
+  libsodium releases the GIL while it signs and the committing thread only does its own
+  share meanwhile. Signing on a second thread *while* the first built the next events
+  was tried before and measured slower: each signature waited for the builder's GIL.
 
 | mode | SQLCipher events/s | sqlite3 events/s | time ratio | goal met |
 |---|---:|---:|---:|---|
@@ -276,7 +312,8 @@ acknowledged (weeks offline), {big["seconds_none_acknowledged"]:.2f} s.
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3, help="runs per mode and side")
+    # five: on this shared 2-CPU machine single runs of one mode vary by up to 40 %
+    parser.add_argument("--runs", type=int, default=5, help="runs per mode and side")
     parser.add_argument(
         "--big-store", type=int, default=100_000, help="events in the store whose open is timed"
     )
@@ -290,6 +327,7 @@ def main() -> int:
     opens: dict[str, list[float]] = {side: [] for side in CONNECTORS}
     try:
         signing = median([time_signing(events) for _ in range(args.runs)])
+        group_signing = median([time_group_signing(events) for _ in range(args.runs)])
         parts = [time_parts(events) for _ in range(args.runs)]
         big_open = time_big_open(args.big_store, work)
         for round_ in range(args.runs):
@@ -339,9 +377,10 @@ def main() -> int:
         "runs": args.runs,
         "machine": machine,
         "signing_only_events_per_s": round(args.events / signing, 1),
+        "group_signing_only_events_per_s": round(args.events / group_signing, 1),
         "per_event_us": {
             part: median([p[part] for p in parts])
-            for part in ("build_us", "sign_us", "sign_openssl_us")
+            for part in ("build_us", "sign_us", "group_sign_us", "sign_openssl_us")
         },
         "big_open": big_open,
         "modes": modes,
