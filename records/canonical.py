@@ -104,8 +104,10 @@ def parse_canonical(data: bytes) -> JsonValue:
 
 
 def parse_json(data: bytes) -> JsonValue:
-    """Parse UTF-8 JSON with no floats, without the canonical-form check (for a caller
-    that re-encodes the value anyway and compares)."""
+    """Parse UTF-8 JSON into a value with no floats, without the canonical-form check,
+    for a caller that re-encodes the value and compares (the only use). Duplicate keys
+    are that caller's to refuse: here the last one wins, and a float under an earlier
+    one is dropped with it, as orjson parses."""
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:

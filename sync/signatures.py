@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from records.signing import DeviceSigner, DeviceVerifier, SignedEvent
 
@@ -65,11 +65,20 @@ class GroupSigner:
             return self._sign(messages)
         size = -(-len(messages) // shares)  # ceiling: at most `shares` parts
         parts = [messages[start : start + size] for start in range(0, len(messages), size)]
-        helped = [self._helpers.submit(self._sign, part) for part in parts[1:]]
+        helped = [self._hand_over(part) for part in parts[1:]]
         signatures = self._sign(parts[0])
-        for future in helped:
-            signatures += future.result()
+        for part in helped:
+            signatures += part if isinstance(part, list) else part.result()
         return signatures
+
+    def _hand_over(self, part: Sequence[bytes]) -> Future[list[bytes]] | list[bytes]:
+        helpers = self._helpers
+        try:
+            if helpers is not None:
+                return helpers.submit(self._sign, part)
+        except RuntimeError:
+            pass  # closed meanwhile, or the interpreter is exiting: no new threads
+        return self._sign(part)
 
     def _sign(self, messages: Sequence[bytes]) -> list[bytes]:
         return [self._signer.sign(message) for message in messages]

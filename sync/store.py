@@ -480,13 +480,14 @@ class StudyStore:
             raise
 
     def close(self) -> None:
-        if self._group_signer is not None:
-            self._group_signer.close()
-            self._group_signer = None
         if self._conn is not None:
             with self._errors():
                 self._conn.close()
             self._conn = None
+        # Only once the connection is closed: a close that fails leaves a usable store.
+        if self._group_signer is not None:
+            self._group_signer.close()
+            self._group_signer = None
 
     def __enter__(self) -> StudyStore:
         return self

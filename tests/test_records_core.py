@@ -117,7 +117,16 @@ def test_canonical_json_refuses_ambiguous_values(value, message) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b"[NaN]", b"-Infinity", b"\xff", b"{not json"],
+    [
+        b'{"b":1,"a":2}',
+        b'{"a": 1}',
+        b'{"a":1.0}',
+        b'{"a":1.5,"a":2}',  # a duplicate key, here hiding a float
+        b"[NaN]",
+        b"-Infinity",
+        b"\xff",
+        b"{not json",
+    ],
 )
 def test_parse_canonical_refuses_non_canonical_bytes(data: bytes) -> None:
     with pytest.raises(CanonicalJsonError):

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlcipher3.dbapi2 as sqlcipher
 
 from records.canonical import canonical_json, parse_canonical
 from records.events import EventKind
@@ -274,6 +275,7 @@ class ThreadRecordingSigner(DeviceSigner):
 
     def __init__(self, key) -> None:
         super().__init__(key)
+        self.key = key
         self.threads: set[str] = set()
 
     def sign(self, message: bytes) -> bytes:
@@ -311,6 +313,35 @@ def test_a_closed_group_signer_signs_alone_and_the_store_stops_its_threads(tmp_p
         assert again.integrity_problems == [] and again.tamper_event is None
         assert again.events(limit=200) == signed
     assert not [t for t in threading.enumerate() if t.name.startswith("event-signing")]
+
+
+def test_a_group_whose_helpers_stopped_is_signed_on_the_calling_thread():
+    # At interpreter exit concurrent.futures refuses new work before a daemon store
+    # thread may commit its last group: that group must still be signed, not lost.
+    signer = ThreadRecordingSigner(new_device_key())
+    group = GroupSigner(signer, workers=2)
+    group._helpers.shutdown(wait=True)  # stopped under it, as at exit
+    messages = [canonical_json({"n": index}) for index in range(4 * MIN_SIGNING_SHARE)]
+    assert group.sign_all(messages) == [DeviceSigner(signer.key).sign(m) for m in messages]
+    assert signer.threads == {threading.current_thread().name}
+
+
+def test_a_close_that_fails_leaves_the_store_usable(tmp_path, key):
+    store = StudyStore.open(tmp_path / "s.db", key)
+    refused: list[BaseException] = []
+
+    def close_from_another_thread() -> None:
+        try:
+            store.close()
+        except sqlcipher.ProgrammingError as error:  # SQLite's own thread check
+            refused.append(error)
+
+    closer = threading.Thread(target=close_from_another_thread)
+    closer.start()
+    closer.join()
+    assert refused, "the close was expected to fail"
+    assert store.append_many([progress_fields(i * 10_000) for i in range(40)])[-1].event.seq == 40
+    store.close()
 
 
 # -- events the server has acknowledged ------------------------------------------------
