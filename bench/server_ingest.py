@@ -238,7 +238,7 @@ def main() -> None:
 worker) on a fresh SQLite file (WAL, synchronous=FULL); one device uploads
 {args.events:,} signed heartbeat events of {sessions:,} study sessions in batches of
 {args.batch}, each acknowledged before the next. Every event's Ed25519 signature, hash
-and chain link is verified by the server.
+and chain link is verified by the server (a batch's signatures on every core).
 
 - Machine: {cpu_model()}, {os.cpu_count()} CPUs, Python {host.python_version()}.
 - Ingestion: **{rate:,.0f} events/s** ({seconds:.1f} s in all); goal at least

@@ -78,15 +78,19 @@ def decide_batch(
     state: ChainState,
     batch: Sequence[SignedEvent],
     stored_hashes: Mapping[int, str],
+    signatures_ok: Sequence[bool] | None = None,
 ) -> list[Decision]:
     """Decisions for a batch of one device's events, in sequence order.
 
     `stored_hashes` holds the hashes of already stored events of this device whose
-    numbers appear in the batch (for redeliveries)."""
+    numbers appear in the batch (for redeliveries). `signatures_ok`, when given, holds
+    `verifier`'s answer for each event of `batch` in its order, found beforehand (on
+    several threads: `records.signing.signatures_valid`)."""
     decisions: list[Decision] = []
     expected_seq, expected_prev = state.last_seq + 1, state.last_hash
     stopped = False
-    for signed in sorted(batch, key=lambda s: s.event.seq):
+    answers = signatures_ok if signatures_ok is not None else [None] * len(batch)
+    for signed, answer in sorted(zip(batch, answers, strict=True), key=lambda p: p[0].event.seq):
         seq = signed.event.seq
         refusal: Refusal | None = None
         if stopped:
@@ -97,7 +101,7 @@ def decide_batch(
             refusal = Refusal.UNKNOWN_DEVICE
         elif signed.hash != signed.event.hash():
             refusal = Refusal.HASH_MISMATCH
-        elif not verifier.is_valid(signed):
+        elif not (verifier.is_valid(signed) if answer is None else answer):
             refusal = Refusal.BAD_SIGNATURE
         elif seq < expected_seq:
             if stored_hashes.get(seq) == signed.hash:

@@ -1,9 +1,9 @@
-"""Signing and checking the signatures of many events on several threads.
+"""Signing a group of new events on several threads before the COMMIT that stores them.
 
-libsodium releases the GIL while it signs or verifies, and that is most of the cost:
-58 µs to verify and 22 µs to sign an event here, against a few µs of Python around each
-call. So a big store's signatures are checked on every core when it opens, and a group
-of new events committed together is signed on every core before the COMMIT.
+libsodium releases the GIL while it signs, and signing is most of the cost: 22 µs an
+event here, against a few µs of Python around each call. (Checking many signatures on
+several threads, for the store's open and the server's uploads, is
+`records.signing.signatures_valid`.)
 
 The thread that asks does its own share and otherwise only waits, so the threads
 contend for the GIL only in the few µs between calls. Signing on a second thread while
@@ -13,33 +13,13 @@ thread: each finished signature waited for the builder to let go of the GIL.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from records.signing import DeviceSigner, DeviceVerifier, SignedEvent
+from records.signing import DeviceSigner, default_workers
 
-CHUNK_SIZE = 256  # events per checking task: the hand-over (~20 µs) is noise against 256
 # A signing share smaller than this costs more to hand over than it saves.
 MIN_SIGNING_SHARE = 16
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def signatures_valid(
-    public_key: bytes, signed: Sequence[SignedEvent], workers: int | None = None
-) -> list[bool]:
-    """Whether each event's signature is the device's, in the order given."""
-    verifier = DeviceVerifier(public_key)
-    workers = default_workers() if workers is None else workers
-    chunks = [signed[start : start + CHUNK_SIZE] for start in range(0, len(signed), CHUNK_SIZE)]
-    if workers <= 1 or len(chunks) <= 1:
-        return [verifier.is_valid(item) for item in signed]
-    with ThreadPoolExecutor(workers, thread_name_prefix="signature-check") as pool:
-        answers = pool.map(lambda chunk: [verifier.is_valid(item) for item in chunk], chunks)
-        return [ok for chunk in answers for ok in chunk]
 
 
 class GroupSigner:

@@ -53,12 +53,13 @@ from records.signing import (
     private_key_bytes,
     private_key_from_bytes,
     public_key_bytes,
+    signatures_valid,
     signed_event,
     verify_links,
 )
 from sync.keystore import get_or_create_store_key, get_store_key
 from sync.migrations import SchemaTooNewError, migrate
-from sync.signatures import GroupSigner, signatures_valid
+from sync.signatures import GroupSigner
 
 log = logging.getLogger(__name__)
 

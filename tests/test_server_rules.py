@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from records.effective_time import CourseRule, ExclusionReason, summarize_session
 from records.events import GENESIS_HASH, EventKind
-from records.signing import EventChainBuilder, new_device_key, public_key_bytes, sign_event
+from records.signing import (
+    EventChainBuilder,
+    new_device_key,
+    public_key_bytes,
+    sign_event,
+    signatures_valid,
+)
 from server.ingest_rules import (
     ChainState,
     DeviceVerifier,
@@ -77,6 +83,25 @@ def test_reordered_batch_is_sorted_and_accepted():
     key, events = chain(4)
     decisions = decide_batch("dev-1", verifier(key), ChainState(0, GENESIS_HASH), events[::-1], {})
     assert [d.seq for d in decisions] == [1, 2, 3, 4] and all(d.join for d in decisions)
+
+
+def test_signature_answers_found_beforehand_decide_like_the_verifier():
+    # The server checks an upload's signatures on several threads before the rules run:
+    # the rules must take those answers, each for its own event, whatever the order.
+    key, events = chain(600)
+    events[300] = sign_event(new_device_key(), events[300].event)  # forged in the middle
+    shuffled = events[::-1]
+    start = ChainState(0, GENESIS_HASH)
+    answers = signatures_valid(public_key_bytes(key.public_key()), shuffled, workers=2)
+    assert answers.count(False) == 1
+    ahead = decide_batch("dev-1", verifier(key), start, shuffled, {}, answers)
+    assert ahead == decide_batch("dev-1", verifier(key), start, shuffled, {})
+    assert ahead[300].refusal is Refusal.BAD_SIGNATURE and ahead[299].join
+    # The answers, not the verifier, decide: a "no" for a good signature refuses it.
+    said_no = [index != 10 for index in range(len(events))]
+    assert decide_batch("dev-1", verifier(key), start, events, {}, said_no)[10].refusal is (
+        Refusal.BAD_SIGNATURE
+    )
 
 
 def test_each_kind_of_bad_event_is_refused_with_its_code_and_stops_the_batch():

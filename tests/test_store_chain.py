@@ -16,13 +16,15 @@ import sqlcipher3.dbapi2 as sqlcipher
 from records.canonical import canonical_json, parse_canonical
 from records.events import EventKind
 from records.signing import (
+    CHUNK_SIZE,
     DeviceSigner,
     EventChainBuilder,
     SignedEvent,
     new_device_key,
     public_key_bytes,
+    signatures_valid,
 )
-from sync.signatures import CHUNK_SIZE, MIN_SIGNING_SHARE, GroupSigner, signatures_valid
+from sync.signatures import MIN_SIGNING_SHARE, GroupSigner
 from sync.store import STORE_ACTOR, IntegrityProblem, StudyStore
 from tests._store_child import progress_fields, raw_connection
 
