@@ -47,18 +47,20 @@ class GroupSigner:
         parts = [messages[start : start + size] for start in range(0, len(messages), size)]
         helped = [self._hand_over(part) for part in parts[1:]]
         signatures = self._sign(parts[0])
-        for part in helped:
-            signatures += part if isinstance(part, list) else part.result()
+        for future in helped:
+            signatures += future.result()
         return signatures
 
-    def _hand_over(self, part: Sequence[bytes]) -> Future[list[bytes]] | list[bytes]:
+    def _hand_over(self, part: Sequence[bytes]) -> Future[list[bytes]]:
         helpers = self._helpers
         try:
             if helpers is not None:
                 return helpers.submit(self._sign, part)
         except RuntimeError:
             pass  # closed meanwhile, or the interpreter is exiting: no new threads
-        return self._sign(part)
+        signed_here: Future[list[bytes]] = Future()
+        signed_here.set_result(self._sign(part))
+        return signed_here
 
     def _sign(self, messages: Sequence[bytes]) -> list[bytes]:
         return [self._signer.sign(message) for message in messages]
