@@ -181,6 +181,12 @@ def test_parsing_agrees_with_the_standard_parser_on_any_layout(value, ascii_only
     assert parse_json(text) == json.loads(text)
 
 
+@pytest.mark.parametrize("data", [b"[NaN]", b"Infinity", b'{"a":-Infinity}'])
+def test_parsing_refuses_the_non_numbers_json_lets_through(data: bytes) -> None:
+    with pytest.raises(CanonicalJsonError, match="floats are not allowed"):
+        parse_json(data)
+
+
 def test_huge_integers_parse_exactly() -> None:
     # orjson reads an integer beyond 64 bits as a float; it must come back exact.
     assert parse_canonical(b"[18446744073709551616]") == [2**64]
