@@ -2,23 +2,30 @@
 item 3). The client runs it to show progress; the server runs the same code on the event
 stream it received, with its own receive times, and only the server's answer is credited.
 
-The timeline of each study session is cut into intervals between consecutive playback
-reports (play, pause, heartbeat). An interval can earn at most its wall-clock length and
-at most the distance the video position advanced in it; the rest of the session is
-excluded, and every excluded span says why. Rules that span several intervals are then
-applied in a fixed order: failed face checks, tamper, idle, overlap with another session
-of the same learner, the course's own length, the daily cap, and the course test.
+Credit is distinct video watched at 1x. The timeline of each study session is cut into
+intervals between consecutive playback reports (play, pause, heartbeat). An interval
+whose position advanced further than its wall time (plus the player's reporting jitter)
+skipped video and earns nothing; otherwise it may earn at most its wall time and at most
+the distance the position advanced, and it remembers which range of the video it
+watched (a `WatchedPiece`). Rules that span several intervals are then applied in a
+fixed order: failed face checks, tamper, idle, the caller's own voids (the server's
+clock and face-check schedule), overlap with another session of the same learner, then
+each range of a course's video earns once (rewatching earns nothing new, nothing beyond
+the course's length), the daily cap and the course test. The rest of the session is
+excluded, and every excluded span says why.
 
 All times are integer milliseconds; nothing here reads a clock or does I/O.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from records.events import RATE_NORMAL, EventKind, StudyEvent
 from records.policy import EffectiveTimePolicy
@@ -30,6 +37,8 @@ class ExclusionReason(StrEnum):
     BROWSING = "browsing"  # in the client but not in a course
     PAUSED = "paused"
     NO_PROGRESS = "no_progress"  # time passed but the video did not advance as far
+    SKIPPED = "skipped"  # the video advanced faster than real time: a jump or a speed-up
+    REWATCHED = "rewatched"  # this range of the course's video has already earned
     UNFOCUSED = "unfocused"  # the player window was not focused or not visible
     IDLE = "idle"  # interval between interactions over the limit
     FACE_CHECK = "face_check"  # after a failed face check, back to the last passed one
@@ -38,11 +47,25 @@ class ExclusionReason(StrEnum):
     TAMPER = "tamper"  # a tamper report, a rate other than 1.0x, a clock going back
     HEARTBEAT_GAP = "heartbeat_gap"
     OVERLAP = "overlap"  # another session of the same learner already earned this time
-    COURSE_COMPLETE = "course_complete"  # beyond the course's authoritative duration
+    COURSE_COMPLETE = "course_complete"  # outside the course's authoritative length
     UNKNOWN_COURSE = "unknown_course"
     # Only the server knows these: time its own clock did not see the session live, and
-    # time after a face check it scheduled was due but not passed (its own re-match).
+    # time after it ended the study session or revoked the sign-in behind it.
     UNCONFIRMED = "unconfirmed"
+    SESSION_CLOSED = "session_closed"
+
+
+class WatchedPiece(NamedTuple):
+    """Wall time [start, end) that may earn, during which the video played at 1x from
+    `position_start`: time and position advance together."""
+
+    start: int
+    end: int
+    position_start: int
+
+    @property
+    def position_end(self) -> int:
+        return self.position_start + self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -123,28 +146,99 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
     return merged
 
 
-def _split(spans: list[Span], windows: list[Span]) -> tuple[list[Span], list[Span]]:
-    """(parts of `spans` outside `windows`, parts inside). Both inputs sorted, disjoint."""
+def _cut(start: int, end: int, windows: list[Span], index: int) -> tuple[list[Span], list[Span]]:
+    """(parts of [start, end) outside `windows`, parts inside), reading the sorted,
+    disjoint `windows` from `index`, the first that ends after `start`."""
     outside: list[Span] = []
     inside: list[Span] = []
-    index = 0
-    for start, end in spans:
-        while index < len(windows) and windows[index][1] <= start:
-            index += 1
-        cursor = start
-        probe = index
-        while probe < len(windows) and windows[probe][0] < end:
-            w_start, w_end = windows[probe]
-            if w_start > cursor:
-                outside.append((cursor, w_start))
-            inside.append((max(cursor, w_start), min(end, w_end)))
-            cursor = min(end, w_end)
-            if w_end > end:
-                break
-            probe += 1
-        if cursor < end:
-            outside.append((cursor, end))
+    cursor = start
+    while index < len(windows) and windows[index][0] < end:
+        w_start, w_end = windows[index]
+        if w_start > cursor:
+            outside.append((cursor, w_start))
+        inside.append((max(cursor, w_start), min(end, w_end)))
+        cursor = min(end, w_end)
+        if w_end > end:
+            break
+        index += 1
+    if cursor < end:
+        outside.append((cursor, end))
     return outside, inside
+
+
+# -- watched pieces: time and video position together -----------------------------
+
+
+def _sub_piece(piece: WatchedPiece, start: int, end: int) -> WatchedPiece:
+    """The part of `piece` in wall time [start, end)."""
+    return WatchedPiece(start, end, piece.position_start + start - piece.start)
+
+
+def _split_pieces(
+    pieces: Iterable[WatchedPiece], windows: list[Span]
+) -> tuple[list[WatchedPiece], list[Span]]:
+    """(the parts of time-disjoint `pieces` outside the sorted, disjoint `windows`, the
+    spans of time inside them)."""
+    kept: list[WatchedPiece] = []
+    voided: list[Span] = []
+    index = 0
+    for piece in sorted(pieces):
+        while index < len(windows) and windows[index][1] <= piece.start:
+            index += 1
+        outside, inside = _cut(piece.start, piece.end, windows, index)
+        if not inside:
+            kept.append(piece)
+            continue
+        kept.extend(_sub_piece(piece, s, e) for s, e in outside)
+        voided.extend(inside)
+    return kept, voided
+
+
+def _unearned_ranges(
+    piece: WatchedPiece, earned: list[Span], duration_ms: int
+) -> list[tuple[WatchedPiece, ExclusionReason | None]]:
+    """`piece` cut where its video range meets ranges of the course that already earned
+    (`earned`, sorted and disjoint: rewatched) and the course's bounds [0, duration):
+    each part with the reason it earns nothing, or None where it is new. The parts
+    partition the piece."""
+    parts: list[tuple[WatchedPiece, ExclusionReason | None]] = []
+
+    def part(low: int, high: int, reason: ExclusionReason | None) -> None:
+        if high > low:
+            start = piece.start + low - piece.position_start
+            parts.append((WatchedPiece(start, start + high - low, low), reason))
+
+    first, last = piece.position_start, piece.position_end
+    low, high = min(max(first, 0), last), max(min(last, duration_ms), first)
+    part(first, low, ExclusionReason.COURSE_COMPLETE)
+    cursor = low
+    index = bisect.bisect_right(earned, (low, low)) - 1
+    if index < 0 or earned[index][1] <= low:
+        index += 1
+    while cursor < high and index < len(earned) and earned[index][0] < high:
+        e_start, e_end = earned[index]
+        part(cursor, max(cursor, e_start), None)
+        cursor = max(cursor, e_start)
+        part(cursor, min(e_end, high), ExclusionReason.REWATCHED)
+        cursor = max(cursor, min(e_end, high))
+        index += 1
+    part(cursor, high, None)
+    part(high, last, ExclusionReason.COURSE_COMPLETE)
+    return parts
+
+
+def _mark_earned(earned: list[Span], start: int, end: int) -> None:
+    """Add the video range [start, end) to the sorted, disjoint `earned` in place."""
+    if end <= start:
+        return
+    index = bisect.bisect_left(earned, (start, start))
+    if index > 0 and earned[index - 1][1] >= start:
+        index -= 1
+    stop = index
+    while stop < len(earned) and earned[stop][0] <= end:
+        start, end = min(start, earned[stop][0]), max(end, earned[stop][1])
+        stop += 1
+    earned[index:stop] = [(start, end)]
 
 
 # -- one session's timeline ---------------------------------------------------------
@@ -171,22 +265,97 @@ class SessionSummary:
     session_id: str
     start_ms: int
     end_ms: int
-    candidates: tuple[tuple[str, tuple[Span, ...]], ...]  # course id, spans it may earn
+    candidates: tuple[tuple[str, tuple[WatchedPiece, ...]], ...]  # course, what may earn
     excluded: tuple[ExcludedSpan, ...]
     course_ids: tuple[str, ...]
 
 
-def _session_timeline(
+# A sound card's clock, which paces playback, may run up to about 0.1 % off the system
+# clock: over a long run the position may drift that far from the wall time honestly.
+_CLOCK_DRIFT_DIVISOR = 200
+
+
+def _drift_allowance(policy: EffectiveTimePolicy, run_wall_ms: int) -> int:
+    return policy.skip_tolerance_ms + run_wall_ms // _CLOCK_DRIFT_DIVISOR
+
+
+class _Run:
+    """Consecutive intervals of one course played at 1x: together they earn the least of
+    their wall time and the video's advance, as one piece starting where the run
+    started. Judging the run as a whole, not each interval, keeps an honest player's
+    reporting jitter (one reading a little ahead, the next a little behind) from costing
+    time, while the drift check still catches a steady speed-up."""
+
+    def __init__(self, course: str, start: int, position: int) -> None:
+        self.course, self.start, self.position = course, start, position
+        self.wall = 0
+        self.advanced = 0
+
+    def piece(self) -> WatchedPiece | None:
+        earned = min(self.wall, self.advanced)
+        if earned <= 0:
+            return None
+        return WatchedPiece(self.start, self.start + earned, self.position)
+
+
+def _session_timeline(  # noqa: PLR0915 - one pass over the reports, with its state
     events: list[StudyEvent], courses: Mapping[str, CourseRule], policy: EffectiveTimePolicy
-) -> tuple[dict[str, list[Span]], list[ExcludedSpan], list[str]]:
+) -> tuple[dict[str, list[WatchedPiece]], list[ExcludedSpan], list[str]]:
     first = events[0]
     excluded: list[ExcludedSpan] = []
-    candidates: dict[str, list[Span]] = defaultdict(list)
+    candidates: dict[str, list[WatchedPiece]] = defaultdict(list)
     course_ids: list[str] = []
+    run: _Run | None = None
 
     def exclude(start: int, end: int, reason: ExclusionReason) -> None:
         if end > start:
             excluded.append(ExcludedSpan(start, end, reason))
+
+    def close_run() -> None:
+        nonlocal run
+        if run is not None:
+            piece = run.piece()
+            earned = piece.end - piece.start if piece else 0
+            if piece is not None:
+                candidates[run.course].append(piece)
+            exclude(run.start + earned, run.start + run.wall, ExclusionReason.NO_PROGRESS)
+        run = None
+
+    def judge(start: int, end: int, new_position: object, same_course: bool) -> None:
+        """The interval [start, end) ending at a report of `new_position` (None: no
+        position), with the playback state the previous report left."""
+        nonlocal run
+        moved = isinstance(new_position, int) and new_position != position
+        if end <= start:
+            if moved or not same_course:
+                close_run()  # a jump in no time: the run's range would no longer be true
+            return
+        reason = _interval_exclusion(
+            course, playing, rate_ok, attentive, end - start, courses, policy
+        )
+        if reason is None and not (
+            same_course and position is not None and isinstance(new_position, int)
+        ):
+            reason = ExclusionReason.NO_PROGRESS
+        if reason is None:
+            assert position is not None and isinstance(new_position, int)
+            advanced, wall = new_position - position, end - start
+            drift = advanced - wall + (run.advanced - run.wall if run else 0)
+            if advanced < 0:
+                reason = ExclusionReason.NO_PROGRESS  # went back: nothing new was watched
+            elif advanced > wall + policy.skip_tolerance_ms or drift > _drift_allowance(
+                policy, wall + (run.wall if run else 0)
+            ):
+                # A jump or a speed-up: the range skipped was not watched, and the time
+                # spent getting past it earns nothing either.
+                reason = ExclusionReason.SKIPPED
+            else:
+                run = run or _Run(course, start, position)
+                run.wall += wall
+                run.advanced += advanced
+                return
+        close_run()
+        exclude(start, end, reason)
 
     # Playback state after the last report.
     playing = False
@@ -202,21 +371,7 @@ def _session_timeline(
         has_position = event.kind in _POSITION_KINDS
         if has_position or event.kind in (EventKind.SESSION_START, EventKind.SESSION_END):
             new_position = event.data["position_ms"] if has_position else None
-            _judge_interval(
-                last_at,
-                at,
-                course,
-                playing,
-                rate_ok,
-                attentive,
-                position,
-                new_position,
-                event.course_id == course,
-                courses,
-                policy,
-                exclude,
-                candidates,
-            )
+            judge(last_at, at, new_position, event.course_id == course)
             last_at = at
             course = event.course_id
             position = new_position  # type: ignore[assignment]
@@ -231,61 +386,34 @@ def _session_timeline(
     end = max(e.at_ms for e in events)
     # Reports after the last playback report (a prompt, a tamper) say nothing of the
     # position: that tail earns nothing.
-    _judge_interval(
-        last_at,
-        end,
-        course,
-        playing,
-        rate_ok,
-        attentive,
-        position,
-        None,
-        True,
-        courses,
-        policy,
-        exclude,
-        candidates,
-    )
-    return {k: _merge(v) for k, v in candidates.items()}, excluded, course_ids
+    judge(last_at, end, None, True)
+    close_run()
+    return dict(candidates), excluded, course_ids
 
 
-def _judge_interval(
-    start: int,
-    end: int,
+def _interval_exclusion(  # noqa: PLR0911 - one return per rule, in order
     course: str,
     playing: bool,
     rate_ok: bool,
     attentive: bool,
-    position: int | None,
-    new_position: object,
-    same_course: bool,
+    length_ms: int,
     courses: Mapping[str, CourseRule],
     policy: EffectiveTimePolicy,
-    exclude,
-    candidates,
-) -> None:
-    if end <= start:
-        return
+) -> ExclusionReason | None:
+    """Why an interval with this playback state earns nothing, or None if it may."""
     if not course:
-        exclude(start, end, ExclusionReason.BROWSING)
-    elif course not in courses:
-        exclude(start, end, ExclusionReason.UNKNOWN_COURSE)
-    elif not playing:
-        exclude(start, end, ExclusionReason.PAUSED)
-    elif end - start > policy.heartbeat_tolerance_ms:
-        exclude(start, end, ExclusionReason.HEARTBEAT_GAP)
-    elif not rate_ok:
-        exclude(start, end, ExclusionReason.TAMPER)
-    elif not attentive:
-        exclude(start, end, ExclusionReason.UNFOCUSED)
-    else:
-        advanced = 0
-        if same_course and position is not None and isinstance(new_position, int):
-            advanced = max(0, new_position - position)
-        earned = min(end - start, advanced)
-        if earned > 0:
-            candidates[course].append((start, start + earned))
-        exclude(start + earned, end, ExclusionReason.NO_PROGRESS)
+        return ExclusionReason.BROWSING
+    if course not in courses:
+        return ExclusionReason.UNKNOWN_COURSE
+    if not playing:
+        return ExclusionReason.PAUSED
+    if length_ms > policy.heartbeat_tolerance_ms:
+        return ExclusionReason.HEARTBEAT_GAP
+    if not rate_ok:
+        return ExclusionReason.TAMPER
+    if not attentive:
+        return ExclusionReason.UNFOCUSED
+    return None
 
 
 def _session_windows(
@@ -384,8 +512,8 @@ def summarize_session(
     rules = _session_windows(ordered, policy, start, end)
     rules += [(reason, _merge(windows)) for reason, windows in void_windows]
     for reason, windows in rules:
-        for course_id, spans in candidates.items():
-            kept, voided = _split(spans, windows)
+        for course_id, pieces in candidates.items():
+            kept, voided = _split_pieces(pieces, windows)
             candidates[course_id] = kept
             excluded.extend(ExcludedSpan(s, e, reason) for s, e in voided)
     return SessionSummary(
@@ -449,24 +577,25 @@ def _credit_learner(
     excluded = [list(work.excluded) for work in works]
     # Overlap: time already earned by an earlier-starting session cannot be earned again.
     claimed: list[Span] = []
-    pieces: list[tuple[int, int, int, str]] = []  # start, end, session index, course
+    pieces: list[tuple[WatchedPiece, int, str]] = []  # piece, session index, course
     for index, work in enumerate(works):
         # Sessions come in order of their start, so time claimed before this one began
         # can never overlap it or any later one: keep the claimed list short.
         claimed = [span for span in claimed if span[1] > work.start_ms]
         mine: list[Span] = []
-        for course_id, spans in work.candidates:
-            kept, overlapped = _split(list(spans), claimed)
+        for course_id, course_pieces in work.candidates:
+            kept, overlapped = _split_pieces(course_pieces, claimed)
             excluded[index].extend(
                 ExcludedSpan(s, e, ExclusionReason.OVERLAP) for s, e in overlapped
             )
-            pieces.extend((s, e, index, course_id) for s, e in kept)
-            mine.extend(kept)
+            pieces.extend((piece, index, course_id) for piece in kept)
+            mine.extend((piece.start, piece.end) for piece in kept)
         claimed = _merge(claimed + mine)
 
-    # The course's length, then the daily cap, in the order the time was studied.
+    # Each range of a course's video earns once, then the daily cap, in the order the
+    # time was studied. A range the cap refused was not credited: it may earn later.
     pieces.sort()
-    course_used: dict[str, int] = defaultdict(int)
+    earned: dict[str, list[Span]] = defaultdict(list)  # video ranges credited, per course
     day_used: dict[date, int] = defaultdict(int)
     day_effective: dict[date, int] = defaultdict(int)
     day_pending: dict[date, int] = defaultdict(int)
@@ -474,33 +603,33 @@ def _credit_learner(
     effective = [0] * len(works)
     pending = [0] * len(works)
     by_course: list[dict[str, int]] = [dict.fromkeys(w.course_ids, 0) for w in works]
-    for start, end, index, course_id in pieces:
+    for piece, index, course_id in pieces:
         dropped = excluded[index]
-        cursor = start
-        while cursor < end:  # split at local midnight: each day has its own cap
-            stop = min(end, _next_midnight_ms(cursor, policy))
-            day = _day_of(cursor, policy)
-            length = stop - cursor
-            allowed = length
-            if policy.cap_at_course_duration:
-                allowed = max(
-                    0, min(allowed, courses[course_id].duration_ms - course_used[course_id])
-                )
-                course_used[course_id] += allowed
-                _exclude(dropped, cursor + allowed, stop, ExclusionReason.COURSE_COMPLETE)
-            within_cap = max(0, min(allowed, policy.daily_cap_ms - day_used[day]))
-            day_used[day] += within_cap
-            _exclude(dropped, cursor + within_cap, cursor + allowed, ExclusionReason.DAILY_CAP)
-            day_capped[day] += allowed - within_cap
-            if courses[course_id].requires_test and (learner_id, course_id) not in passed:
-                _exclude(dropped, cursor, cursor + within_cap, ExclusionReason.TEST_PENDING)
-                pending[index] += within_cap
-                day_pending[day] += within_cap
-            else:
-                effective[index] += within_cap
-                by_course[index][course_id] += within_cap
-                day_effective[day] += within_cap
-            cursor = stop
+        course_earned = earned[course_id]
+        held = courses[course_id].requires_test and (learner_id, course_id) not in passed
+        for part, reason in _unearned_ranges(piece, course_earned, courses[course_id].duration_ms):
+            if reason is not None:
+                _exclude(dropped, part.start, part.end, reason)
+                continue
+            cursor = part.start
+            while cursor < part.end:  # split at local midnight: each day has its own cap
+                stop = min(part.end, _next_midnight_ms(cursor, policy))
+                day = _day_of(cursor, policy)
+                within_cap = max(0, min(stop - cursor, policy.daily_cap_ms - day_used[day]))
+                day_used[day] += within_cap
+                day_capped[day] += stop - cursor - within_cap
+                _exclude(dropped, cursor + within_cap, stop, ExclusionReason.DAILY_CAP)
+                credited = _sub_piece(part, cursor, cursor + within_cap)
+                _mark_earned(course_earned, credited.position_start, credited.position_end)
+                if held:
+                    _exclude(dropped, cursor, cursor + within_cap, ExclusionReason.TEST_PENDING)
+                    pending[index] += within_cap
+                    day_pending[day] += within_cap
+                else:
+                    effective[index] += within_cap
+                    by_course[index][course_id] += within_cap
+                    day_effective[day] += within_cap
+                cursor = stop
 
     credits = [
         SessionCredit(

@@ -30,19 +30,17 @@ class EffectiveTimePolicy:
     lesson_minutes: int = 45
     lessons_per_day: int = 8
     utc_offset_minutes: int = 8 * 60
-    # Credit for one course never exceeds its authoritative duration (re-watching a
-    # finished course earns nothing more).
-    cap_at_course_duration: bool = True
+    # How much further than the wall time the video may advance in one reporting
+    # interval before the interval counts as skipped (the player's position readings
+    # jitter by a few hundred ms). Within it an interval still earns only its wall time.
+    skip_tolerance_ms: int = 1_500
 
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.type == "bool":
-                if not isinstance(value, bool):
-                    raise PolicyError(f"{item.name} must be true or false")
-            elif not isinstance(value, int) or isinstance(value, bool):
+            if not isinstance(value, int) or isinstance(value, bool):
                 raise PolicyError(f"{item.name} must be an integer")
-            elif item.name != "utc_offset_minutes" and value <= 0:
+            if item.name != "utc_offset_minutes" and value <= 0:
                 raise PolicyError(f"{item.name} must be positive")
         if not -12 * 60 <= self.utc_offset_minutes <= 14 * 60:
             raise PolicyError("utc_offset_minutes out of range")
@@ -53,7 +51,7 @@ class EffectiveTimePolicy:
     def daily_cap_ms(self) -> int:
         return self.lesson_minutes * self.lessons_per_day * MINUTE_MS
 
-    def to_dict(self) -> dict[str, int | bool]:
+    def to_dict(self) -> dict[str, int]:
         return asdict(self)
 
     @classmethod

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
-from records.effective_time import ExcludedSpan, ExclusionReason, SessionSummary, Span
+from records.effective_time import (
+    ExcludedSpan,
+    ExclusionReason,
+    SessionSummary,
+    Span,
+    WatchedPiece,
+)
 from records.events import EventKind, StudyEvent
 
 
@@ -152,7 +158,7 @@ def summary_to_json(summary: SessionSummary) -> str:
             "session_id": summary.session_id,
             "start_ms": summary.start_ms,
             "end_ms": summary.end_ms,
-            "candidates": [[c, [list(s) for s in spans]] for c, spans in summary.candidates],
+            "candidates": [[c, [list(p) for p in pieces]] for c, pieces in summary.candidates],
             "excluded": [[x.start_ms, x.end_ms, x.reason.value] for x in summary.excluded],
             "course_ids": list(summary.course_ids),
         },
@@ -169,7 +175,8 @@ def summary_from_json(text: str) -> SessionSummary:
         start_ms=data["start_ms"],
         end_ms=data["end_ms"],
         candidates=tuple(
-            (course, tuple((s, e) for s, e in spans)) for course, spans in data["candidates"]
+            (course, tuple(WatchedPiece(*piece) for piece in pieces))
+            for course, pieces in data["candidates"]
         ),
         excluded=tuple(ExcludedSpan(s, e, ExclusionReason(r)) for s, e, r in data["excluded"]),
         course_ids=tuple(data["course_ids"]),

@@ -101,11 +101,102 @@ def test_credit_never_exceeds_the_position_advance() -> None:
     assert session.excluded_ms(ExclusionReason.NO_PROGRESS) == 6_000
 
 
-def test_credit_never_exceeds_the_wall_clock() -> None:
+def test_a_forward_jump_earns_nothing_and_says_skipped() -> None:
     stream = Stream().start(T0).play(T0, 0)
-    stream.beat(T0 + 10_000, 60_000)  # a forward jump reported by a patched client
+    stream.beat(T0 + 10_000, 10_000)
+    stream.beat(T0 + 20_000, 70_000)  # a forward jump reported by a patched client
+    stream.beat(T0 + 30_000, 80_000)
     session = only_session(compute(stream))
-    assert session.effective_ms == 10_000
+    assert session.effective_ms == 20_000
+    assert session.excluded_ms(ExclusionReason.SKIPPED) == 10_000
+
+
+def test_faster_than_real_time_earns_nothing() -> None:
+    stream = Stream().start(T0).play(T0, 0)
+    for step in range(1, 31):  # 1.5x for five minutes
+        stream.beat(T0 + step * 10_000, step * 15_000)
+    session = only_session(compute(stream))
+    assert session.effective_ms == 0
+    assert session.excluded_ms(ExclusionReason.SKIPPED) == 5 * MIN
+
+
+def test_reporting_jitter_costs_an_honest_player_nothing() -> None:
+    stream = Stream().start(T0).play(T0, 0)
+    stream.beat(T0 + 10_000, 11_200)  # the position read 1.2 s ahead of the clock
+    stream.beat(T0 + 20_000, 19_900)  # ... then 0.1 s behind
+    stream.beat(T0 + 30_000, 30_000)
+    session = only_session(compute(stream))
+    assert session.effective_ms == 30_000
+    assert session.excluded == ()
+
+
+def test_a_steady_speed_up_within_the_jitter_is_caught_by_its_drift() -> None:
+    stream = Stream().start(T0).play(T0, 0)
+    for step in range(1, 61):  # 1.1x for ten minutes: 11 s of video every 10 s
+        stream.beat(T0 + step * 10_000, step * 11_000)
+    session = only_session(compute(stream))
+    assert session.excluded_ms(ExclusionReason.SKIPPED) >= 5 * MIN
+    assert session.effective_ms <= 5 * MIN
+
+
+def test_a_sound_card_clock_slightly_slow_or_fast_costs_nothing() -> None:
+    for per_mille in (-1, 1):  # playback paced 0.1 % off the system clock for two hours
+        stream = Stream().start(T0).play(T0, 0)
+        for step in range(1, 721):
+            stream.beat(T0 + step * 10_000, step * (10_000 + 10 * per_mille))
+        session = only_session(compute(stream))
+        assert session.effective_ms >= 120 * MIN * 999 // 1000
+        assert session.excluded_ms(ExclusionReason.SKIPPED) == 0
+
+
+def test_looping_the_first_minutes_earns_them_once() -> None:
+    # The rewind attack: play the first 2 minutes again and again, so that playback
+    # never reaches a scheduled face check, for an hour.
+    stream = Stream().start(T0)
+    for loop in range(30):
+        stream.watch(T0 + loop * 2 * MIN, 0, 2)
+    session = only_session(compute(stream))
+    assert session.effective_ms == 2 * MIN
+    assert session.excluded_ms(ExclusionReason.REWATCHED) == 58 * MIN
+
+
+def test_a_range_earns_once_across_sessions_and_devices() -> None:
+    first = Stream(session_id="a").start(T0).watch(T0, 0, 10)
+    second = Stream(session_id="b").start(T0 + 20 * MIN).watch(T0 + 20 * MIN, 5 * MIN, 10)
+    report = compute(first, second)
+    assert report.total_effective_ms("learner-1") == 15 * MIN
+    later = next(s for s in report.sessions if s.session_id == "b")
+    assert later.excluded_ms(ExclusionReason.REWATCHED) == 5 * MIN
+
+
+def test_a_range_jumped_over_earns_when_it_is_watched() -> None:
+    stream = Stream().start(T0).watch(T0, 0, 1)
+    stream.pause(T0 + MIN + 5_000, MIN)
+    stream.watch(T0 + 2 * MIN, 5 * MIN, 1)  # resumed four minutes further on
+    stream.watch(T0 + 4 * MIN, MIN, 4)  # went back and watched what it had jumped
+    session = only_session(compute(stream))
+    assert session.effective_ms == 6 * MIN
+    assert session.excluded_ms(ExclusionReason.REWATCHED) == 0
+
+
+def test_positions_outside_the_course_earn_nothing() -> None:
+    stream = Stream(course_id="short").start(T0).watch(T0, 4 * MIN, 2)
+    stream.watch(T0 + 3 * MIN, -MIN, 1)
+    session = only_session(compute(stream))
+    assert session.effective_ms == MIN  # of minutes 4 to 6 of a 5-minute course
+    assert session.excluded_ms(ExclusionReason.COURSE_COMPLETE) == MIN + MIN
+
+
+def test_a_range_the_daily_cap_refused_earns_on_another_day() -> None:
+    policy = EffectiveTimePolicy(interaction_limit_ms=48 * 60 * MIN, lessons_per_day=1)
+    start = T0 + 14 * 60 * MIN  # 22:00 Beijing time
+    stream = Stream().start(start).watch(start, 0, 60)
+    stream.watch(start + 24 * 60 * MIN, 0, 60)  # the same hour, again, the next night
+    report = compute(stream, policy=policy)
+    assert [d.effective_ms for d in report.days] == [45 * MIN, 15 * MIN]
+    session = only_session(report)
+    assert session.excluded_ms(ExclusionReason.DAILY_CAP) == 15 * MIN
+    assert session.excluded_ms(ExclusionReason.REWATCHED) == 45 * MIN
 
 
 def test_heartbeat_gap_earns_nothing() -> None:
@@ -222,7 +313,7 @@ def test_course_time_is_capped_at_its_duration() -> None:
     stream.watch(T0 + 6 * MIN, 0, 5)  # watching again from the start
     session = only_session(compute(stream))
     assert session.effective_ms == 5 * MIN
-    assert session.excluded_ms(ExclusionReason.COURSE_COMPLETE) == 5 * MIN
+    assert session.excluded_ms(ExclusionReason.REWATCHED) == 5 * MIN
 
 
 def test_daily_cap_is_360_minutes_a_beijing_day() -> None:
@@ -231,6 +322,16 @@ def test_daily_cap_is_360_minutes_a_beijing_day() -> None:
     assert report.days[0].effective_ms == 360 * MIN
     assert report.days[0].capped_ms == 40 * MIN
     assert only_session(report).excluded_ms(ExclusionReason.DAILY_CAP) == 40 * MIN
+
+
+def test_study_after_the_cap_is_reached_earns_nothing_that_day() -> None:
+    policy = EffectiveTimePolicy(interaction_limit_ms=48 * 60 * MIN, lessons_per_day=1)
+    stream = Stream().start(T0).watch(T0, 0, 50)
+    stream.pause(T0 + 50 * MIN, 50 * MIN)
+    stream.watch(T0 + 51 * MIN, 50 * MIN, 10)
+    report = compute(stream, policy=policy)
+    assert report.days[0].effective_ms == 45 * MIN
+    assert only_session(report).excluded_ms(ExclusionReason.DAILY_CAP) == 15 * MIN
 
 
 def test_the_day_boundary_is_beijing_midnight() -> None:
@@ -276,8 +377,8 @@ def test_policy_round_trip_and_validation() -> None:
         EffectiveTimePolicy(lesson_minutes=45.0)  # type: ignore[arg-type]
     with pytest.raises(PolicyError, match="positive"):
         EffectiveTimePolicy(lessons_per_day=0)
-    with pytest.raises(PolicyError, match="true or false"):
-        EffectiveTimePolicy(cap_at_course_duration=1)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="integer"):
+        EffectiveTimePolicy(skip_tolerance_ms=True)
     with pytest.raises(PolicyError, match="range"):
         EffectiveTimePolicy(utc_offset_minutes=24 * 60)
     with pytest.raises(PolicyError, match="tolerance"):
@@ -398,8 +499,72 @@ def test_idle_span_between_two_interactions() -> None:
     assert session.effective_ms == 25 * MIN
 
 
-def test_rewatching_counts_when_the_policy_allows_it() -> None:
-    policy = EffectiveTimePolicy(interaction_limit_ms=48 * 60 * MIN, cap_at_course_duration=False)
-    stream = Stream(course_id="short").start(T0).watch(T0, 0, 5)
-    stream.watch(T0 + 6 * MIN, 0, 5)
-    assert only_session(compute(stream, policy=policy)).effective_ms == 10 * MIN
+def _advanced_ranges(streams: list[Stream]) -> dict[str, list[tuple[int, int]]]:
+    """Per course, every range of video a report said playback moved forward over."""
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for stream in streams:
+        last = None
+        for event in stream.events:
+            if "position_ms" in event.data:
+                position = event.data["position_ms"]
+                if last is not None and position > last:
+                    ranges.setdefault(event.course_id, []).append((last, position))
+                last = position
+    return ranges
+
+
+def _measure(spans: list[tuple[int, int]], low: int, high: int) -> int:
+    total, cursor = 0, low
+    for span_start, span_end in sorted(spans):
+        start, end = max(span_start, cursor), min(span_end, high)
+        if end > start:
+            total += end - start
+            cursor = end
+    return total
+
+
+@SETTINGS
+@given(random_streams())
+def test_credit_is_at_most_the_distinct_video_advanced_and_the_wall_time(streams) -> None:
+    report = compute(*streams, tests=[TestResult("learner-1", "tested", True)])
+    by_course: dict[str, int] = {}
+    for session in report.sessions:
+        for course_id, effective in session.effective_by_course:
+            by_course[course_id] = by_course.get(course_id, 0) + effective
+    ranges = _advanced_ranges(streams)
+    for course_id, credited in by_course.items():
+        assert credited <= _measure(ranges.get(course_id, []), 0, COURSES[course_id].duration_ms)
+    wall = [(s.start_ms, s.end_ms) for s in report.sessions]
+    assert sum(by_course.values()) <= _measure(wall, 0, 2**62)
+
+
+@st.composite
+def honest_streams(draw) -> tuple[Stream, int]:
+    """An honest player at 1x: heartbeats about every 10 s, each position reading up to
+    ±300 ms off the true one, with pauses and resumes where it paused; returns the
+    stream and the time it spent playing."""
+    stream = Stream()
+    at = T0
+    stream.start(at)
+    position, playing_ms = draw(st.integers(0, 10 * MIN)), 0
+    for _ in range(draw(st.integers(1, 4))):
+        stream.play(at, position)
+        for _ in range(draw(st.integers(30, 120))):
+            step = draw(st.integers(9_000, 11_000))
+            at, position, playing_ms = at + step, position + step, playing_ms + step
+            stream.beat(at, position + draw(st.integers(-300, 300)))
+        at += 1_000
+        position, playing_ms = position + 1_000, playing_ms + 1_000
+        stream.pause(at, position)
+        at += draw(st.integers(1_000, 5 * MIN))
+    stream.end(at)
+    return stream, playing_ms
+
+
+@SETTINGS
+@given(honest_streams())
+def test_an_honest_stream_at_1x_keeps_at_least_99_percent_of_its_playing_time(honest) -> None:
+    stream, playing_ms = honest
+    session = only_session(compute(stream))
+    assert session.effective_ms >= playing_ms * 99 // 100
+    assert session.excluded_ms(ExclusionReason.SKIPPED) == 0

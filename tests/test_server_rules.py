@@ -248,7 +248,7 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
         clock_ahead=False,
     )
     summary = summarize_session(events, rules, None, voids)
-    assert sum(e - s for _, spans in summary.candidates for s, e in spans) == 90_000
+    assert sum(p.end - p.start for _, pieces in summary.candidates for p in pieces) == 90_000
     half = contacts(*[(i * 10_000, "heartbeat") for i in range(5)])
     voids = server_voids(
         events,
@@ -261,7 +261,7 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
         clock_ahead=False,
     )
     summary = summarize_session(events, rules, None, voids)
-    earned = sum(e - s for _, spans in summary.candidates for s, e in spans)
+    earned = sum(p.end - p.start for _, pieces in summary.candidates for p in pieces)
     # Four live intervals; after the last contact nothing, until another one arrives.
     assert earned == 40_000
     assert any(x.reason is ExclusionReason.UNCONFIRMED for x in summary.excluded)
