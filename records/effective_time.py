@@ -281,21 +281,39 @@ def _drift_allowance(policy: EffectiveTimePolicy, run_wall_ms: int) -> int:
 
 class _Run:
     """Consecutive intervals of one course played at 1x: together they earn the least of
-    their wall time and the video's advance, as one piece starting where the run
-    started. Judging the run as a whole, not each interval, keeps an honest player's
-    reporting jitter (one reading a little ahead, the next a little behind) from costing
-    time, while the drift check still catches a steady speed-up."""
+    their wall time and the video's advance. Judging the run as a whole, not each
+    interval, keeps an honest player's reporting jitter (one reading a little ahead, the
+    next a little behind) from costing time, while the drift check still catches a
+    steady speed-up. A run that advanced less than its time (buffering, or a player
+    reporting slow motion) spreads its credit over every interval in proportion, so a
+    void late in the run cuts as much as it would have cut from the playback itself."""
 
     def __init__(self, course: str, start: int, position: int) -> None:
         self.course, self.start, self.position = course, start, position
+        self.intervals: list[Span] = []
         self.wall = 0
         self.advanced = 0
 
-    def piece(self) -> WatchedPiece | None:
-        earned = min(self.wall, self.advanced)
-        if earned <= 0:
-            return None
-        return WatchedPiece(self.start, self.start + earned, self.position)
+    def add(self, start: int, end: int, advanced: int) -> None:
+        self.intervals.append((start, end))
+        self.wall += end - start
+        self.advanced += advanced
+
+    def pieces(self) -> tuple[list[WatchedPiece], list[Span]]:
+        """(what the run earns, what it does not: NO_PROGRESS)."""
+        if self.advanced >= self.wall:
+            return [WatchedPiece(self.start, self.start + self.wall, self.position)], []
+        earned: list[WatchedPiece] = []
+        unearned: list[Span] = []
+        wall_before = earned_before = 0
+        for start, end in self.intervals:
+            wall_before += end - start
+            share = wall_before * self.advanced // self.wall - earned_before
+            if share > 0:
+                earned.append(WatchedPiece(start, start + share, self.position + earned_before))
+            unearned.append((start + share, end))
+            earned_before += share
+        return earned, unearned
 
 
 def _session_timeline(  # noqa: PLR0915 - one pass over the reports, with its state
@@ -314,11 +332,10 @@ def _session_timeline(  # noqa: PLR0915 - one pass over the reports, with its st
     def close_run() -> None:
         nonlocal run
         if run is not None:
-            piece = run.piece()
-            earned = piece.end - piece.start if piece else 0
-            if piece is not None:
-                candidates[run.course].append(piece)
-            exclude(run.start + earned, run.start + run.wall, ExclusionReason.NO_PROGRESS)
+            earned, unearned = run.pieces()
+            candidates[run.course].extend(earned)
+            for start, end in unearned:
+                exclude(start, end, ExclusionReason.NO_PROGRESS)
         run = None
 
     def judge(start: int, end: int, new_position: object, same_course: bool) -> None:
@@ -351,8 +368,7 @@ def _session_timeline(  # noqa: PLR0915 - one pass over the reports, with its st
                 reason = ExclusionReason.SKIPPED
             else:
                 run = run or _Run(course, start, position)
-                run.wall += wall
-                run.advanced += advanced
+                run.add(start, end, advanced)
                 return
         close_run()
         exclude(start, end, reason)

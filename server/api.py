@@ -174,6 +174,7 @@ def learner_session(
     platform: Platform = request.app.state.platform
     with platform.transaction() as db:
         session = auth.authenticate(platform, db, _bearer(authorization))
+        db.flush()  # `last_seen_ms` is what keeps the sign-in from expiring idle
         db.expunge(session)
         return session
 
@@ -497,7 +498,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
             account = db.get(Account, account_id)
             if account is None:
                 raise not_found("unknown_account", "no such account")
-            account.disabled = True
+            auth.disable_account(platform, db, account)
             platform.audit(db, actor, "account_disabled", account_id)
         return {"disabled": True}
 

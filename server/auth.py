@@ -53,6 +53,7 @@ SIGNED_IN_ELSEWHERE = "signed_in_elsewhere"
 ANOTHER_LEARNER_ON_DEVICE = "another_learner_on_device"
 ACCOUNT_DISABLED = "account_disabled"
 SIGNED_OUT = "signed_out"
+SESSION_EXPIRED = "session_expired"
 MAX_SMS_ATTEMPTS = 5
 ED25519_PUBLIC_KEY_BYTES = 32
 MAX_CROP_BYTES = 512 * 1024
@@ -420,14 +421,23 @@ def authenticate(platform: Platform, db: Session, token: str | None) -> AuthSess
         raise unauthorized("not_signed_in", "sign in first")
     account = db.get(Account, session.account_id)
     assert account is not None
+    now = platform.clock.now_ms()
     if account.disabled and session.revoked_ms is None:
-        session.revoked_ms, session.revoke_reason = platform.clock.now_ms(), ACCOUNT_DISABLED
+        session.revoked_ms, session.revoke_reason = now, ACCOUNT_DISABLED
+    expires_ms = min(
+        session.last_seen_ms + platform.config.session_idle_ms,
+        session.created_ms + platform.config.session_max_ms,
+    )
+    if session.revoked_ms is None and now > expires_ms:
+        # Revoked as of the moment it expired: nothing timed after that earns.
+        session.revoked_ms, session.revoke_reason = expires_ms, SESSION_EXPIRED
     if session.revoked_ms is not None:
         messages = {
             SIGNED_IN_ELSEWHERE: "your account signed in on another device",
             ANOTHER_LEARNER_ON_DEVICE: "another learner signed in on this computer",
             ACCOUNT_DISABLED: "this account is disabled",
             SIGNED_OUT: "you signed out",
+            SESSION_EXPIRED: "your sign-in has expired",
         }
         reason = session.revoke_reason or SIGNED_OUT
         raise unauthorized(
@@ -436,9 +446,20 @@ def authenticate(platform: Platform, db: Session, token: str | None) -> AuthSess
             keep_changes=True,
             revoked_ms=session.revoked_ms,
         )
-    session.last_seen_ms = platform.clock.now_ms()
+    session.last_seen_ms = now
     return session
 
 
 def sign_out(platform: Platform, db: Session, session: AuthSession) -> None:
     session.revoked_ms, session.revoke_reason = platform.clock.now_ms(), SIGNED_OUT
+
+
+def disable_account(platform: Platform, db: Session, account: Account) -> None:
+    """Disable at once: every live sign-in of the account is revoked now, so its devices
+    earn nothing from this moment, whatever they upload later."""
+    account.disabled = True
+    db.execute(
+        update(AuthSession)
+        .where(AuthSession.account_id == account.id, AuthSession.revoked_ms.is_(None))
+        .values(revoked_ms=platform.clock.now_ms(), revoke_reason=ACCOUNT_DISABLED)
+    )

@@ -49,6 +49,10 @@ class ServerConfig:
     sms_code_ttl_ms: int = 5 * 60_000
     login_challenge_ttl_ms: int = 5 * 60_000
     max_face_attempts: int = 3
+    # A sign-in ends after this long without a request (the client calls every few
+    # seconds while it runs) and, whatever happens, this long after it began.
+    session_idle_ms: int = 30 * 60_000
+    session_max_ms: int = 12 * 3_600_000
     # Study.
     max_clock_skew_ms: int = 30_000
     offline_limit_ms: int = 10 * 60_000

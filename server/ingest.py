@@ -25,7 +25,14 @@ from server.ingest_rules import (
 )
 from server.ledger import touch_sessions
 from server.ledger_rules import ContactKind
-from server.models import AuthSession, Device, IngestRefusal, StoredEvent, StudySession
+from server.models import (
+    Account,
+    AuthSession,
+    Device,
+    IngestRefusal,
+    StoredEvent,
+    StudySession,
+)
 from server.platform import Platform
 
 log = logging.getLogger("server.ingest")
@@ -57,11 +64,14 @@ def _binding(db: Session, study_session_id: str) -> StudyBinding | None:
     if study is None:
         return None
     auth = db.get(AuthSession, study.auth_session_id)
+    account = db.get(Account, auth.account_id) if auth is not None else None
     return StudyBinding(
         learner_id=study.learner_id,
         device_id=study.device_id,
         course_id=study.course_id,
         revoked_ms=auth.revoked_ms if auth is not None else None,
+        ended_ms=study.ended_ms,
+        account_disabled=account is None or account.disabled,
     )
 
 
@@ -148,7 +158,12 @@ def ingest_batch(
                 "status": status.value,
             }
         )
-        if status in (EventStatus.ACCEPTED, EventStatus.CLOCK_AHEAD, EventStatus.SESSION_REVOKED):
+        if status in (
+            EventStatus.ACCEPTED,
+            EventStatus.CLOCK_AHEAD,
+            EventStatus.SESSION_REVOKED,
+            EventStatus.SESSION_ENDED,
+        ):
             touched.add(event.session_id)
         if status is not EventStatus.ACCEPTED:
             # Kept in the chain but refused credit: recorded like every other refusal.

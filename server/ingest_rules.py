@@ -8,8 +8,8 @@ device to resend from the expected sequence number.
 
 Events that do join the chain may still earn nothing: `session_status` says why (an
 event about a study session this device and learner did not start, from a clock ahead of
-the server's, after the sign-in was revoked). They keep their place so the chain can go
-on.
+the server's, of a disabled account, after the sign-in was revoked or the study session
+ended). They keep their place so the chain can go on.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ class EventStatus(StrEnum):
     WRONG_LEARNER = "wrong_learner"
     WRONG_COURSE = "wrong_course"
     CLOCK_AHEAD = "clock_ahead"
+    ACCOUNT_DISABLED = "account_disabled"
     SESSION_REVOKED = "session_revoked"
+    SESSION_ENDED = "session_ended"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class StudyBinding:
     device_id: str
     course_id: str
     revoked_ms: int | None  # when the sign-in that started it was revoked
+    ended_ms: int | None  # when the server ended the study session
+    account_disabled: bool
 
 
 def session_status(  # noqa: PLR0911 - one return per rule, in order
@@ -149,6 +153,12 @@ def session_status(  # noqa: PLR0911 - one return per rule, in order
         return EventStatus.WRONG_COURSE
     if event.at_ms > received_ms + max_skew_ms:
         return EventStatus.CLOCK_AHEAD
-    if binding.revoked_ms is not None and event.at_ms > binding.revoked_ms + max_skew_ms:
+    if binding.account_disabled:
+        return EventStatus.ACCOUNT_DISABLED
+    # No skew allowance after the server closed the session: a device told it was
+    # signed out must not earn for the time its clock may be behind.
+    if binding.revoked_ms is not None and event.at_ms > binding.revoked_ms:
         return EventStatus.SESSION_REVOKED
+    if binding.ended_ms is not None and event.at_ms > binding.ended_ms:
+        return EventStatus.SESSION_ENDED
     return EventStatus.ACCEPTED

@@ -32,6 +32,7 @@ from server.ledger_rules import (
     summary_to_json,
 )
 from server.models import (
+    AuthSession,
     Course,
     DirtySession,
     FaceCheck,
@@ -134,6 +135,8 @@ def summarize_study_session(platform: Platform, db: Session, study: StudySession
     ]
     course = db.get(Course, study.course_id)
     assert course is not None
+    auth = db.get(AuthSession, study.auth_session_id)
+    closings = [t for t in (study.ended_ms, auth.revoked_ms if auth else None) if t is not None]
     voids = server_voids(
         accepted,
         contacts,
@@ -143,6 +146,7 @@ def summarize_study_session(platform: Platform, db: Session, study: StudySession
         offline_limit_ms=settings.offline_limit_ms,
         check_grace_ms=settings.check_grace_ms,
         clock_ahead=clock_ahead,
+        closed_ms=min(closings, default=None),
     )
     rules = {course.id: CourseRule(course.duration_ms, course.requires_test)}
     summary = summarize_session(accepted, rules, policy, voids)

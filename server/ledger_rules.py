@@ -10,7 +10,10 @@ as spans to void (pure functions, no I/O).
    reported live earns nothing.
 2. **A clock ahead of the server's.** One event from beyond the allowed skew means the
    stream was made faster than real time: the whole session is void.
-3. **The face-check schedule.** When playback reaches a scheduled position, a check the
+3. **Its own closing of the session.** Nothing timed after the server ended the study
+   session or revoked the sign-in behind it (signed out, signed in elsewhere, disabled,
+   expired) earns, whatever the device's clock says.
+4. **The face-check schedule.** When playback reaches a scheduled position, a check the
    server itself re-matched must pass within the grace period; otherwise the time from
    that moment until a check passes is void. A check the server saw fail voids back to
    the last passed one, whatever the client reports.
@@ -132,13 +135,16 @@ def server_voids(
     offline_limit_ms: int,
     check_grace_ms: int,
     clock_ahead: bool,
+    closed_ms: int | None = None,
 ) -> list[tuple[ExclusionReason, list[Span]]]:
     start = min(e.at_ms for e in events)
     end = max(e.at_ms for e in events)
     if clock_ahead:
         return [(ExclusionReason.TAMPER, [(start, end)])]
     windows = live_windows(contacts, heartbeat_tolerance_ms, offline_limit_ms)
+    closed = [(closed_ms, end)] if closed_ms is not None and closed_ms < end else []
     return [
+        (ExclusionReason.SESSION_CLOSED, closed),
         (ExclusionReason.UNCONFIRMED, complement(windows, start, end)),
         (
             ExclusionReason.FACE_CHECK,

@@ -178,6 +178,15 @@ def _own_study(db: Session, auth: AuthSession, study_session_id: str) -> StudySe
     return study
 
 
+def _open_study(db: Session, auth: AuthSession, study_session_id: str) -> StudySession:
+    """The learner's study session, refused once the server has ended it: an ended
+    session takes no heartbeat and no face check (its late uploads earn nothing)."""
+    study = _own_study(db, auth, study_session_id)
+    if study.ended_ms is not None:
+        raise conflict("study_session_ended", "this study session has ended; open the course again")
+    return study
+
+
 def study_face_check(
     platform: Platform,
     db: Session,
@@ -186,7 +195,7 @@ def study_face_check(
     slot: int | None,
     proof: FaceProof,
 ) -> dict[str, object]:
-    study = _own_study(db, auth, study_session_id)
+    study = _open_study(db, auth, study_session_id)
     positions = json.loads(study.check_positions_json)
     if slot is not None and not 0 <= slot < len(positions):
         raise bad_request("unknown_slot", "no such scheduled check")
@@ -208,7 +217,7 @@ def heartbeat(
     study_session_id: str,
     events: Sequence[SignedEvent],
 ) -> dict[str, object]:
-    study = _own_study(db, auth, study_session_id)
+    study = _open_study(db, auth, study_session_id)
     learner = db.get(Learner, auth.learner_id)
     assert learner is not None
     institution = institution_of(db, learner)

@@ -382,6 +382,14 @@ class FaceJpegs:
     no_face: bytes
 
 
+@pytest.fixture
+def world(live_server, tmp_path: Path, faces):
+    """Two learners with enrolled faces and two courses on the live server."""
+    from tests.server_harness import make_world
+
+    return make_world(live_server, tmp_path, faces)
+
+
 @pytest.fixture(scope="session")
 def faces() -> FaceJpegs:
     """Real face photos (tests/face_images.py) as the JPEGs a client or an institution

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from sqlalchemy import func, select
 
 from records.events import EventKind
 from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
@@ -20,6 +21,8 @@ from server.clock import ServerClock
 from server.config import ServerConfig
 from server.embedded import EmbeddedServer
 from server.field_crypto import generate_master_key
+from server.ledger import refresh_learner
+from server.models import Account, LedgerSession
 from server.platform import Platform
 
 API = "/api/v1"
@@ -269,3 +272,109 @@ class LearnerDevice:
 
 def wire(signed: SignedEvent) -> dict:
     return {"event": signed.event.payload(), "hash": signed.hash, "signature": signed.signature}
+
+
+# -- a learner's journey, step by step, for the server's tests --------------------------
+
+STEP_MS = 10_000
+
+
+def make_world(live_server: LiveServer, tmp_path: Path, faces) -> Fixture:  # type: ignore[no-untyped-def]
+    """Two learners with enrolled faces and two 3-minute courses with tests (the
+    `world` fixture)."""
+    fixture = make_fixture(live_server, tmp_path)
+    fixture.add_learner("learner1", ID_NUMBERS[0], phone="13800138000")
+    fixture.add_learner("learner2", ID_NUMBERS[1])
+    media = tmp_path / "course.mp4"
+    media.write_bytes(bytes(range(256)) * 400)
+    fixture.add_course("安全用电", media, 180_000)
+    fixture.add_course("高处作业", media, 180_000)
+    for login, photo in (("learner1", faces.learner_photo), ("learner2", faces.other_photo)):
+        enroll(live_server, login, photo)
+    return fixture
+
+
+def learner_id_of(server, login):
+    with server.platform.sessions() as db:
+        return db.scalar(select(Account.learner_id).where(Account.login_name == login))
+
+
+def enroll(server, login, photo, reenroll=False):
+    return server.call(
+        "POST",
+        f"{API}/admin/learners/{learner_id_of(server, login)}/face-template",
+        ADMIN_TOKEN,
+        json={"photo_jpeg_b64": base64.b64encode(photo).decode(), "reenroll": reenroll},
+    )
+
+
+def course_id(world, name="安全用电"):
+    return world.courses[name]["id"]
+
+
+def study(device, world, course, steps, check_crop=None, start=None):
+    """Start (or continue) a course and report `steps` heartbeats 10 s of server time
+    apart at 1.0x, passing each scheduled face check when playback reaches it."""
+    server = device.server
+    if start is None:
+        response = device.start(course)
+        assert response.status_code == 200, response.text
+        start = response.json()
+    session = start["study_session_id"]
+    checks = list(enumerate(start["check_positions_ms"]))
+    position = 0
+    now = server.platform.clock.now_ms()
+    first = [
+        device.event(EventKind.SESSION_START, now, session, course),
+        device.event(EventKind.PLAY, now, session, course, position_ms=0),
+    ]
+    assert device.heartbeat(session, first).status_code == 200
+    for _ in range(steps):
+        server.platform.clock.advance(STEP_MS)
+        position += STEP_MS
+        now = server.platform.clock.now_ms()
+        beat = device.heartbeat(session, [device.progress(now, session, course, position)])
+        assert beat.status_code == 200, beat.text
+        while checks and checks[0][1] <= position and check_crop is not None:
+            slot, _ = checks.pop(0)
+            checked = device.post(
+                f"/study/{session}/face-check",
+                json={"slot": slot, "face": face_body(check_crop)},
+            )
+            assert checked.status_code == 200 and checked.json()["passed"], checked.text
+            event = device.event(
+                EventKind.FACE_CHECK_PASSED,
+                now,
+                session,
+                course,
+                check_id=checked.json()["check_id"],
+            )
+            assert device.heartbeat(session, [event]).status_code == 200
+    return start
+
+
+def face_body(crop, liveness=True):
+    return {
+        "crop_jpeg_b64": base64.b64encode(crop).decode(),
+        "liveness_passed": liveness,
+        "challenge": {"actions": ["blink", "nod"]},
+    }
+
+
+def answer_test(device, course, right=True):
+    answers = {"q1": [1], "q2": [0, 1]} if right else {"q1": [0], "q2": [0]}
+    response = device.post(f"/courses/{course}/test", json={"answers": answers})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def effective_ms(server, learner_id):
+    with server.platform.transaction() as db:
+        refresh_learner(server.platform, db, learner_id)
+        return int(
+            db.scalar(
+                select(func.coalesce(func.sum(LedgerSession.effective_ms), 0)).where(
+                    LedgerSession.learner_id == learner_id
+                )
+            )
+        )

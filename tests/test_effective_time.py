@@ -130,6 +130,21 @@ def test_reporting_jitter_costs_an_honest_player_nothing() -> None:
     assert session.excluded == ()
 
 
+def test_a_slow_run_spreads_its_credit_so_a_late_void_still_cuts_it() -> None:
+    # Half speed for ten minutes earns five, spread over the ten: a face check failed
+    # halfway voids half of it, not nothing (credit packed at the run's start would
+    # dodge every void in its second half).
+    stream = Stream().start(T0).play(T0, 0)
+    for step in range(1, 61):
+        stream.beat(T0 + step * 10_000, step * 5_000)
+    voids = [(ExclusionReason.FACE_CHECK, [(T0 + 5 * MIN, T0 + 10 * MIN)])]
+    summary = summarize_session(stream.events, COURSES, NO_IDLE, voids)
+    session = only_session(credit_sessions([summary], COURSES, []))
+    assert session.effective_ms == 150_000
+    assert session.excluded_ms(ExclusionReason.NO_PROGRESS) == 300_000
+    assert session.excluded_ms(ExclusionReason.FACE_CHECK) == 150_000
+
+
 def test_a_steady_speed_up_within_the_jitter_is_caught_by_its_drift() -> None:
     stream = Stream().start(T0).play(T0, 0)
     for step in range(1, 61):  # 1.1x for ten minutes: 11 s of video every 10 s

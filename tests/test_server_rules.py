@@ -159,7 +159,7 @@ def test_changing_any_byte_of_an_uploaded_event_is_refused(position, value):
 def test_session_status_names_each_reason_an_event_earns_nothing():
     _, events = chain(1)
     signed = events[0]
-    ok = StudyBinding("L", "dev-1", "C", None)
+    ok = StudyBinding("L", "dev-1", "C", None, None, False)
     now = T0 + 1000
     assert session_status(signed, ok, now, 30_000) is EventStatus.ACCEPTED
     assert session_status(signed, None, now, 30_000) is EventStatus.UNKNOWN_SESSION
@@ -173,8 +173,16 @@ def test_session_status_names_each_reason_an_event_earns_nothing():
         EventStatus.WRONG_COURSE
     )
     assert session_status(signed, ok, T0 - 31_000, 30_000) is EventStatus.CLOCK_AHEAD
-    revoked = dataclasses.replace(ok, revoked_ms=T0 - 31_000)
+    # No clock-skew allowance once the server closed the session: a millisecond after
+    # its revocation or its end is too late.
+    revoked = dataclasses.replace(ok, revoked_ms=signed.event.at_ms - 1)
     assert session_status(signed, revoked, now, 30_000) is EventStatus.SESSION_REVOKED
+    ended = dataclasses.replace(ok, ended_ms=signed.event.at_ms - 1)
+    assert session_status(signed, ended, now, 30_000) is EventStatus.SESSION_ENDED
+    on_time = dataclasses.replace(ok, revoked_ms=signed.event.at_ms, ended_ms=signed.event.at_ms)
+    assert session_status(signed, on_time, now, 30_000) is EventStatus.ACCEPTED
+    disabled = dataclasses.replace(ok, account_disabled=True)
+    assert session_status(signed, disabled, now, 30_000) is EventStatus.ACCOUNT_DISABLED
 
 
 def contacts(*pairs):

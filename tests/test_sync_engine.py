@@ -34,8 +34,7 @@ from sync.store import StudyStore
 from sync.store_worker import StoreWorker
 from sync.sync_rules import SignOutReason, StudyStop
 from tests.fault_proxy import FaultProxy
-from tests.server_harness import ID_NUMBERS, LiveServer, make_fixture
-from tests.test_server_study import enroll
+from tests.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
 
 
 @dataclass

@@ -1,0 +1,211 @@
+"""A cheating learner against the real server over HTTP: a script holding the learner's
+password and one still photo of their face (issue 14). Each attack is played in full and
+must earn nothing for the span it attacked, with the reason the learner's own records
+give (Attachment 1 items 1-3; notice item 4).
+
+As in `test_server_study`, the test moves the server's clock instead of waiting."""
+
+from __future__ import annotations
+
+from records.events import EventKind
+from tests.server_harness import (
+    ADMIN_TOKEN,
+    API,
+    STEP_MS,
+    LearnerDevice,
+    answer_test,
+    course_id,
+    effective_ms,
+    study,
+)
+
+
+def excluded(device: LearnerDevice, reason: str) -> int:
+    """The learner's own records: how much time was excluded for `reason`."""
+    records = device.get("/me/records").json()["records"]
+    return sum(row["excluded_ms"].get(reason, 0) for row in records)
+
+
+def beat(device: LearnerDevice, session: str, course: str, position: int, **flags):
+    """One heartbeat STEP_MS of server time after the last, carrying a progress report."""
+    clock = device.server.platform.clock
+    clock.advance(STEP_MS)
+    now = clock.now_ms()
+    response = device.heartbeat(session, [device.progress(now, session, course, position, **flags)])
+    assert response.status_code == 200, response.text
+    return response
+
+
+def begin(device: LearnerDevice, course: str, position: int = 0) -> str:
+    start = device.start(course)
+    assert start.status_code == 200, start.text
+    session = start.json()["study_session_id"]
+    now = device.server.platform.clock.now_ms()
+    opening = [
+        device.event(EventKind.SESSION_START, now, session, course),
+        device.event(EventKind.PLAY, now, session, course, position_ms=position),
+    ]
+    assert device.heartbeat(session, opening).status_code == 200
+    return session
+
+
+# -- hole 2: rewinding so that no check comes due -------------------------------------
+
+
+def test_looping_the_first_seconds_earns_them_once(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    # Before the first possible check (5 % of 180 s): play 0-8 s, rewind, for 3 minutes.
+    for _ in range(18):
+        beat(device, session, course, 8_000)
+        now = live_server.platform.clock.now_ms()
+        rewind = device.event(EventKind.PLAY, now, session, course, position_ms=0)
+        assert device.heartbeat(session, [rewind]).status_code == 200
+    answer_test(device, course)
+    assert effective_ms(live_server, device.learner_id) <= 8_000
+    assert excluded(device, "rewatched") >= 16 * 8_000
+
+
+# -- hole 3: skipped video ------------------------------------------------------------
+
+
+def test_a_forward_jump_earns_nothing_for_the_range_skipped(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    beat(device, session, course, 10_000)
+    beat(device, session, course, 170_000)  # dragged to the end
+    beat(device, session, course, 180_000)
+    answer_test(device, course)
+    # At most the 0-10 s before the jump and 170-180 s after it (unless a face check
+    # fell due in the range jumped over, which voids the rest).
+    assert effective_ms(live_server, device.learner_id) <= 2 * STEP_MS
+    assert STEP_MS <= excluded(device, "skipped") < STEP_MS + 1_000  # real ms pass too
+
+
+def test_faster_than_real_time_earns_nothing(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    for step in range(1, 10):  # 2x, reported as 1x by a patched client
+        beat(device, session, course, step * 2 * STEP_MS)
+    answer_test(device, course)
+    assert effective_ms(live_server, device.learner_id) == 0
+    assert 9 * STEP_MS <= excluded(device, "skipped") < 9 * STEP_MS + 1_000
+
+
+# -- hole 6: lifetimes on the server's clock ------------------------------------------
+
+
+def test_a_sign_in_expires_when_idle_and_after_its_maximum_age(live_server, world, faces):
+    config = live_server.platform.config
+    idle = LearnerDevice(live_server)
+    idle.sign_in("learner1", faces.learner_crop)
+    live_server.platform.clock.advance(config.session_idle_ms + 1)
+    gone = idle.get("/me")
+    assert gone.status_code == 401 and gone.json()["code"] == "session_expired"
+    busy = LearnerDevice(live_server)
+    busy.sign_in("learner1", faces.learner_crop)
+    clock = live_server.platform.clock
+    ends = clock.now_ms() + config.session_max_ms
+    step = config.session_idle_ms // 2
+    while clock.now_ms() + step < ends - 1_000:  # a request every 15 min keeps it alive
+        clock.advance(step)
+        assert busy.get("/me").status_code == 200
+    clock.advance(step)
+    old = busy.get("/me")
+    assert old.status_code == 401 and old.json()["code"] == "session_expired"
+
+
+def test_disabling_an_account_stops_its_credit_at_once(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    for step in range(1, 4):
+        beat(device, session, course, step * STEP_MS)
+    account_id = _account_id(live_server, "learner1")
+    disabled = live_server.call("POST", f"{API}/admin/accounts/{account_id}/disable", ADMIN_TOKEN)
+    assert disabled.status_code == 200
+    refused = device.heartbeat(session, [])
+    assert refused.status_code == 401 and refused.json()["code"] == "account_disabled"
+    # The device goes on playing and uploads by batch, which needs no token.
+    later = []
+    for step in range(4, 10):
+        live_server.platform.clock.advance(STEP_MS)
+        now = live_server.platform.clock.now_ms()
+        later.append(device.progress(now, session, course, step * STEP_MS))
+    answer = device.upload(later).json()
+    assert {r["status"] for r in answer["results"]} == {"account_disabled"}
+    assert effective_ms(live_server, device.learner_id) <= 3 * STEP_MS
+
+
+def _account_id(server, login: str) -> str:
+    from sqlalchemy import select
+
+    from server.models import Account
+
+    with server.platform.sessions() as db:
+        return db.scalar(select(Account.id).where(Account.login_name == login))
+
+
+def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    for step in range(1, 4):
+        beat(device, session, course, step * STEP_MS)
+    assert device.post(f"/study/{session}/end").status_code == 200
+    refused = device.heartbeat(session, [])
+    assert refused.status_code == 409 and refused.json()["code"] == "study_session_ended"
+    checked = device.post(f"/study/{session}/face-check", json={"slot": 0, "face": {}})
+    assert checked.status_code in (409, 422)
+    later = []
+    for step in range(4, 10):
+        live_server.platform.clock.advance(STEP_MS)
+        now = live_server.platform.clock.now_ms()
+        later.append(device.progress(now, session, course, step * STEP_MS))
+    answer = device.upload(later).json()
+    assert {r["status"] for r in answer["results"]} == {"session_ended"}
+    answer_test(device, course)
+    assert effective_ms(live_server, device.learner_id) == 3 * STEP_MS
+
+
+def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    for step in range(1, 4):
+        beat(device, session, course, step * STEP_MS)
+    # The learner signs in on another PC; this one is revoked now, but its clock is
+    # 25 s behind the server's (inside the allowed skew) and it keeps reporting.
+    LearnerDevice(live_server).sign_in("learner1", faces.learner_crop)
+    revoked_at = live_server.platform.clock.now_ms()
+    live_server.platform.clock.advance(25_000)
+    late = [
+        device.progress(revoked_at + 5_000, session, course, 3 * STEP_MS + 5_000),
+        device.progress(revoked_at + 15_000, session, course, 3 * STEP_MS + 15_000),
+        device.progress(revoked_at + 25_000, session, course, 3 * STEP_MS + 25_000),
+    ]
+    answer = device.upload(late).json()
+    assert {r["status"] for r in answer["results"]} == {"session_revoked"}
+    elsewhere = LearnerDevice(live_server)
+    elsewhere.sign_in("learner1", faces.learner_crop)
+    answer_test(elsewhere, course)
+    assert effective_ms(live_server, device.learner_id) <= 3 * STEP_MS + 1_000
+
+
+def test_an_honest_learner_keeps_the_whole_course(live_server, world, faces):
+    """The control for every attack above: the same script, played straight."""
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    study(device, world, course, 18, check_crop=faces.learner_crop)
+    answer_test(device, course)
+    assert effective_ms(live_server, device.learner_id) >= 180_000 * 99 // 100
