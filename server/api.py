@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from records.attachment2 import ATTACHMENT2_COLUMNS
 from server import auth, identity, ratings, study
+from server.body_limit import BodySizeLimit
 from server.errors import ApiError, bad_request, not_found, unauthorized
 from server.ingest import ingest_batch, parse_batch
 from server.ledger import refresh_learner
@@ -202,7 +203,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
 
     @app.exception_handler(ApiError)
     async def _known(_request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -228,15 +229,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
             status_code=503,
         )
 
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse(
-                {"code": "body_too_large", "message": "the request body is too large"},
-                status_code=413,
-            )
-        return await call_next(request)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
 
     def address(request: Request) -> str:
         return request.client.host if request.client else "unknown"

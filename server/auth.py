@@ -40,9 +40,12 @@ from server.models import (
 from server.platform import Platform
 from server.tokens import new_id, new_sms_code, new_token, token_hash
 from verification.face_embedding import (
+    FACE_CROP_SIZE,
     FaceEmbeddingError,
     FaceTemplate,
     MatchPolicy,
+    UnreadableImageError,
+    jpeg_dimensions,
     match,
     template_from_embeddings,
 )
@@ -55,6 +58,9 @@ ACCOUNT_DISABLED = "account_disabled"
 SIGNED_OUT = "signed_out"
 SESSION_EXPIRED = "session_expired"
 MAX_SMS_ATTEMPTS = 5
+# Failed face checks that count toward the account lock, like a wrong password: not a
+# photo with no face in it or a camera problem, which say nothing about who is there.
+FACE_REFUSALS = frozenset({"face_not_matched", "liveness_failed"})
 ED25519_PUBLIC_KEY_BYTES = 32
 MAX_CROP_BYTES = 512 * 1024
 
@@ -75,7 +81,7 @@ def _usable_account(platform: Platform, account: Account) -> None:
         )
 
 
-def _record_failure(platform: Platform, db: Session, account: Account) -> None:
+def record_failure(platform: Platform, account: Account) -> None:
     account.failed_logins += 1
     if account.failed_logins >= platform.config.max_failed_logins:
         account.locked_until_ms = platform.clock.now_ms() + platform.config.lockout_ms
@@ -126,11 +132,12 @@ def password_factor(
         raise unauthorized("invalid_credentials", "wrong account name or password")
     _usable_account(platform, account)
     if not verify_password(account.password_hash, password):
-        _record_failure(platform, db, account)
+        record_failure(platform, account)
         raise unauthorized(
             "invalid_credentials", "wrong account name or password", keep_changes=True
         )
-    account.failed_logins = 0
+    # The failure count is not reset here: only a whole sign-in (the face too) resets it,
+    # so a script that has the password cannot wipe the face failures it piles up.
     if password_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     return _open_challenge(platform, db, account, device_id, "password")
@@ -194,10 +201,9 @@ def sms_factor(
         raise unauthorized("invalid_code", "the code is wrong or has expired")
     sent.attempts += 1
     if sent.code_hash != token_hash(account.id + code):
-        _record_failure(platform, db, account)
+        record_failure(platform, account)
         raise unauthorized("invalid_code", "the code is wrong or has expired", keep_changes=True)
     sent.used = True
-    account.failed_logins = 0
     return _open_challenge(platform, db, account, device_id, "sms")
 
 
@@ -215,7 +221,22 @@ def decode_crop(crop_b64: str) -> bytes:
         raise bad_request("unreadable_image", "the face crop is not base64") from error
     if not crop or len(crop) > MAX_CROP_BYTES:
         raise bad_request("unreadable_image", "the face crop is empty or too large")
+    try:
+        width, height = jpeg_dimensions(crop)
+    except UnreadableImageError as error:
+        raise bad_request("unreadable_image", "the face crop is not a whole JPEG") from error
+    # The client sends crops no larger than this; a larger picture (a small file can
+    # declare gigapixels) would hold the matcher for seconds.
+    if max(width, height) > FACE_CROP_SIZE:
+        raise bad_request(
+            "image_too_large", "the face crop is larger than a check sends", max_side=FACE_CROP_SIZE
+        )
     return crop
+
+
+def check_face_rate(platform: Platform, learner_id: str) -> None:
+    if not platform.face_check_limiter.allow(learner_id, platform.clock.now_ms()):
+        raise too_many("rate_limited", "too many face checks; wait a minute", retry_after_s=60)
 
 
 @dataclass(frozen=True)
@@ -234,7 +255,8 @@ def rematch_face(
     if not proof.liveness_passed:
         return RematchResult(False, "liveness_failed", None, None)
     try:
-        embedding = platform.face_matcher().embed_jpeg(proof.crop_jpeg)
+        with platform.face_gate.slot():
+            embedding = platform.face_matcher().embed_jpeg(proof.crop_jpeg)
     except FaceEmbeddingError as error:
         return RematchResult(False, error.code, None, None)
     if learner.face_template_enc is None:
@@ -306,6 +328,7 @@ def face_factor(
     )
     if challenge.face_attempts >= settings.max_face_attempts:
         raise forbidden("too_many_face_attempts", "too many failed face checks; sign in again")
+    check_face_rate(platform, learner.id)
     challenge.face_attempts += 1
     result = rematch_face(platform, learner, proof, settings.face_match_threshold)
     record_face_check(platform, db, learner.id, device_id, proof, result, "login")
@@ -325,6 +348,8 @@ def face_factor(
             "face_not_enrolled", "no face template: ask your institution", keep_changes=True
         )
     if not result.passed:
+        if result.reason in FACE_REFUSALS:
+            record_failure(platform, account)  # a face that is not theirs, or no life
         attempts_left = max(0, settings.max_face_attempts - challenge.face_attempts)
         raise unauthorized(
             result.reason,
@@ -334,6 +359,7 @@ def face_factor(
         )
     device = _bind_device(platform, db, device_id, device_public_key_b64, account)
     challenge.completed = True
+    account.failed_logins = 0
     return _start_session(platform, db, account, learner, device, address)
 
 

@@ -49,6 +49,10 @@ class ServerConfig:
     sms_code_ttl_ms: int = 5 * 60_000
     login_challenge_ttl_ms: int = 5 * 60_000
     max_face_attempts: int = 3
+    # Face matching: at most this many matches running or waiting (one runs at a time);
+    # one more is answered 503 with Retry-After at once instead of stalling sign-ins.
+    face_match_capacity: int = 4
+    face_checks_per_minute: int = 6  # per learner, sign-in and study together
     # A sign-in ends after this long without a request (the client calls every few
     # seconds while it runs) and, whatever happens, this long after it began.
     session_idle_ms: int = 30 * 60_000

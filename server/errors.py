@@ -21,6 +21,10 @@ class ApiError(Exception):
     def body(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, **self.details}
 
+    def headers(self) -> dict[str, str]:
+        retry_after = self.details.get("retry_after_s")
+        return {"Retry-After": str(retry_after)} if retry_after is not None else {}
+
 
 def bad_request(code: str, message: str, **details: object) -> ApiError:
     return ApiError(400, code, message, **details)
@@ -44,3 +48,7 @@ def conflict(code: str, message: str, **details: object) -> ApiError:
 
 def too_many(code: str, message: str, **details: object) -> ApiError:
     return ApiError(429, code, message, **details)
+
+
+def busy(code: str, message: str, retry_after_s: int) -> ApiError:
+    return ApiError(503, code, message, retry_after_s=retry_after_s)

@@ -20,7 +20,7 @@ from records.policy import EffectiveTimePolicy
 from server.clock import ServerClock
 from server.config import ServerConfig
 from server.db import make_engine, session_factory, upgrade
-from server.errors import ApiError
+from server.errors import ApiError, busy
 from server.field_crypto import FieldCipher
 from server.models import AuditEntry
 from server.rate_limit import RateLimiter
@@ -84,6 +84,30 @@ class VerificationSettings:
     virtual_camera: str = "refuse"  # or "warn"
 
 
+class FaceMatcherGate:
+    """Bounds the face matches in flight: the matcher computes one face at a time, so a
+    burst of requests would otherwise queue without end behind it (and every sign-in
+    with them). Past the capacity a request is refused at once with Retry-After."""
+
+    RETRY_AFTER_S = 2
+
+    def __init__(self, capacity: int) -> None:
+        self._slots = threading.BoundedSemaphore(capacity)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._slots.acquire(blocking=False):
+            raise busy(
+                "face_matcher_busy",
+                "face matching is busy; try again in a moment",
+                retry_after_s=self.RETRY_AFTER_S,
+            )
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 @dataclass
 class Platform:
     config: ServerConfig
@@ -92,6 +116,8 @@ class Platform:
     clock: ServerClock
     vault: PersonalDataVault
     login_limiter: RateLimiter
+    face_check_limiter: RateLimiter
+    face_gate: FaceMatcherGate
     sms_gateway: SmsGateway | None
     _face_matcher: FaceEmbedder | None = None
     _face_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,6 +134,8 @@ class Platform:
             clock=clock or ServerClock(),
             vault=PersonalDataVault(config.master_key_bytes()),
             login_limiter=RateLimiter(config.login_rate_per_minute, 60_000),
+            face_check_limiter=RateLimiter(config.face_checks_per_minute, 60_000),
+            face_gate=FaceMatcherGate(config.face_match_capacity),
             sms_gateway=DevLogSmsGateway() if config.demo else None,
         )
 

@@ -15,7 +15,14 @@ from records.attachment2 import LearnerIdentity, StudyRecord, attachment2_csv
 from records.identity import mask_id_number
 from records.signing import SignedEvent
 from server import identity, ratings
-from server.auth import FaceProof, record_face_check, rematch_face
+from server.auth import (
+    FACE_REFUSALS,
+    FaceProof,
+    check_face_rate,
+    record_face_check,
+    record_failure,
+    rematch_face,
+)
 from server.errors import bad_request, conflict, forbidden, not_found
 from server.identity import institution_of
 from server.ingest import ingest_batch
@@ -201,11 +208,16 @@ def study_face_check(
         raise bad_request("unknown_slot", "no such scheduled check")
     learner = db.get(Learner, auth.learner_id)
     assert learner is not None
+    check_face_rate(platform, learner.id)
     settings = platform.verification_settings(institution_of(db, learner).verification_json)
     result = rematch_face(platform, learner, proof, settings.face_match_threshold)
     check = record_face_check(
         platform, db, learner.id, auth.device_id, proof, result, "study", study.id, slot
     )
+    if not result.passed and result.reason in FACE_REFUSALS:
+        account = db.get(Account, auth.account_id)
+        assert account is not None
+        record_failure(platform, account)
     mark_dirty(db, study)  # the decision changes what the session earns
     return {"check_id": check.id, "passed": result.passed, "reason": result.reason}
 

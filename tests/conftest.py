@@ -397,7 +397,7 @@ def faces() -> FaceJpegs:
     import cv2
 
     from tests.face_images import face_photo, no_face_photo
-    from verification.face_embedding import FaceEmbedder, face_crop_jpeg
+    from verification.face_embedding import FACE_CROP_SIZE, FaceEmbedder, face_crop_jpeg
 
     embedder = FaceEmbedder()
 
@@ -409,4 +409,7 @@ def faces() -> FaceJpegs:
 
     learner, other = face_photo("astronaut"), face_photo("grace_hopper")
     darker = cv2.convertScaleAbs(learner, alpha=0.8, beta=-10)  # a dimmer room
-    return FaceJpegs(jpeg(learner), crop(darker), jpeg(other), crop(other), jpeg(no_face_photo()))
+    # What a check sends when it saw no face: a picture no larger than a crop.
+    empty = no_face_photo()
+    empty = cv2.resize(empty, (FACE_CROP_SIZE, FACE_CROP_SIZE * empty.shape[0] // empty.shape[1]))
+    return FaceJpegs(jpeg(learner), crop(darker), jpeg(other), crop(other), jpeg(empty))

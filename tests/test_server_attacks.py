@@ -16,6 +16,7 @@ from tests.server_harness import (
     answer_test,
     course_id,
     effective_ms,
+    face_body,
     study,
 )
 
@@ -209,3 +210,92 @@ def test_an_honest_learner_keeps_the_whole_course(live_server, world, faces):
     study(device, world, course, 18, check_crop=faces.learner_crop)
     answer_test(device, course)
     assert effective_ms(live_server, device.learner_id) >= 180_000 * 99 // 100
+
+
+# -- hole 7: resource exhaustion ------------------------------------------------------
+
+
+def test_a_chunked_body_over_the_limit_is_refused_on_the_stream(live_server):
+    from server.api import MAX_BODY_BYTES
+
+    def chunks():
+        block = b"x" * (1 << 20)
+        for _ in range(12):  # 12 MiB with no Content-Length: chunked transfer
+            yield block
+
+    assert MAX_BODY_BYTES < 12 << 20
+    response = live_server.call("POST", f"{API}/events/batch", data=chunks())
+    assert response.status_code == 413 and response.json()["code"] == "body_too_large"
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+
+
+def test_a_huge_picture_never_reaches_the_face_matcher(live_server, world, faces):
+    import cv2
+    import numpy as np
+
+    ok, encoded = cv2.imencode(
+        ".jpg", np.full((6300, 6300), 128, np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 10]
+    )
+    assert ok and len(encoded) < 512 * 1024  # within the crop's byte limit
+    device = LearnerDevice(live_server)
+    token = device.password("learner1", "correct horse learner1").json()["challenge_token"]
+    refused = device.face(token, encoded.tobytes())
+    assert refused.status_code == 400 and refused.json()["code"] == "image_too_large"
+    with live_server.platform.sessions() as db:
+        from sqlalchemy import func, select
+
+        from server.models import FaceCheck
+
+        assert db.scalar(select(func.count()).select_from(FaceCheck)) == 0
+
+
+def test_a_full_face_matcher_answers_503_with_retry_after(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token = device.password("learner1", "correct horse learner1").json()["challenge_token"]
+    gate = live_server.platform.face_gate
+    held = [gate.slot() for _ in range(live_server.platform.config.face_match_capacity)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        busy = device.face(token, faces.learner_crop)
+    finally:
+        for slot in held:
+            slot.__exit__(None, None, None)
+    assert busy.status_code == 503 and busy.json()["code"] == "face_matcher_busy"
+    assert busy.headers["Retry-After"] == "2"
+    # The refusal spent no attempt: the same challenge signs in once the matcher is free.
+    assert device.face(token, faces.learner_crop).status_code == 200
+
+
+def test_face_checks_are_rate_limited_per_learner(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)  # one check
+    session = device.start(course_id(world)).json()["study_session_id"]
+    limit = live_server.platform.config.face_checks_per_minute
+    codes = []
+    for _ in range(limit):
+        body = {"slot": 0, "face": face_body(faces.learner_crop)}
+        codes.append(device.post(f"/study/{session}/face-check", json=body).status_code)
+    assert codes[: limit - 1] == [200] * (limit - 1)
+    assert codes[-1] == 429
+    live_server.platform.clock.advance(60_000)
+    body = {"slot": 0, "face": face_body(faces.learner_crop)}
+    assert device.post(f"/study/{session}/face-check", json=body).status_code == 200
+
+
+def test_failed_face_checks_count_toward_the_account_lock(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    failures = 0
+    while failures < live_server.platform.config.max_failed_logins:
+        first = device.password("learner1", "correct horse learner1")
+        assert first.status_code == 200, first.text
+        token = first.json()["challenge_token"]
+        for _ in range(live_server.platform.config.max_face_attempts):
+            if failures == live_server.platform.config.max_failed_logins:
+                break
+            answer = device.face(token, faces.other_crop)  # a photo of somebody else
+            assert answer.json()["code"] in ("face_not_matched", "account_locked")
+            failures += 1
+        live_server.platform.clock.advance(61_000)  # past the per-learner face rate limit
+    locked = device.password("learner1", "correct horse learner1")
+    assert locked.status_code == 403 and locked.json()["code"] == "account_locked"

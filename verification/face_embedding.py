@@ -473,7 +473,7 @@ def decode_jpeg(data: bytes) -> np.ndarray:
         raise UnreadableImageError("the image is empty")
     if len(data) > MAX_JPEG_BYTES:
         raise UnreadableImageError(f"the image is larger than {MAX_JPEG_BYTES} bytes")
-    width, height = _jpeg_dimensions(data)
+    width, height = jpeg_dimensions(data)
     if width * height > MAX_IMAGE_PIXELS:
         raise UnreadableImageError(f"the image is too large ({width} x {height})")
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
@@ -489,7 +489,7 @@ _RST_MARKERS = frozenset(range(0xD0, 0xD8))
 _SOS, _EOI, _TEM = 0xDA, 0xD9, 0x01
 
 
-def _jpeg_dimensions(data: bytes) -> tuple[int, int]:
+def jpeg_dimensions(data: bytes) -> tuple[int, int]:
     """(width, height) of a structurally whole JPEG; UnreadableImageError otherwise.
     Bytes after EOI (some cameras append trailers) are allowed."""
     if data[:3] != b"\xff\xd8\xff":
