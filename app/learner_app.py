@@ -26,9 +26,10 @@ from player.messages import refusal_text
 from qt_binding import QMessageBox, QObject, QTimer, Slot
 from records.events import EventKind
 from sync.qt_facade import StudyStoreService, SyncService
+from sync.sync_rules import due_check_of
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSourceError
-from verification.schedule import CheckOutcome, CheckScheduler, DueCheck
+from verification.schedule import CheckAttempts, CheckOutcome
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,8 @@ class StudyState:
 
     course: dict
     session_id: str
-    scheduler: CheckScheduler
+    checks: CheckAttempts  # the face check the server asked for, and the tries at it
     prompts: PromptSchedule
-    due: DueCheck | None = None
     prompt_id: str = ""
 
 
@@ -166,7 +166,6 @@ class LearnerApp(QObject):
         study = window.study_page
         study.prompt_answered.connect(self._prompt_answered)
         study.back_requested.connect(self.close_course)
-        self.player.position_changed.connect(self._on_position)
         self.player.course_opened.connect(self._on_course_opened)
         self.player.refused.connect(self._on_player_refused)
         self.player.media_error.connect(self._on_media_error)
@@ -371,7 +370,7 @@ class LearnerApp(QObject):
         self.study = StudyState(
             course=course,
             session_id=str(answer["study_session_id"]),
-            scheduler=CheckScheduler([int(p) for p in answer["check_positions_ms"]]),
+            checks=CheckAttempts(),
             prompts=PromptSchedule(limit),
         )
         self.recorder.begin(self.recorder.learner_id, self.study.session_id)
@@ -396,6 +395,9 @@ class LearnerApp(QObject):
         self.sync.start_heartbeats()
         self._prompt_timer.start()
         log.info("course opened", extra={"data": {"course": course["id"]}})
+        due = due_check_of(answer)
+        if due is not None:  # a course opened long after the last check starts with one
+            self._offer_check(due.id)
 
     def close_course(self) -> None:
         self.faces.abort()
@@ -422,25 +424,23 @@ class LearnerApp(QObject):
         self.sync.stop_heartbeats()
         self.sync.end_course()
 
-    # -- scheduled face checks ---------------------------------------------------------
+    # -- the face checks the server asks for -------------------------------------------
 
-    def _on_position(self, position_ms: int, _furthest: int, _duration: int) -> None:
+    def _offer_check(self, due_id: str | None) -> None:
+        """The server said a check is due (in its answer to the start or a heartbeat):
+        hold playback and take it, unless it is the one already being taken."""
         study = self.study
-        if study is None or self.faces.active:
+        if study is None or self.faces.active or not study.checks.offer(due_id):
             return
-        due = study.scheduler.due(position_ms)
-        if due is None:
-            return
-        study.due = due
         self.player.hold(PauseReason.FACE_CHECK)
         self.faces.start("study")
 
     def _on_study_check_result(self, result: FaceCheckResult) -> None:
         study = self.study
-        if study is None or study.due is None:
+        if study is None or study.checks.due_id is None:
             return
         if result.reason in DEVICE_FAILURES:
-            left = study.scheduler.attempts_left(study.due.slot)
+            left = study.checks.attempts_left()
             self.faces.show_verdict(False, _local_failure_text(result), max(1, left))
             return
         if result.crop_jpeg is None or not result.liveness_passed:
@@ -449,23 +449,21 @@ class LearnerApp(QObject):
                 EventKind.FACE_CHECK_FAILED,
                 {"check_id": check_id, "reason": str(result.reason or "")},
             )
-            self._apply_check_outcome(
-                study.scheduler.record(study.due.slot, False), _local_failure_text(result)
-            )
+            self._apply_check_outcome(study.checks.record(False), _local_failure_text(result))
             return
         self.sync.study_face_check(
-            study.due.slot, result.crop_jpeg, result.liveness_passed, result.challenge
+            study.checks.due_id, result.crop_jpeg, result.liveness_passed, result.challenge
         )
 
     def _on_study_check_verdict(self, answer: object) -> None:
         assert isinstance(answer, dict)
         study = self.study
-        if study is None or study.due is None:
+        if study is None or study.checks.due_id is None:
             return
         passed = bool(answer.get("passed"))
         kind = EventKind.FACE_CHECK_PASSED if passed else EventKind.FACE_CHECK_FAILED
         self.recorder.record(kind, {"check_id": str(answer["check_id"])})
-        outcome = study.scheduler.record(study.due.slot, passed)
+        outcome = study.checks.record(passed)
         text = (
             self.tr("Face check passed.") if passed else failure_text("", answer.get("reason", ""))
         )
@@ -473,18 +471,16 @@ class LearnerApp(QObject):
 
     def _on_study_check_unreachable(self, text: str) -> None:
         # The evidence did not reach the server: it may try again (the check stays due).
-        if self.study is not None and self.study.due is not None:
-            left = self.study.scheduler.attempts_left(self.study.due.slot)
-            self.faces.show_verdict(False, text, max(1, left))
+        if self.study is not None and self.study.checks.due_id is not None:
+            self.faces.show_verdict(False, text, max(1, self.study.checks.attempts_left()))
 
     def _apply_check_outcome(self, outcome: CheckOutcome, text: str) -> None:
         study = self.study
-        assert study is not None and study.due is not None
+        assert study is not None
         if outcome is CheckOutcome.RESUME:
-            study.due = None
             self.faces.show_verdict(True, text, 0)
         elif outcome is CheckOutcome.RETRY:
-            self.faces.show_verdict(False, text, study.scheduler.attempts_left(study.due.slot))
+            self.faces.show_verdict(False, text, study.checks.attempts_left())
         else:
             self.faces.show_verdict(False, text, 0)
             self.faces.abort()
@@ -526,6 +522,8 @@ class LearnerApp(QObject):
     def _on_sync_status(self, status) -> None:  # type: ignore[no-untyped-def]
         self.window.study_page.set_sync_status(status.pending, status.online)
         self.window.set_sync_status(status.pending, status.online)
+        if status.check_due is not None:
+            self._offer_check(status.check_due.id)
 
     def _on_study_stopped(self, code: str, reason: str) -> None:
         log.warning("study stopped", extra={"data": {"code": code, "reason": reason}})

@@ -90,7 +90,7 @@ class CourseRatingBody(Strict):
 
 
 class StudyFaceCheck(Strict):
-    slot: int | None = None
+    due_id: str = Field(min_length=1, max_length=64)  # the check the server asked for
     face: FaceProofBody
 
 
@@ -344,7 +344,9 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     ) -> dict[str, object]:
         proof = body.face.proof()
         with platform.transaction() as db:
-            return study.study_face_check(platform, db, session, study_session_id, body.slot, proof)
+            return study.study_face_check(
+                platform, db, session, study_session_id, body.due_id, proof
+            )
 
     @app.post(f"{API}/study/{{study_session_id}}/heartbeat")
     def beat(study_session_id: str, body: Heartbeat, session: LearnerSession) -> dict[str, object]:

@@ -278,7 +278,7 @@ def record_face_check(
     result: RematchResult,
     purpose: str,
     study_session_id: str | None = None,
-    slot: int | None = None,
+    due_id: str | None = None,
 ) -> FaceCheck:
     # The crop itself is never stored: its hash, the score and the decision are.
     check = FaceCheck(
@@ -287,7 +287,7 @@ def record_face_check(
         device_id=device_id,
         purpose=purpose,
         study_session_id=study_session_id,
-        slot=slot,
+        due_id=due_id,
         decided_ms=platform.clock.now_ms(),
         passed=result.passed,
         reason=result.reason,

@@ -10,9 +10,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from records.canonical import JsonValue
-from records.events import EventFormatError
+from records.events import EventFormatError, StudyEvent
 from records.signing import SignedEvent, signatures_valid
+from server.checks import advance_checks
 from server.errors import bad_request
+from server.identity import institution_of
 from server.ingest_rules import (
     ChainState,
     DeviceVerifier,
@@ -30,6 +32,7 @@ from server.models import (
     AuthSession,
     Device,
     IngestRefusal,
+    Learner,
     StoredEvent,
     StudySession,
 )
@@ -106,6 +109,7 @@ def ingest_batch(
     )
     bindings: dict[str, StudyBinding | None] = {}
     touched: set[str] = set()
+    accepted: dict[str, list[StudyEvent]] = {}
     results: list[dict[str, object]] = []
     new_rows: list[dict[str, object]] = []
     for decision in decisions:
@@ -165,7 +169,9 @@ def ingest_batch(
             EventStatus.SESSION_ENDED,
         ):
             touched.add(event.session_id)
-        if status is not EventStatus.ACCEPTED:
+        if status is EventStatus.ACCEPTED:
+            accepted.setdefault(event.session_id, []).append(event)
+        else:
             # Kept in the chain but refused credit: recorded like every other refusal.
             db.add(
                 IngestRefusal(
@@ -185,6 +191,13 @@ def ingest_batch(
     db.flush()
     if touched:
         touch_sessions(db, sorted(touched), contact, now)
+    for study_id, events in sorted(accepted.items()):
+        study = db.get(StudySession, study_id)
+        assert study is not None  # an accepted event names a session that exists
+        learner = db.get(Learner, study.learner_id)
+        assert learner is not None
+        settings = platform.verification_settings(institution_of(db, learner).verification_json)
+        advance_checks(db, study, settings, events, now)
     return {
         "device_id": device_id,
         "acked_seq": device.last_seq if device is not None else 0,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from records.effective_time import CourseRule, TestResult, credit_sessions, summarize_session
 from records.events import event_from_canonical
+from server.check_rules import DueCheck
 from server.ledger_rules import (
     Contact,
     ContactKind,
@@ -33,6 +34,7 @@ from server.ledger_rules import (
 )
 from server.models import (
     AuthSession,
+    CheckDue,
     Course,
     DirtySession,
     FaceCheck,
@@ -130,8 +132,12 @@ def summarize_study_session(platform: Platform, db: Session, study: StudySession
         for c in db.scalars(select(StudyContact).where(StudyContact.study_session_id == study.id))
     ]
     checks = [
-        ServerCheck(c.slot, c.decided_ms, c.passed)
+        ServerCheck(c.decided_ms, c.passed)
         for c in db.scalars(select(FaceCheck).where(FaceCheck.study_session_id == study.id))
+    ]
+    dues = [
+        DueCheck(d.due_ms, d.passed_ms)
+        for d in db.scalars(select(CheckDue).where(CheckDue.study_session_id == study.id))
     ]
     course = db.get(Course, study.course_id)
     assert course is not None
@@ -140,11 +146,10 @@ def summarize_study_session(platform: Platform, db: Session, study: StudySession
     voids = server_voids(
         accepted,
         contacts,
-        json.loads(study.check_positions_json),
+        dues,
         checks,
         heartbeat_tolerance_ms=policy.heartbeat_tolerance_ms,
         offline_limit_ms=settings.offline_limit_ms,
-        check_grace_ms=settings.check_grace_ms,
         clock_ahead=clock_ahead,
         closed_ms=min(closings, default=None),
     )

@@ -13,10 +13,9 @@ as spans to void (pure functions, no I/O).
 3. **Its own closing of the session.** Nothing timed after the server ended the study
    session or revoked the sign-in behind it (signed out, signed in elsewhere, disabled,
    expired) earns, whatever the device's clock says.
-4. **The face-check schedule.** When playback reaches a scheduled position, a check the
-   server itself re-matched must pass within the grace period; otherwise the time from
-   that moment until a check passes is void. A check the server saw fail voids back to
-   the last passed one, whatever the client reports.
+4. **The face checks it asked for** (`server.check_rules`). The time from a check
+   falling due until the server itself re-matched a pass is void, and a check the
+   server saw fail voids back to the last passed one, whatever the client reports.
 """
 
 from __future__ import annotations
@@ -34,7 +33,8 @@ from records.effective_time import (
     Span,
     WatchedPiece,
 )
-from records.events import EventKind, StudyEvent
+from records.events import StudyEvent
+from server.check_rules import DueCheck, due_check_voids
 
 
 class ContactKind(StrEnum):
@@ -51,7 +51,6 @@ class Contact:
 
 @dataclass(frozen=True)
 class ServerCheck:
-    slot: int | None  # index in the session's schedule; None for an unscheduled check
     decided_ms: int
     passed: bool
 
@@ -85,55 +84,28 @@ def complement(windows: Sequence[Span], start: int, end: int) -> list[Span]:
     return [(s, e) for s, e in outside if e > s]
 
 
-def face_schedule_voids(
-    events: Sequence[StudyEvent],
-    check_positions_ms: Sequence[int],
-    checks: Iterable[ServerCheck],
-    grace_ms: int,
-    end_ms: int,
-) -> list[Span]:
-    ordered = sorted(events, key=lambda e: e.seq)
-    checks = sorted(checks, key=lambda c: c.decided_ms)
-    passes = [c.decided_ms for c in checks if c.passed]
+def failed_check_voids(checks: Iterable[ServerCheck], start_ms: int, end_ms: int) -> list[Span]:
+    """A check the server saw fail voids back to the last passed one (or the start) and
+    on until the next pass (or the end)."""
+    ordered = sorted(checks, key=lambda c: c.decided_ms)
+    passes = [c.decided_ms for c in ordered if c.passed]
     voids: list[Span] = []
-    for slot, position in enumerate(check_positions_ms):
-        reached = next(
-            (
-                e.at_ms
-                for e in ordered
-                if e.kind in (EventKind.PROGRESS, EventKind.PAUSE, EventKind.PLAY)
-                and int(e.data["position_ms"]) >= position  # type: ignore[call-overload]
-            ),
-            None,
-        )
-        if reached is None:
-            continue  # playback never got there: nothing to check yet
-        slot_pass = next(
-            (c.decided_ms for c in checks if c.slot == slot and c.passed),
-            None,
-        )
-        if slot_pass is not None and slot_pass <= reached + grace_ms:
-            continue
-        later_pass = next((p for p in passes if p >= reached), None)
-        voids.append((reached, later_pass if later_pass is not None else end_ms))
-    for check in checks:
+    for check in ordered:
         if not check.passed:
-            before = max((p for p in passes if p <= check.decided_ms), default=None)
+            before = max((p for p in passes if p <= check.decided_ms), default=start_ms)
             after = next((p for p in passes if p > check.decided_ms), end_ms)
-            start = before if before is not None else min((e.at_ms for e in ordered), default=0)
-            voids.append((start, after))
+            voids.append((before, after))
     return voids
 
 
 def server_voids(
     events: Sequence[StudyEvent],
     contacts: Iterable[Contact],
-    check_positions_ms: Sequence[int],
+    dues: Sequence[DueCheck],
     checks: Iterable[ServerCheck],
     *,
     heartbeat_tolerance_ms: int,
     offline_limit_ms: int,
-    check_grace_ms: int,
     clock_ahead: bool,
     closed_ms: int | None = None,
 ) -> list[tuple[ExclusionReason, list[Span]]]:
@@ -148,7 +120,7 @@ def server_voids(
         (ExclusionReason.UNCONFIRMED, complement(windows, start, end)),
         (
             ExclusionReason.FACE_CHECK,
-            face_schedule_voids(events, check_positions_ms, checks, check_grace_ms, end),
+            due_check_voids(dues, end) + failed_check_voids(checks, start, end),
         ),
     ]
 

@@ -167,7 +167,9 @@ class Course(Base):
     licence: Mapped[str] = mapped_column(String(200))
     requires_test: Mapped[bool] = mapped_column(Boolean, default=True)
     pass_mark: Mapped[int] = mapped_column(Integer, default=60)  # percent
-    questions_json: Mapped[str] = mapped_column(Text, default="[]")
+    questions_json: Mapped[str] = mapped_column(Text, default="[]")  # the question bank
+    # How many bank questions one test paper draws (0: all of them).
+    questions_per_test: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default="listed")
     created_ms: Mapped[int] = mapped_column(BigInteger)
 
@@ -185,10 +187,29 @@ class StudySession(Base):
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
     started_ms: Mapped[int] = mapped_column(BigInteger)
     last_contact_ms: Mapped[int] = mapped_column(BigInteger)
-    check_positions_json: Mapped[str] = mapped_column(Text)  # video positions (ms)
+    check_positions_json: Mapped[str] = mapped_column(Text)  # video positions (ms), secret
     ip_address: Mapped[str] = mapped_column(String(64))
     ended_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the face-check schedule stands (`server.check_rules.CheckProgress`).
+    next_check_slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    furthest_position_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    last_pass_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    paused_at_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class CheckDue(Base):
+    """A face check the server decided was due (`server.check_rules`): the client hears
+    of it in a heartbeat answer, and the time until it is passed earns nothing."""
+
+    __tablename__ = "check_dues"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    study_session_id: Mapped[str] = mapped_column(ForeignKey("study_sessions.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))  # server.check_rules.DueReason
+    slot: Mapped[int | None] = mapped_column(Integer, nullable=True)  # for a position check
+    due_ms: Mapped[int] = mapped_column(BigInteger)
+    passed_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class StudyContact(Base):
@@ -214,7 +235,7 @@ class FaceCheck(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(20))  # login | study
     study_session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    slot: Mapped[int | None] = mapped_column(Integer, nullable=True)  # index in schedule
+    due_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the due it answered
     decided_ms: Mapped[int] = mapped_column(BigInteger)
     passed: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(40))
@@ -254,6 +275,23 @@ class IngestRefusal(Base):
     event_hash: Mapped[str] = mapped_column(String(64))
 
 
+class TestSitting(Base):
+    """One paper of a course test handed to a learner (`server.test_rules`): questions
+    drawn from the course's bank with their options shuffled, answered at most once,
+    before it expires."""
+
+    __tablename__ = "test_sittings"
+    __test__ = False  # not a pytest class
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    issued_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    paper_json: Mapped[str] = mapped_column(Text)  # [{"id": ..., "order": [bank option index]}]
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class TestAttempt(Base):
     __tablename__ = "test_attempts"
     __test__ = False  # not a pytest class
@@ -261,9 +299,10 @@ class TestAttempt(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"))
+    sitting_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     score: Mapped[int] = mapped_column(Integer)
     passed: Mapped[bool] = mapped_column(Boolean)
-    answers_json: Mapped[str] = mapped_column(Text)
+    answers_json: Mapped[str] = mapped_column(Text)  # in the bank's option numbering
     at_ms: Mapped[int] = mapped_column(BigInteger)
 
 

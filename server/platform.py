@@ -79,6 +79,13 @@ class VerificationSettings:
     checks_per_video_min: int
     check_every_ms: int
     check_grace_ms: int = 120_000
+    # When else a check falls due (server.check_rules): wall time since the last pass,
+    # a course opened this long after the last pass, a resume after a pause this long,
+    # a rewind this far back.
+    check_interval_ms: int = 20 * 60_000
+    start_check_after_ms: int = 10 * 60_000
+    resume_check_after_ms: int = 5 * 60_000
+    rewind_check_ms: int = 30_000
     offline_limit_ms: int = 10 * 60_000
     max_clock_skew_ms: int = 30_000
     virtual_camera: str = "refuse"  # or "warn"

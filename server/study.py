@@ -1,6 +1,6 @@
-"""What a signed-in learner does: list courses, start a video (and receive its secret
-face-check schedule), pass checks, send heartbeats, take the course test, and read their
-own records (Attachment 1 items 1-3, 6; Attachment 2)."""
+"""What a signed-in learner does: list courses, start a video (the server draws its
+secret face-check schedule), pass the checks the server asks for, send heartbeats, take
+the course test, and read their own records (Attachment 1 items 1-3, 6; Attachment 2)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,15 @@ from server.auth import (
     record_failure,
     rematch_face,
 )
+from server.check_rules import pick_check_positions, start_due
+from server.checks import (
+    add_due,
+    advance_checks,
+    check_policy,
+    due_answer,
+    due_to_answer,
+    record_pass,
+)
 from server.errors import bad_request, conflict, forbidden, not_found
 from server.identity import institution_of
 from server.ingest import ingest_batch
@@ -32,31 +41,19 @@ from server.models import (
     Account,
     AuthSession,
     Course,
+    FaceCheck,
     Learner,
     LedgerDay,
     LedgerSession,
     StudySession,
     TestAttempt,
 )
-from server.platform import Platform, VerificationSettings
+from server.platform import Platform
 from server.rating_rules import NO_RATINGS
 from server.tokens import new_id
 
 LISTED = "listed"
 DELISTED = "delisted"
-
-
-def pick_check_positions(
-    duration_ms: int, settings: VerificationSettings, rng: secrets.SystemRandom
-) -> list[int]:
-    """Face-check positions in the video, from a CSPRNG: at least the policy's minimum,
-    one more per `check_every_ms` of video, never in the first or last 5 % (the learner
-    must be watching), each in its own equal slice so they spread over the video."""
-    count = max(settings.checks_per_video_min, duration_ms // settings.check_every_ms)
-    margin = duration_ms // 20
-    usable = max(1, duration_ms - 2 * margin)
-    slice_ms = max(1, usable // count)
-    return [margin + index * slice_ms + rng.randrange(slice_ms) for index in range(count)]
 
 
 def course_view(course: Course, progress: dict[str, object] | None = None) -> dict[str, object]:
@@ -151,7 +148,12 @@ def start_study(
     if other is not None:
         other.ended_ms = platform.clock.now_ms()  # the same course reopened: one session
     settings = platform.verification_settings(institution.verification_json)
-    positions = pick_check_positions(course.duration_ms, settings, secrets.SystemRandom())
+    positions = pick_check_positions(
+        course.duration_ms,
+        settings.checks_per_video_min,
+        settings.check_every_ms,
+        secrets.SystemRandom(),
+    )
     now = platform.clock.now_ms()
     study = StudySession(
         id=new_id("study"),
@@ -165,16 +167,28 @@ def start_study(
         ip_address=address,
         ended_ms=None,
         demo=platform.config.demo,
+        next_check_slot=0,
+        furthest_position_ms=0,
+        last_pass_ms=now,
+        paused_at_ms=None,
     )
     db.add(study)
     db.flush()
     record_contact(db, study, ContactKind.START, now)
+    last_pass = db.scalar(
+        select(func.max(FaceCheck.decided_ms)).where(
+            FaceCheck.learner_id == learner.id, FaceCheck.passed
+        )
+    )
+    due = start_due(last_pass, now, check_policy(settings))
+    if due is not None:
+        add_due(db, study, due, now)
     return {
         "study_session_id": study.id,
         "course_id": course.id,
-        "check_positions_ms": positions,
         "server_time_ms": now,
         "policy": policy.to_dict(),
+        "check_due": due_answer(db, study, settings),
     }
 
 
@@ -199,22 +213,22 @@ def study_face_check(
     db: Session,
     auth: AuthSession,
     study_session_id: str,
-    slot: int | None,
+    due_id: str,
     proof: FaceProof,
 ) -> dict[str, object]:
     study = _open_study(db, auth, study_session_id)
-    positions = json.loads(study.check_positions_json)
-    if slot is not None and not 0 <= slot < len(positions):
-        raise bad_request("unknown_slot", "no such scheduled check")
     learner = db.get(Learner, auth.learner_id)
     assert learner is not None
-    check_face_rate(platform, learner.id)
     settings = platform.verification_settings(institution_of(db, learner).verification_json)
+    due = due_to_answer(db, study, due_id, settings, platform.clock.now_ms())
+    check_face_rate(platform, learner.id)
     result = rematch_face(platform, learner, proof, settings.face_match_threshold)
     check = record_face_check(
-        platform, db, learner.id, auth.device_id, proof, result, "study", study.id, slot
+        platform, db, learner.id, auth.device_id, proof, result, "study", study.id, due.id
     )
-    if not result.passed and result.reason in FACE_REFUSALS:
+    if result.passed:
+        record_pass(study, due, check)
+    elif result.reason in FACE_REFUSALS:
         account = db.get(Account, auth.account_id)
         assert account is not None
         record_failure(platform, account)
@@ -247,12 +261,15 @@ def heartbeat(
     if study.last_contact_ms != now:
         # A heartbeat is a live contact even with no new events of this session.
         record_contact(db, study, ContactKind.HEARTBEAT, now)
+    settings = platform.verification_settings(institution.verification_json)
+    advance_checks(db, study, settings, [], now)  # wall-time and overdue checks
     return {
         "status": "ok",
         "server_time_ms": now,
         "ack": ack,
         "policy": policy.to_dict(),
-        "verification": platform.verification_settings(institution.verification_json).__dict__,
+        "verification": settings.__dict__,
+        "check_due": due_answer(db, study, settings),
     }
 
 

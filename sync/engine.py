@@ -30,9 +30,11 @@ from sync.http_client import PlatformClient, ServerRefusedError, SyncError
 from sync.store_worker import StoreOpened, StoreWorker
 from sync.sync_rules import (
     ConnectivityTracker,
+    DueCheck,
     SignOutReason,
     StudyVerdict,
     clock_skew_ms,
+    due_check_of,
     sign_out_reason,
     study_verdict,
 )
@@ -97,6 +99,7 @@ class SyncStatus:
     verdict: StudyVerdict = field(default_factory=lambda: StudyVerdict(True))
     upload_error: str | None = None  # a permanent refusal code, if the outbox is stuck
     signed_in: bool = False
+    check_due: DueCheck | None = None  # the face check the server asks for now
 
 
 @dataclass
@@ -209,12 +212,13 @@ class SyncEngine:
         return self._run(self._end_course)
 
     def study_face_check(
-        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
     ) -> Future[dict]:
-        """Send one face check's evidence for the server's own re-match; the answer
-        carries its decision and the check id to record in the event stream."""
+        """Send the evidence of the face check the server asked for (`due_id`) for its
+        own re-match; the answer carries its decision and the check id to record in the
+        event stream."""
         return self._run(
-            lambda: self._study_face_check(slot, crop_jpeg, liveness_passed, challenge)
+            lambda: self._study_face_check(due_id, crop_jpeg, liveness_passed, challenge)
         )
 
     def heartbeat(self) -> Future[SyncStatus]:
@@ -344,6 +348,7 @@ class SyncEngine:
         assert self._session is not None
         self._session.study_session_id = answer["study_session_id"]
         self._course_delisted = self._another_course_open = False
+        self._status = replace(self._status, check_due=due_check_of(answer))
         self._publish()
         return answer
 
@@ -352,6 +357,7 @@ class SyncEngine:
         if session is None or session.study_session_id is None:
             return
         study_session_id, session.study_session_id = session.study_session_id, None
+        self._status = replace(self._status, check_due=None)
         try:
             self._flush()
         except SyncError as error:  # the outbox keeps them; the session still ends
@@ -363,13 +369,13 @@ class SyncEngine:
         )
 
     def _study_face_check(
-        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
     ) -> dict:
         session = self._session
         if session is None or session.study_session_id is None:
             raise SyncError("no course is open")
         body = {
-            "slot": slot,
+            "due_id": due_id,
             "face": {
                 # The crop exists only in memory and in this TLS request (never on disk,
                 # never in a log); the server keeps its hash and the decision.
@@ -497,6 +503,8 @@ class SyncEngine:
         verification = answer.get("verification", {})
         self._offline_limit_ms = int(verification.get("offline_limit_ms", self._offline_limit_ms))
         self._max_skew_ms = int(verification.get("max_clock_skew_ms", self._max_skew_ms))
+        if session.study_session_id is not None:  # not ended while the beat was in flight
+            self._status = replace(self._status, check_due=due_check_of(answer))
         self._publish()
         return self._status
 

@@ -156,11 +156,11 @@ class SyncService(_GuiThreadSignals):
         )
 
     def study_face_check(
-        self, slot: int | None, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
+        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
     ) -> None:
         self._track(
             "study_face_check",
-            self.engine.study_face_check(slot, crop_jpeg, liveness_passed, challenge),
+            self.engine.study_face_check(due_id, crop_jpeg, liveness_passed, challenge),
         )
 
     def end_course(self) -> None:

@@ -7,6 +7,7 @@ honest learner inside the limits and explain why study stopped (Attachment 1 ite
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +28,23 @@ class StudyStop(StrEnum):
     ANOTHER_COURSE_OPEN = "another_course_open"
     OFFLINE_TOO_LONG = "offline_too_long"
     CLOCK_SKEW = "clock_skew"
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    """A face check the server says is due now (it alone decides when)."""
+
+    id: str
+    reason: str  # why it fell due (position, interval, start, resume, rewind, overdue)
+    deadline_ms: int  # server time by which a pass counts
+
+
+def due_check_of(answer: Mapping[str, object]) -> DueCheck | None:
+    """The due check a study answer (start or heartbeat) carries, if any."""
+    due = answer.get("check_due")
+    if not isinstance(due, Mapping):
+        return None
+    return DueCheck(str(due["id"]), str(due["reason"]), int(due["deadline_ms"]))  # type: ignore[call-overload]
 
 
 def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:

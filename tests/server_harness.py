@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from server.config import ServerConfig
 from server.embedded import EmbeddedServer
 from server.field_crypto import generate_master_key
 from server.ledger import refresh_learner
-from server.models import Account, LedgerSession
+from server.models import Account, LedgerSession, StudySession
 from server.platform import Platform
 
 API = "/api/v1"
@@ -314,43 +315,54 @@ def course_id(world, name="安全用电"):
 
 def study(device, world, course, steps, check_crop=None, start=None):
     """Start (or continue) a course and report `steps` heartbeats 10 s of server time
-    apart at 1.0x, passing each scheduled face check when playback reaches it."""
+    apart at 1.0x, passing each face check as soon as a heartbeat answer says it is due
+    (with `check_crop`; without, the checks are ignored)."""
     server = device.server
     if start is None:
         response = device.start(course)
         assert response.status_code == 200, response.text
         start = response.json()
     session = start["study_session_id"]
-    checks = list(enumerate(start["check_positions_ms"]))
     position = 0
     now = server.platform.clock.now_ms()
     first = [
         device.event(EventKind.SESSION_START, now, session, course),
         device.event(EventKind.PLAY, now, session, course, position_ms=0),
     ]
-    assert device.heartbeat(session, first).status_code == 200
+    beat = device.heartbeat(session, first)
+    assert beat.status_code == 200, beat.text
     for _ in range(steps):
         server.platform.clock.advance(STEP_MS)
         position += STEP_MS
         now = server.platform.clock.now_ms()
         beat = device.heartbeat(session, [device.progress(now, session, course, position)])
         assert beat.status_code == 200, beat.text
-        while checks and checks[0][1] <= position and check_crop is not None:
-            slot, _ = checks.pop(0)
-            checked = device.post(
-                f"/study/{session}/face-check",
-                json={"slot": slot, "face": face_body(check_crop)},
-            )
-            assert checked.status_code == 200 and checked.json()["passed"], checked.text
-            event = device.event(
-                EventKind.FACE_CHECK_PASSED,
-                now,
-                session,
-                course,
-                check_id=checked.json()["check_id"],
-            )
-            assert device.heartbeat(session, [event]).status_code == 200
+        due = beat.json()["check_due"]
+        if due is not None and check_crop is not None:
+            pass_check(device, session, course, due["id"], check_crop)
     return start
+
+
+def secret_positions(server: LiveServer, study_session_id: str) -> list[int]:
+    """The face-check positions the server drew for a study session (never sent)."""
+    with server.platform.sessions() as db:
+        study = db.get(StudySession, study_session_id)
+        assert study is not None
+        return json.loads(study.check_positions_json)
+
+
+def pass_check(device, session: str, course: str, due_id: str, crop: bytes) -> dict:
+    """Answer the face check the server asked for, and report the pass in the stream."""
+    checked = device.post(
+        f"/study/{session}/face-check", json={"due_id": due_id, "face": face_body(crop)}
+    )
+    assert checked.status_code == 200 and checked.json()["passed"], checked.text
+    now = device.server.platform.clock.now_ms()
+    event = device.event(
+        EventKind.FACE_CHECK_PASSED, now, session, course, check_id=checked.json()["check_id"]
+    )
+    assert device.heartbeat(session, [event]).status_code == 200
+    return checked.json()
 
 
 def face_body(crop, liveness=True):

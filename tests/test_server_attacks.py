@@ -50,6 +50,85 @@ def begin(device: LearnerDevice, course: str, position: int = 0) -> str:
     return session
 
 
+# -- hole 1: face checks passed ahead of time ------------------------------------------
+
+
+def test_checks_cannot_be_passed_before_the_server_asks(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    start = device.start(course).json()
+    session = start["study_session_id"]
+    assert "check_positions_ms" not in start and start["check_due"] is None
+    # The script passes "every check" in the first second with the still photo...
+    for guess in ("due-0", "due-1", session):
+        body = {"due_id": guess, "face": face_body(faces.learner_crop)}
+        early = device.post(f"/study/{session}/face-check", json=body)
+        assert early.status_code == 409 and early.json()["code"] == "no_check_due"
+    # ...then heartbeats at 1x with nobody in front of the screen, ignoring the check
+    # the server asks for.
+    now = live_server.platform.clock.now_ms()
+    opening = [
+        device.event(EventKind.SESSION_START, now, session, course),
+        device.event(EventKind.PLAY, now, session, course, position_ms=0),
+    ]
+    assert device.heartbeat(session, opening).status_code == 200
+    asked_at = None
+    for step in range(1, 19):
+        answer = beat(device, session, course, step * STEP_MS).json()
+        if answer["check_due"] is not None and asked_at is None:
+            asked_at = step * STEP_MS
+    assert asked_at is not None
+    answer_test(device, course)
+    assert effective_ms(live_server, device.learner_id) <= asked_at + 1_000
+    assert excluded(device, "face_check") >= 180_000 - asked_at - 1_000
+
+
+def test_a_late_pass_counts_for_nothing_and_the_check_is_asked_again(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    live_server.platform.clock.advance(11 * 60_000)
+    start = device.start(course_id(world)).json()
+    session, due = start["study_session_id"], start["check_due"]
+    live_server.platform.clock.advance(120_001)
+    body = {"due_id": due["id"], "face": face_body(faces.learner_crop)}
+    late = device.post(f"/study/{session}/face-check", json=body)
+    assert late.status_code == 409 and late.json()["code"] == "check_expired"
+    again = device.heartbeat(session, []).json()["check_due"]
+    assert again["reason"] == "overdue" and again["id"] != due["id"]
+
+
+def test_a_script_that_only_uploads_batches_meets_the_same_checks(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = device.start(course).json()["study_session_id"]
+    now = live_server.platform.clock.now_ms()
+    device.upload([device.event(EventKind.PLAY, now, session, course, position_ms=0)])
+    for step in range(1, 19):  # no heartbeat: a batch upload every 10 s
+        live_server.platform.clock.advance(STEP_MS)
+        now = live_server.platform.clock.now_ms()
+        assert device.upload([device.progress(now, session, course, step * STEP_MS)]).ok
+    answer_test(device, course)
+    assert excluded(device, "face_check") > 0
+    assert effective_ms(live_server, device.learner_id) < 171_000
+
+
+def test_looping_for_twenty_minutes_still_meets_a_check(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    session = begin(device, course)
+    reasons = []
+    for _ in range(21 * 6):  # 21 minutes of playing 0-8 s again and again
+        reasons.append(beat(device, session, course, 8_000).json()["check_due"])
+        now = live_server.platform.clock.now_ms()
+        device.heartbeat(
+            session, [device.event(EventKind.PLAY, now, session, course, position_ms=0)]
+        )
+    assert any(r and r["reason"] == "interval" for r in reasons)
+
+
 # -- hole 2: rewinding so that no check comes due -------------------------------------
 
 
@@ -164,8 +243,9 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
     assert device.post(f"/study/{session}/end").status_code == 200
     refused = device.heartbeat(session, [])
     assert refused.status_code == 409 and refused.json()["code"] == "study_session_ended"
-    checked = device.post(f"/study/{session}/face-check", json={"slot": 0, "face": {}})
-    assert checked.status_code in (409, 422)
+    body = {"due_id": "due-any", "face": face_body(faces.learner_crop)}
+    checked = device.post(f"/study/{session}/face-check", json=body)
+    assert checked.status_code == 409 and checked.json()["code"] == "study_session_ended"
     later = []
     for step in range(4, 10):
         live_server.platform.clock.advance(STEP_MS)
@@ -270,17 +350,20 @@ def test_a_full_face_matcher_answers_503_with_retry_after(live_server, world, fa
 def test_face_checks_are_rate_limited_per_learner(live_server, world, faces):
     device = LearnerDevice(live_server)
     device.sign_in("learner1", faces.learner_crop)  # one check
-    session = device.start(course_id(world)).json()["study_session_id"]
+    live_server.platform.clock.advance(11 * 60_000)  # a course opened later asks for one
+    start = device.start(course_id(world)).json()
+    session, due = start["study_session_id"], start["check_due"]
+    assert due["reason"] == "start"
     limit = live_server.platform.config.face_checks_per_minute
-    codes = []
-    for _ in range(limit):
-        body = {"slot": 0, "face": face_body(faces.learner_crop)}
-        codes.append(device.post(f"/study/{session}/face-check", json=body).status_code)
-    assert codes[: limit - 1] == [200] * (limit - 1)
+    body = {"due_id": due["id"], "face": face_body(faces.other_crop)}
+    codes = [
+        device.post(f"/study/{session}/face-check", json=body).status_code for _ in range(limit + 1)
+    ]
+    assert codes[:limit] == [200] * limit  # each answered: not a match
     assert codes[-1] == 429
     live_server.platform.clock.advance(60_000)
-    body = {"slot": 0, "face": face_body(faces.learner_crop)}
-    assert device.post(f"/study/{session}/face-check", json=body).status_code == 200
+    body = {"due_id": due["id"], "face": face_body(faces.learner_crop)}
+    assert device.post(f"/study/{session}/face-check", json=body).json()["passed"]
 
 
 def test_failed_face_checks_count_toward_the_account_lock(live_server, world, faces):

@@ -18,6 +18,7 @@ from records.signing import (
     sign_event,
     signatures_valid,
 )
+from server.check_rules import DueCheck, due_check_voids
 from server.ingest_rules import (
     ChainState,
     DeviceVerifier,
@@ -32,7 +33,7 @@ from server.ledger_rules import (
     ContactKind,
     ServerCheck,
     complement,
-    face_schedule_voids,
+    failed_check_voids,
     live_windows,
     server_voids,
     summary_from_json,
@@ -215,30 +216,26 @@ def progress_events(count, step_ms=10_000):
     return chain(count)[1]
 
 
-def test_a_scheduled_check_missing_or_late_voids_until_one_passes():
-    events = [e.event for e in progress_events(10)]  # positions 0..90 s at T0 + 10 s steps
-    reached = T0 + 30_000  # position 30 s reached at T0 + 30 s
-    assert face_schedule_voids(events, [30_000], [], 60_000, T0 + 90_000) == [
-        (reached, T0 + 90_000)
+def test_the_time_from_a_due_check_until_its_pass_earns_nothing():
+    passed = [DueCheck(T0 + 30_000, T0 + 45_000)]
+    assert due_check_voids(passed, T0 + 90_000) == [(T0 + 30_000, T0 + 45_000)]
+    # Never passed: void until a later check passed, else to the end.
+    missed = [DueCheck(T0 + 30_000, None), DueCheck(T0 + 60_000, T0 + 70_000)]
+    assert due_check_voids(missed, T0 + 90_000) == [
+        (T0 + 30_000, T0 + 70_000),
+        (T0 + 60_000, T0 + 70_000),
     ]
-    on_time = [ServerCheck(0, reached + 20_000, True)]
-    assert face_schedule_voids(events, [30_000], on_time, 60_000, T0 + 90_000) == []
-    late = [ServerCheck(0, reached + 70_000, True)]
-    assert face_schedule_voids(events, [30_000], late, 60_000, T0 + 90_000) == [
-        (reached, reached + 70_000)
+    assert due_check_voids([DueCheck(T0 + 30_000, None)], T0 + 90_000) == [
+        (T0 + 30_000, T0 + 90_000)
     ]
-    # Never reached: nothing to check yet.
-    assert face_schedule_voids(events, [500_000], [], 60_000, T0 + 90_000) == []
+    assert due_check_voids([], T0 + 90_000) == []
 
 
 def test_a_check_the_server_saw_fail_voids_back_to_the_last_pass():
-    events = [e.event for e in progress_events(10)]
-    checks = [ServerCheck(None, T0 + 20_000, True), ServerCheck(0, T0 + 50_000, False)]
-    assert face_schedule_voids(events, [], checks, 60_000, T0 + 90_000) == [
-        (T0 + 20_000, T0 + 90_000)
-    ]
-    alone = [ServerCheck(0, T0 + 50_000, False), ServerCheck(0, T0 + 70_000, True)]
-    assert face_schedule_voids(events, [], alone, 60_000, T0 + 90_000) == [(T0, T0 + 70_000)]
+    checks = [ServerCheck(T0 + 20_000, True), ServerCheck(T0 + 50_000, False)]
+    assert failed_check_voids(checks, T0, T0 + 90_000) == [(T0 + 20_000, T0 + 90_000)]
+    alone = [ServerCheck(T0 + 50_000, False), ServerCheck(T0 + 70_000, True)]
+    assert failed_check_voids(alone, T0, T0 + 90_000) == [(T0, T0 + 70_000)]
 
 
 def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_windows():
@@ -252,7 +249,6 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
         [],
         heartbeat_tolerance_ms=30_000,
         offline_limit_ms=600_000,
-        check_grace_ms=60_000,
         clock_ahead=False,
     )
     summary = summarize_session(events, rules, None, voids)
@@ -265,7 +261,6 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
         [],
         heartbeat_tolerance_ms=30_000,
         offline_limit_ms=600_000,
-        check_grace_ms=60_000,
         clock_ahead=False,
     )
     summary = summarize_session(events, rules, None, voids)
@@ -280,7 +275,6 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
         [],
         heartbeat_tolerance_ms=30_000,
         offline_limit_ms=600_000,
-        check_grace_ms=60_000,
         clock_ahead=True,
     )
     summary = summarize_session(events, rules, None, ahead)

@@ -382,15 +382,24 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
         assert engine.status.pending == 0
 
 
-def test_a_study_face_check_is_re_matched_by_the_server(world, faces):
+def test_the_face_check_the_server_asks_for_is_re_matched_by_it(world, faces):
     with client_device(world, "a") as (engine, _worker):
         sign_in(engine, "learner1", faces.learner_crop)
+        world.server.platform.clock.advance(11 * 60_000)  # long after the sign-in's check
         engine.start_course(world.course_id).result(30)
-        same = engine.study_face_check(0, faces.learner_crop, True, {"actions": ["nod"]})
-        assert same.result(60)["passed"] is True
-        other = engine.study_face_check(0, faces.other_crop, True, {"actions": ["nod"]})
+        due = engine.status.check_due
+        assert due is not None and due.reason == "start"
+        other = engine.study_face_check(due.id, faces.other_crop, True, {"actions": ["nod"]})
         answer = other.result(60)
         assert answer["passed"] is False and answer["reason"] == "face_not_matched"
+        same = engine.study_face_check(due.id, faces.learner_crop, True, {"actions": ["nod"]})
+        assert same.result(60)["passed"] is True
+        engine.heartbeat().result(30)
+        assert engine.status.check_due is None
+        again = engine.study_face_check(due.id, faces.learner_crop, True, {"actions": ["nod"]})
+        with pytest.raises(ServerRefusedError) as refused:
+            again.result(60)
+        assert refused.value.reason_code == "no_check_due"
 
 
 def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path):

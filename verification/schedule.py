@@ -1,17 +1,14 @@
-"""When face checks happen during a video, and what a result means (pure, no Qt).
+"""The face checks of a video, as the client follows them (pure, no Qt).
 
-The server draws the check positions with a CSPRNG when the video starts (at least one
-per video, `server.study.pick_check_positions`), so the client cannot know them in
-advance of the course opening nor choose them. This module only follows them: a check
-is due once playback reaches its position; on a failure playback stays paused and the
-learner may retry up to the policy's limit; when the attempts are spent the learner is
-signed out, and the server voids the span back to the last passed check (it keeps its
-own record of every check it re-matched)."""
+The server alone decides when a check is due (`server.check_rules`: positions it drew
+and keeps secret, wall time, resumes and rewinds) and says so in its answer to a
+heartbeat; the client only follows. On a failure playback stays paused and the learner
+may retry up to the policy's limit; when the attempts are spent the learner is signed
+out, and the server voids the span from the check falling due until one passes (it
+keeps its own record of every check it re-matched)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -21,49 +18,35 @@ class CheckOutcome(StrEnum):
     SIGN_OUT = "sign_out"  # failed with no attempts left
 
 
-@dataclass(frozen=True)
-class DueCheck:
-    slot: int  # index in the server's schedule, sent back with the evidence
-    position_ms: int
-    attempt: int  # 1 for the first try
+class CheckAttempts:
+    """The learner's attempts at the check that is due now, known by the id the server
+    gave it (`sync.sync_rules.DueCheck`)."""
 
-
-@dataclass
-class CheckScheduler:
-    positions_ms: Sequence[int]
-    max_attempts: int = 3
-    _passed: set[int] = field(default_factory=set)
-    _attempts: dict[int, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
+    def __init__(self, max_attempts: int = 3) -> None:
+        if max_attempts < 1:
             raise ValueError("at least one attempt per check")
-        if any(p < 0 for p in self.positions_ms):
-            raise ValueError("check positions are video positions (ms, not negative)")
+        self.max_attempts = max_attempts
+        self.due_id: str | None = None
+        self._attempts = 0
+        self._answered: set[str] = set()
 
-    def due(self, position_ms: int) -> DueCheck | None:
-        """The check playback has reached and not yet passed (the earliest first)."""
-        for slot, check_at in sorted(enumerate(self.positions_ms), key=lambda item: item[1]):
-            if check_at > position_ms:
-                return None
-            if slot not in self._passed:
-                return DueCheck(slot, check_at, self._attempts.get(slot, 0) + 1)
-        return None
+    def offer(self, due_id: str | None) -> bool:
+        """The server's word on what is due: True if that is a check to start now (not
+        one the learner is already taking, has passed or ran out of attempts at)."""
+        if due_id is None or due_id in self._answered or due_id == self.due_id:
+            return False
+        self.due_id, self._attempts = due_id, 0
+        return True
 
-    def record(self, slot: int, passed: bool) -> CheckOutcome:
-        if not 0 <= slot < len(self.positions_ms):
-            raise ValueError(f"no scheduled check {slot}")
-        self._attempts[slot] = self._attempts.get(slot, 0) + 1
-        if passed:
-            self._passed.add(slot)
-            return CheckOutcome.RESUME
-        if self._attempts[slot] >= self.max_attempts:
-            return CheckOutcome.SIGN_OUT
+    def record(self, passed: bool) -> CheckOutcome:
+        if self.due_id is None:
+            raise ValueError("no check is due")
+        self._attempts += 1
+        if passed or self._attempts >= self.max_attempts:
+            self._answered.add(self.due_id)
+            self.due_id = None
+            return CheckOutcome.RESUME if passed else CheckOutcome.SIGN_OUT
         return CheckOutcome.RETRY
 
-    def attempts_left(self, slot: int) -> int:
-        return max(0, self.max_attempts - self._attempts.get(slot, 0))
-
-    @property
-    def remaining(self) -> int:
-        return len(self.positions_ms) - len(self._passed)
+    def attempts_left(self) -> int:
+        return max(0, self.max_attempts - self._attempts) if self.due_id else 0
