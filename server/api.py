@@ -109,7 +109,8 @@ class EventBatch(Strict):
 
 
 class TestAnswers(Strict):
-    answers: dict[str, list[int]]
+    sitting_id: str = Field(min_length=1, max_length=64)  # the paper answered
+    answers: dict[str, list[int]]  # question id: option numbers as shown on the paper
 
 
 class NewInstitution(Strict):
@@ -148,6 +149,7 @@ class NewCourseBody(Strict):
     pass_mark: int = 60
     requires_test: bool = True
     version: int = 1
+    questions_per_test: int = Field(default=0, ge=0)  # drawn for each paper; 0: all
 
 
 class CourseStatus(Strict):
@@ -318,14 +320,16 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     @app.get(f"{API}/courses/{{course_id}}/test")
     def course_test(course_id: str, session: LearnerSession) -> dict[str, object]:
         with platform.transaction() as db:
-            return study.course_test_questions(db, course_id)
+            return study.course_test_paper(platform, db, session, course_id)
 
     @app.post(f"{API}/courses/{{course_id}}/test")
     def answer_test(
         course_id: str, body: TestAnswers, session: LearnerSession
     ) -> dict[str, object]:
         with platform.transaction() as db:
-            return study.submit_test(platform, db, session, course_id, body.answers)
+            return study.submit_test(
+                platform, db, session, course_id, body.sitting_id, body.answers
+            )
 
     @app.post(f"{API}/courses/{{course_id}}/rating")
     def rate(course_id: str, body: CourseRatingBody, session: LearnerSession) -> dict[str, object]:

@@ -252,6 +252,7 @@ class NewCourse:
     pass_mark: int = 60
     requires_test: bool = True
     version: int = 1
+    questions_per_test: int = 0  # drawn from the bank for each paper; 0: all of them
 
 
 def validate_questions(questions: list[dict[str, object]]) -> None:
@@ -308,6 +309,7 @@ def create_course(platform: Platform, db: Session, spec: NewCourse) -> Course:
         requires_test=spec.requires_test,
         pass_mark=spec.pass_mark,
         questions_json=json.dumps(spec.questions, ensure_ascii=False),
+        questions_per_test=spec.questions_per_test,
         status="listed",
         created_ms=platform.clock.now_ms(),
     )

@@ -25,6 +25,7 @@ from server.field_crypto import FieldCipher
 from server.models import AuditEntry
 from server.rate_limit import RateLimiter
 from server.sms import DevLogSmsGateway, SmsGateway
+from server.test_rules import TestPolicy
 from verification.face_embedding import FaceEmbedder
 
 log = logging.getLogger("server")
@@ -170,6 +171,15 @@ class Platform:
             if self._face_matcher is None:
                 self._face_matcher = FaceEmbedder()
             return self._face_matcher
+
+    @property
+    def test_policy(self) -> TestPolicy:
+        return TestPolicy(
+            attempts_per_day=self.config.test_attempts_per_day,
+            cooldown_ms=self.config.test_cooldown_ms,
+            min_coverage_percent=self.config.test_min_coverage_percent,
+            sitting_ms=self.config.test_sitting_ms,
+        )
 
     def policy_for(self, policy_json: str) -> EffectiveTimePolicy:
         return EffectiveTimePolicy.from_dict(json.loads(policy_json or "{}"))

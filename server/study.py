@@ -32,7 +32,7 @@ from server.checks import (
     due_to_answer,
     record_pass,
 )
-from server.errors import bad_request, conflict, forbidden, not_found
+from server.errors import ApiError, bad_request, conflict, forbidden, not_found
 from server.identity import institution_of
 from server.ingest import ingest_batch
 from server.ledger import mark_dirty, record_contact, refresh_learner
@@ -47,9 +47,19 @@ from server.models import (
     LedgerSession,
     StudySession,
     TestAttempt,
+    TestSitting,
 )
 from server.platform import Platform
 from server.rating_rules import NO_RATINGS
+from server.test_rules import (
+    Attempt,
+    PaperQuestion,
+    SittingRefusal,
+    draw_paper,
+    grade_paper,
+    may_sit,
+    shown_question,
+)
 from server.tokens import new_id
 
 LISTED = "listed"
@@ -281,30 +291,98 @@ def end_study(platform: Platform, db: Session, auth: AuthSession, study_session_
 # -- course tests -------------------------------------------------------------------
 
 
-def course_test_questions(db: Session, course_id: str) -> dict[str, object]:
+def _watched_ms(db: Session, learner_id: str, course_id: str) -> int:
+    """The distinct part of the course the learner was credited for (held or not)."""
+    return int(
+        db.scalar(
+            select(
+                func.coalesce(func.sum(LedgerSession.effective_ms + LedgerSession.pending_ms), 0)
+            ).where(LedgerSession.learner_id == learner_id, LedgerSession.course_id == course_id)
+        )
+        or 0
+    )
+
+
+def _day_bounds(now_ms: int) -> tuple[int, int]:
+    """[start, end) of the Beijing calendar day of `now_ms`, in ms."""
+    day_ms = 86_400_000
+    offset_ms = 8 * 3_600_000  # Beijing time: UTC+8 all year
+    start = (now_ms + offset_ms) // day_ms * day_ms - offset_ms
+    return start, start + day_ms
+
+
+def course_test_paper(
+    platform: Platform, db: Session, auth: AuthSession, course_id: str
+) -> dict[str, object]:
+    """A paper of the course test for this learner: the open one if they have it, else
+    a new draw, once the rules allow a sitting now (`server.test_rules.may_sit`)."""
     course = listed_course(db, course_id)
-    questions = json.loads(course.questions_json)
+    if not course.requires_test:
+        raise bad_request("no_test", "this course has no test")
+    now = platform.clock.now_ms()
+    sitting = db.scalar(
+        select(TestSitting).where(
+            TestSitting.learner_id == auth.learner_id,
+            TestSitting.course_id == course.id,
+            TestSitting.answered.is_(False),
+            TestSitting.expires_ms > now,
+        )
+    )
+    if sitting is None:
+        refresh_learner(platform, db, auth.learner_id)
+        attempts = [
+            Attempt(t.at_ms, t.passed)
+            for t in db.scalars(
+                select(TestAttempt).where(
+                    TestAttempt.learner_id == auth.learner_id, TestAttempt.course_id == course.id
+                )
+            )
+        ]
+        policy = platform.test_policy
+        decision = may_sit(
+            policy,
+            _watched_ms(db, auth.learner_id, course.id),
+            course.duration_ms,
+            attempts,
+            *_day_bounds(now),
+            now,
+        )
+        if decision.refusal is not None:
+            details: dict[str, object] = {"min_coverage_percent": policy.min_coverage_percent}
+            if decision.next_attempt_ms is not None:
+                details["next_attempt_ms"] = decision.next_attempt_ms
+                details["retry_after_s"] = max(1, -(-(decision.next_attempt_ms - now) // 1000))
+            raise ApiError(
+                409 if decision.refusal is SittingRefusal.PASSED else 403,
+                decision.refusal.value,
+                "the test cannot be sat now",
+                **details,
+            )
+        paper = draw_paper(
+            json.loads(course.questions_json), course.questions_per_test, secrets.SystemRandom()
+        )
+        sitting = TestSitting(
+            id=new_id("sit"),
+            learner_id=auth.learner_id,
+            course_id=course.id,
+            issued_ms=now,
+            expires_ms=now + policy.sitting_ms,
+            paper_json=json.dumps([{"id": q.id, "order": list(q.order)} for q in paper]),
+            answered=False,
+        )
+        db.add(sitting)
+    bank = {str(q["id"]): q for q in json.loads(course.questions_json)}
     return {
         "course_id": course.id,
+        "sitting_id": sitting.id,
+        "expires_ms": sitting.expires_ms,
         "pass_mark": course.pass_mark,
-        "questions": [
-            {"id": q["id"], "kind": q["kind"], "text": q["text"], "options": q["options"]}
-            for q in questions
-        ],
+        "questions": [shown_question(bank[q.id], q.order) for q in _paper(sitting)],
     }
 
 
-def grade(questions: list[dict[str, object]], answers: dict[str, list[int]]) -> int:
-    """Percentage of questions answered exactly (a multiple choice needs every right
-    option and no wrong one), rounded down."""
-    if not questions:
-        return 0
-    right = sum(
-        1
-        for q in questions
-        if sorted(set(answers.get(str(q["id"]), []))) == sorted(q["answer"])  # type: ignore[arg-type]
-    )
-    return right * 100 // len(questions)
+def _paper(sitting: TestSitting) -> list[PaperQuestion]:
+    return [PaperQuestion(q["id"], tuple(q["order"])) for q in json.loads(sitting.paper_json)]
 
 
 def submit_test(
@@ -312,34 +390,46 @@ def submit_test(
     db: Session,
     auth: AuthSession,
     course_id: str,
+    sitting_id: str,
     answers: dict[str, list[int]],
 ) -> dict[str, object]:
     course = listed_course(db, course_id)
     if not course.requires_test:
         raise bad_request("no_test", "this course has no test")
+    now = platform.clock.now_ms()
+    sitting = db.get(TestSitting, sitting_id)
+    if sitting is None or sitting.learner_id != auth.learner_id or sitting.course_id != course.id:
+        raise not_found("unknown_sitting", "no such test paper for this learner")
+    if sitting.answered or sitting.expires_ms < now:
+        raise conflict("sitting_closed", "this test paper was answered or has expired")
     refresh_learner(platform, db, auth.learner_id)
     before = _released_total(db, auth.learner_id)
-    score = grade(json.loads(course.questions_json), answers)
+    bank = {str(q["id"]): q for q in json.loads(course.questions_json)}
+    score, in_bank = grade_paper(bank, _paper(sitting), answers)
     passed = score >= course.pass_mark
+    sitting.answered = True
     db.add(
         TestAttempt(
             id=new_id("test"),
             learner_id=auth.learner_id,
             course_id=course.id,
+            sitting_id=sitting.id,
             score=score,
             passed=passed,
-            answers_json=json.dumps(answers, sort_keys=True),
-            at_ms=platform.clock.now_ms(),
+            answers_json=json.dumps(in_bank, sort_keys=True),
+            at_ms=now,
         )
     )
     db.flush()
     refresh_learner(platform, db, auth.learner_id)
     released = _released_total(db, auth.learner_id) - before
+    policy = platform.test_policy
     return {
         "score": score,
         "passed": passed,
         "pass_mark": course.pass_mark,
         "released_ms": released,
+        "next_attempt_ms": None if passed else now + policy.cooldown_ms,
     }
 
 

@@ -373,11 +373,39 @@ def face_body(crop, liveness=True):
     }
 
 
+# The fixture courses' question bank, by option text: papers shuffle the options.
+RIGHT_OPTIONS = {"q1": {"2"}, "q2": {"要", "必须"}}
+WRONG_OPTIONS = {"q1": {"1"}, "q2": {"要"}}
+
+
 def answer_test(device, course, right=True):
-    answers = {"q1": [1], "q2": [0, 1]} if right else {"q1": [0], "q2": [0]}
-    response = device.post(f"/courses/{course}/test", json={"answers": answers})
+    """Sit the course test: take a paper, answer it by the options' text."""
+    paper = device.get(f"/courses/{course}/test")
+    assert paper.status_code == 200, paper.text
+    texts = RIGHT_OPTIONS if right else WRONG_OPTIONS
+    answers = {
+        q["id"]: [i for i, option in enumerate(q["options"]) if option in texts[q["id"]]]
+        for q in paper.json()["questions"]
+    }
+    body = {"sitting_id": paper.json()["sitting_id"], "answers": answers}
+    response = device.post(f"/courses/{course}/test", json=body)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def credited_ms(server, learner_id):
+    """Effective time plus the time held until a course test is passed."""
+    with server.platform.transaction() as db:
+        refresh_learner(server.platform, db, learner_id)
+        return int(
+            db.scalar(
+                select(
+                    func.coalesce(
+                        func.sum(LedgerSession.effective_ms + LedgerSession.pending_ms), 0
+                    )
+                ).where(LedgerSession.learner_id == learner_id)
+            )
+        )
 
 
 def effective_ms(server, learner_id):

@@ -15,7 +15,7 @@ from tests.server_harness import (
     LearnerDevice,
     answer_test,
     course_id,
-    effective_ms,
+    credited_ms,
     face_body,
     study,
 )
@@ -79,8 +79,7 @@ def test_checks_cannot_be_passed_before_the_server_asks(live_server, world, face
         if answer["check_due"] is not None and asked_at is None:
             asked_at = step * STEP_MS
     assert asked_at is not None
-    answer_test(device, course)
-    assert effective_ms(live_server, device.learner_id) <= asked_at + 1_000
+    assert credited_ms(live_server, device.learner_id) <= asked_at + 1_000
     assert excluded(device, "face_check") >= 180_000 - asked_at - 1_000
 
 
@@ -109,9 +108,8 @@ def test_a_script_that_only_uploads_batches_meets_the_same_checks(live_server, w
         live_server.platform.clock.advance(STEP_MS)
         now = live_server.platform.clock.now_ms()
         assert device.upload([device.progress(now, session, course, step * STEP_MS)]).ok
-    answer_test(device, course)
     assert excluded(device, "face_check") > 0
-    assert effective_ms(live_server, device.learner_id) < 171_000
+    assert credited_ms(live_server, device.learner_id) < 171_000
 
 
 def test_looping_for_twenty_minutes_still_meets_a_check(live_server, world, faces):
@@ -143,8 +141,7 @@ def test_looping_the_first_seconds_earns_them_once(live_server, world, faces):
         now = live_server.platform.clock.now_ms()
         rewind = device.event(EventKind.PLAY, now, session, course, position_ms=0)
         assert device.heartbeat(session, [rewind]).status_code == 200
-    answer_test(device, course)
-    assert effective_ms(live_server, device.learner_id) <= 8_000
+    assert credited_ms(live_server, device.learner_id) <= 8_000
     assert excluded(device, "rewatched") >= 16 * 8_000
 
 
@@ -159,10 +156,9 @@ def test_a_forward_jump_earns_nothing_for_the_range_skipped(live_server, world, 
     beat(device, session, course, 10_000)
     beat(device, session, course, 170_000)  # dragged to the end
     beat(device, session, course, 180_000)
-    answer_test(device, course)
     # At most the 0-10 s before the jump and 170-180 s after it (unless a face check
     # fell due in the range jumped over, which voids the rest).
-    assert effective_ms(live_server, device.learner_id) <= 2 * STEP_MS
+    assert credited_ms(live_server, device.learner_id) <= 2 * STEP_MS
     assert STEP_MS <= excluded(device, "skipped") < STEP_MS + 1_000  # real ms pass too
 
 
@@ -173,8 +169,7 @@ def test_faster_than_real_time_earns_nothing(live_server, world, faces):
     session = begin(device, course)
     for step in range(1, 10):  # 2x, reported as 1x by a patched client
         beat(device, session, course, step * 2 * STEP_MS)
-    answer_test(device, course)
-    assert effective_ms(live_server, device.learner_id) == 0
+    assert credited_ms(live_server, device.learner_id) == 0
     assert 9 * STEP_MS <= excluded(device, "skipped") < 9 * STEP_MS + 1_000
 
 
@@ -221,7 +216,7 @@ def test_disabling_an_account_stops_its_credit_at_once(live_server, world, faces
         later.append(device.progress(now, session, course, step * STEP_MS))
     answer = device.upload(later).json()
     assert {r["status"] for r in answer["results"]} == {"account_disabled"}
-    assert effective_ms(live_server, device.learner_id) <= 3 * STEP_MS
+    assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS
 
 
 def _account_id(server, login: str) -> str:
@@ -253,8 +248,7 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
         later.append(device.progress(now, session, course, step * STEP_MS))
     answer = device.upload(later).json()
     assert {r["status"] for r in answer["results"]} == {"session_ended"}
-    answer_test(device, course)
-    assert effective_ms(live_server, device.learner_id) == 3 * STEP_MS
+    assert credited_ms(live_server, device.learner_id) == 3 * STEP_MS
 
 
 def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, world, faces):
@@ -278,8 +272,7 @@ def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, wor
     assert {r["status"] for r in answer["results"]} == {"session_revoked"}
     elsewhere = LearnerDevice(live_server)
     elsewhere.sign_in("learner1", faces.learner_crop)
-    answer_test(elsewhere, course)
-    assert effective_ms(live_server, device.learner_id) <= 3 * STEP_MS + 1_000
+    assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS + 1_000
 
 
 def test_an_honest_learner_keeps_the_whole_course(live_server, world, faces):
@@ -288,8 +281,7 @@ def test_an_honest_learner_keeps_the_whole_course(live_server, world, faces):
     device.sign_in("learner1", faces.learner_crop)
     course = course_id(world)
     study(device, world, course, 18, check_crop=faces.learner_crop)
-    answer_test(device, course)
-    assert effective_ms(live_server, device.learner_id) >= 180_000 * 99 // 100
+    assert credited_ms(live_server, device.learner_id) >= 180_000 * 99 // 100
 
 
 # -- hole 7: resource exhaustion ------------------------------------------------------
@@ -382,3 +374,79 @@ def test_failed_face_checks_count_toward_the_account_lock(live_server, world, fa
         live_server.platform.clock.advance(61_000)  # past the per-learner face rate limit
     locked = device.password("learner1", "correct horse learner1")
     assert locked.status_code == 403 and locked.json()["code"] == "account_locked"
+
+
+# -- hole 5: the course test brute-forced -----------------------------------------------
+
+
+def test_the_test_opens_only_after_most_of_the_course_was_watched(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    study(device, world, course, 12, check_crop=faces.learner_crop)  # 2 of 3 minutes
+    closed = device.get(f"/courses/{course}/test")
+    assert closed.status_code == 403 and closed.json()["code"] == "test_not_open"
+    assert closed.json()["min_coverage_percent"] == 80
+    study(device, world, course, 18, check_crop=faces.learner_crop)  # the rest, again
+    assert device.get(f"/courses/{course}/test").status_code == 200
+
+
+def test_a_blind_search_of_the_test_is_stopped(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    course = course_id(world)
+    study(device, world, course, 18, check_crop=faces.learner_crop)
+    clock, config = live_server.platform.clock, live_server.platform.config
+    first = answer_test(device, course, right=False)
+    # Only the score and whether it passed: never which answers were right.
+    assert set(first) == {"score", "passed", "pass_mark", "released_ms", "next_attempt_ms"}
+    assert not first["passed"]
+    too_soon = device.get(f"/courses/{course}/test")
+    assert too_soon.status_code == 403 and too_soon.json()["code"] == "test_cooldown"
+    assert int(too_soon.headers["Retry-After"]) > 0
+    assert too_soon.json()["next_attempt_ms"] == first["next_attempt_ms"]
+    for _ in range(config.test_attempts_per_day - 1):
+        clock.advance(config.test_cooldown_ms)
+        assert not answer_test(device, course, right=False)["passed"]
+    clock.advance(config.test_cooldown_ms)
+    spent = device.get(f"/courses/{course}/test")
+    assert spent.status_code == 403 and spent.json()["code"] == "test_attempts_exhausted"
+    assert spent.json()["next_attempt_ms"] > clock.now_ms()
+    # The next Beijing day, the learner may sit it again (and pass).
+    clock.advance(spent.json()["next_attempt_ms"] - clock.now_ms())
+    device.sign_in("learner1", faces.learner_crop)  # the sign-in expired meanwhile
+    assert answer_test(device, course)["passed"]
+    passed = device.get(f"/courses/{course}/test")
+    assert passed.status_code == 409 and passed.json()["code"] == "test_already_passed"
+
+
+def test_each_sitting_draws_its_own_paper_and_is_answered_once(live_server, world, faces, tmp_path):
+    bank = [
+        {
+            "id": f"b{i}",
+            "kind": "single",
+            "text": f"问题{i}",
+            "options": ["甲", "乙", "丙", "丁"],
+            "answer": [i % 4],
+        }
+        for i in range(8)
+    ]
+    media = tmp_path / "bank.mp4"
+    media.write_bytes(bytes(range(256)) * 400)
+    course = world.add_course("题库课程", media, 60_000, questions=bank, questions_per_test=3)["id"]
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    study(device, world, course, 6, check_crop=faces.learner_crop)
+    papers = []
+    for _ in range(3):
+        paper = device.get(f"/courses/{course}/test").json()
+        assert device.get(f"/courses/{course}/test").json() == paper  # the open paper again
+        assert len(paper["questions"]) == 3
+        assert all("answer" not in q for q in paper["questions"])
+        papers.append([(q["id"], tuple(q["options"])) for q in paper["questions"]])
+        body = {"sitting_id": paper["sitting_id"], "answers": {}}
+        assert device.post(f"/courses/{course}/test", json=body).status_code == 200
+        again = device.post(f"/courses/{course}/test", json=body)
+        assert again.status_code == 409 and again.json()["code"] == "sitting_closed"
+        live_server.platform.clock.advance(live_server.platform.config.test_cooldown_ms)
+    assert len({tuple(p) for p in papers}) > 1  # drawn and shuffled afresh each time

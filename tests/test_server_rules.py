@@ -5,6 +5,7 @@ server/ledger_rules.py)."""
 from __future__ import annotations
 
 import dataclasses
+import random
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,6 +39,17 @@ from server.ledger_rules import (
     server_voids,
     summary_from_json,
     summary_to_json,
+)
+from server.test_rules import (
+    Attempt,
+    PaperQuestion,
+    SittingDecision,
+    SittingRefusal,
+    TestPolicy,
+    draw_paper,
+    grade_paper,
+    may_sit,
+    shown_question,
 )
 
 T0 = 1_700_000_000_000
@@ -280,3 +292,44 @@ def test_server_voids_a_whole_session_with_a_clock_ahead_and_credit_follows_the_
     summary = summarize_session(events, rules, None, ahead)
     assert summary.candidates == (("C", ()),) or not any(s for _, s in summary.candidates)
     assert summary_from_json(summary_to_json(summary)) == summary
+
+
+def test_a_sitting_is_refused_for_each_reason_in_order():
+    policy = TestPolicy(attempts_per_day=2, cooldown_ms=600_000, min_coverage_percent=80)
+    day, next_day = T0, T0 + 86_400_000
+    now = T0 + 3_600_000
+
+    def sit(watched, attempts):
+        return may_sit(policy, watched, 100_000, attempts, day, next_day, now)
+
+    assert sit(79_999, []).refusal is SittingRefusal.NOT_OPEN
+    assert sit(80_000, []).refusal is None
+    assert sit(0, [Attempt(T0, True)]).refusal is SittingRefusal.PASSED
+    recent = sit(90_000, [Attempt(now - 1_000, False)])
+    assert recent == SittingDecision(SittingRefusal.COOLDOWN, now - 1_000 + 600_000)
+    spent = sit(90_000, [Attempt(T0 + 1, False), Attempt(T0 + 2, False)])
+    assert spent == SittingDecision(SittingRefusal.EXHAUSTED, next_day)
+    yesterday = [Attempt(T0 - 2, False), Attempt(T0 - 1, False)]
+    assert sit(90_000, yesterday).refusal is None
+
+
+def test_papers_draw_from_the_bank_and_grade_in_the_banks_numbering():
+    bank = [
+        {"id": "a", "kind": "single", "text": "A", "options": ["x", "y", "z"], "answer": [2]},
+        {"id": "b", "kind": "multiple", "text": "B", "options": ["x", "y"], "answer": [0, 1]},
+    ]
+    rng = random.Random(7)
+    assert len(draw_paper(bank, 0, rng)) == 2 and len(draw_paper(bank, 5, rng)) == 2
+    (one,) = draw_paper(bank, 1, rng)
+    assert sorted(one.order) == list(
+        range(len(next(q for q in bank if q["id"] == one.id)["options"]))
+    )
+    paper = [PaperQuestion("a", (2, 0, 1)), PaperQuestion("b", (1, 0))]
+    shown = shown_question(bank[0], (2, 0, 1))
+    assert shown == {"id": "a", "kind": "single", "text": "A", "options": ["z", "x", "y"]}
+    by_id = {q["id"]: q for q in bank}
+    assert grade_paper(by_id, paper, {"a": [0], "b": [0, 1]}) == (100, {"a": [2], "b": [0, 1]})
+    assert grade_paper(by_id, paper, {"a": [1], "b": [0]}) == (0, {"a": [0], "b": [1]})
+    # A number that was never shown is a wrong answer, not an error.
+    assert grade_paper(by_id, paper, {"a": [0, 9], "b": [0, 1]})[0] == 50
+    assert grade_paper(by_id, [], {}) == (0, {})
