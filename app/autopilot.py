@@ -280,11 +280,14 @@ class Autopilot(QObject):
                 step["_asked"] = True
             return False
         dialog = app.test_dialog
-        for question, options in step["answers"].items():
-            for option in options:
-                button = dialog.findChild(QAbstractButton, f"option:{question}:{option}")
-                if button is None:
-                    raise ValueError(f"no option {question}:{option}")
+        # Answers by the options' text: every paper shows them in its own order.
+        shown = {q.id: q.options for q in dialog.questions}
+        for question, texts in step["answers"].items():
+            for text in texts:
+                if text not in shown.get(question, ()):
+                    raise ValueError(f"no option {text!r} in question {question}")
+                index = shown[question].index(text)
+                button = dialog.findChild(QAbstractButton, f"option:{question}:{index}")
                 if not button.isChecked():
                     button.click()
         dialog.submit_button.click()

@@ -60,6 +60,33 @@ def failure_text(code: str, reason: str = "") -> str:
             "Messages", "The downloaded course video is damaged. It will be downloaded again."
         ),
         "not_studied": translate("Messages", "You can rate a course after studying it."),
+        "study_session_ended": translate(
+            "Messages", "This study session was closed by the platform. Open the course again."
+        ),
+        "no_check_due": translate("Messages", "No face check is due now."),
+        "check_expired": translate(
+            "Messages", "The face check was not made in time. A new one follows."
+        ),
+        "face_matcher_busy": translate(
+            "Messages", "The platform is busy checking faces. Try again in a moment."
+        ),
+        "image_too_large": translate(
+            "Messages", "The face picture is larger than a face check sends. Try again."
+        ),
+        # the course test
+        "test_not_open": translate(
+            "Messages", "The test opens once you have watched most of the course."
+        ),
+        "test_cooldown": translate(
+            "Messages", "You did not pass your last attempt: wait a few minutes before the next."
+        ),
+        "test_attempts_exhausted": translate(
+            "Messages", "No attempts at this test are left today. Try again tomorrow."
+        ),
+        "test_already_passed": translate("Messages", "You have already passed this test."),
+        "sitting_closed": translate(
+            "Messages", "This test paper was already answered or has expired. Open the test again."
+        ),
         # connection
         "network_down": translate(
             "Messages", "The training platform cannot be reached. Check the network."

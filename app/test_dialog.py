@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from qt_binding import (
     QButtonGroup,
     QCheckBox,
+    QDateTime,
     QDialog,
     QFont,
     QFrame,
@@ -98,8 +99,10 @@ def _button_text(text: str) -> str:
 
 
 class CourseTestDialog(QDialog):
-    """Emits `submitted({"answers": {question_id: [option indexes, ascending]}})`, the
-    body of POST /api/v1/courses/{id}/test."""
+    """One paper of a course test, as the server drew it. Emits
+    `submitted({"sitting_id": ..., "answers": {question_id: [option indexes as shown,
+    ascending]}})`, the body of POST /api/v1/courses/{id}/test. A paper is answered
+    once: after a failure the learner takes a new paper when the server allows it."""
 
     submitted = Signal(object)
 
@@ -108,6 +111,7 @@ class CourseTestDialog(QDialog):
         self.setObjectName("courseTestDialog")
         self.setModal(True)
         self.course_id = str(test.get("course_id", ""))
+        self.sitting_id = str(test.get("sitting_id", ""))
         self.pass_mark = _as_int(test.get("pass_mark"))
         raw_questions = test.get("questions") or []
         assert isinstance(raw_questions, list)
@@ -123,12 +127,10 @@ class CourseTestDialog(QDialog):
         self.result_panel = self._build_result_panel()
         self.submit_button = _button(self, "submitButton", self._submit)
         self.submit_button.setDefault(True)
-        self.retry_button = _button(self, "retryButton", self.retry)
         self.close_button = _button(self, "closeButton", self._close)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
-        buttons.addWidget(self.retry_button)
         buttons.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
@@ -231,7 +233,7 @@ class CourseTestDialog(QDialog):
         self._result = dict(answer)
         self._update_state()
         self.retranslate()
-        (self.close_button if self._passed() else self.retry_button).setFocus()
+        self.close_button.setFocus()
 
     def show_error(self, text: str) -> None:
         """The submission failed; the answers stay as they were so it can be sent again."""
@@ -239,24 +241,6 @@ class CourseTestDialog(QDialog):
         self._error = text
         self._update_state()
         self.retranslate()
-
-    @Slot()
-    def retry(self) -> None:
-        """Clear the answers for another attempt at the same questions."""
-        self._result = None
-        self._error = None
-        for widgets in self._widgets:
-            group = widgets.group
-            exclusive = group.exclusive()
-            group.setExclusive(False)  # an exclusive group keeps one button checked
-            for button in group.buttons():
-                button.setChecked(False)
-            group.setExclusive(exclusive)
-        self._update_state()
-        self.retranslate()
-        self.scroll.verticalScrollBar().setValue(0)
-        if self._widgets and self._widgets[0].group.buttons():
-            self._widgets[0].group.buttons()[0].setFocus()
 
     # -- translation ------------------------------------------------------------------
 
@@ -274,7 +258,6 @@ class CourseTestDialog(QDialog):
             else:
                 widgets.hint.setText(self.tr("Multiple choice: choose every correct answer."))
         self.submit_button.setText(self.tr("Submit answers"))
-        self.retry_button.setText(self.tr("Take the test again"))
         self.close_button.setText(self.tr("Close"))
         self._retranslate_progress()
         self._retranslate_status()
@@ -322,6 +305,12 @@ class CourseTestDialog(QDialog):
         )
         if not passed:
             time_text = self.tr("Pending study time will be released when you pass.")
+            next_attempt_ms = _as_int(self._result.get("next_attempt_ms"))
+            if next_attempt_ms > 0:
+                moment = QDateTime.fromMSecsSinceEpoch(next_attempt_ms).toString("HH:mm")
+                time_text += " " + self.tr("You can sit the test again from %1.").replace(
+                    "%1", moment
+                )
         elif released_ms <= 0:
             time_text = self.tr("No pending study time was waiting for this test.")
         elif released_ms < MINUTE_MS:
@@ -342,7 +331,6 @@ class CourseTestDialog(QDialog):
         self.questions_widget.setEnabled(not self._busy and not graded)
         self.submit_button.setVisible(not graded)
         self.submit_button.setEnabled(not self._busy and self.is_complete())
-        self.retry_button.setVisible(graded and not self._passed())
         self.result_panel.setVisible(graded)
         self.status_label.setVisible(self._busy or self._error is not None)
 
@@ -355,7 +343,7 @@ class CourseTestDialog(QDialog):
     def _submit(self) -> None:
         if self._busy or self._result is not None or not self.is_complete():
             return
-        body = {"answers": self.answers()}
+        body = {"sitting_id": self.sitting_id, "answers": self.answers()}
         self._busy = True
         self._error = None
         self._update_state()

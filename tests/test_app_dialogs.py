@@ -1,9 +1,10 @@
 """The course test and course rating dialogs, answered by clicking their real buttons on
 the test display, in the default language (Simplified Chinese).
 
-The course test is fed what the server's own `course_test_questions` returns, and the
-answers it emits are checked with the server's `TestAnswers` body model and graded by
-the server's `grade`: the client and the server agree on the format by construction.
+The course test is fed a paper as the server's own `server.test_rules` makes it, and
+the answers it emits are checked with the server's `TestAnswers` body model and graded
+by the server's `grade_paper`: the client and the server agree on the format by
+construction.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from qt_binding import (
 from server import api
 from server.identity import validate_questions
 from server.models import Course
-from server.study import course_test_questions, grade
+from server.test_rules import PaperQuestion, draw_paper, grade_paper, shown_question
 
 pytestmark = pytest.mark.gui
 
@@ -69,17 +70,6 @@ def _load(name: str):
     return module
 
 
-class OneCourseDb:
-    """The one `Session.get` that `course_test_questions` needs, without a database."""
-
-    def __init__(self, course: Course) -> None:
-        self.course = course
-
-    def get(self, model: type, key: str) -> Course | None:
-        assert model is Course
-        return self.course if key == self.course.id else None
-
-
 def server_course(questions: list[dict], pass_mark: int = 60) -> Course:
     validate_questions(questions)
     return Course(
@@ -94,9 +84,32 @@ def server_course(questions: list[dict], pass_mark: int = 60) -> Course:
     )
 
 
-def server_test(course: Course) -> dict:
-    """GET /api/v1/courses/{id}/test, as the server builds it."""
-    return course_test_questions(OneCourseDb(course), course.id)  # type: ignore[arg-type]
+def bank_order_paper(course: Course) -> list[PaperQuestion]:
+    """One paper the server may draw: every question, options in the bank's order (so
+    the tests can name the right options by their number)."""
+    bank = json.loads(course.questions_json)
+    return [PaperQuestion(q["id"], tuple(range(len(q["options"])))) for q in bank]
+
+
+def server_test(course: Course, paper: list[PaperQuestion] | None = None) -> dict:
+    """GET /api/v1/courses/{id}/test for `paper`, as the server answers it."""
+    by_id = {q["id"]: q for q in json.loads(course.questions_json)}
+    return {
+        "course_id": course.id,
+        "sitting_id": "sit-1",
+        "expires_ms": 0,
+        "pass_mark": course.pass_mark,
+        "questions": [
+            shown_question(by_id[q.id], q.order) for q in paper or bank_order_paper(course)
+        ],
+    }
+
+
+def grade(course: Course, body: dict, paper: list[PaperQuestion] | None = None) -> int:
+    """The server's grading of the dialog's body, after its own body model parsed it."""
+    answers = api.TestAnswers.model_validate(body).answers  # the server's body model, strict
+    bank = {q["id"]: q for q in json.loads(course.questions_json)}
+    return grade_paper(bank, paper or bank_order_paper(course), answers)[0]
 
 
 def many_questions(count: int) -> list[dict]:
@@ -216,9 +229,8 @@ def test_clicked_answers_are_the_servers_body_and_grade_on_the_server(
     assert dialog.submit_button.isEnabled()
 
     body = submit_and_catch(qtbot, dialog)
-    assert body == {"answers": {"q1": [1], "q2": [0, 1, 3], "q3": [1]}}
-    answers = api.TestAnswers.model_validate(body).answers  # the server's body model, strict
-    assert grade(json.loads(course.questions_json), answers) == 100
+    assert body == {"sitting_id": "sit-1", "answers": {"q1": [1], "q2": [0, 1, 3], "q3": [1]}}
+    assert grade(course, body) == 100
     assert not dialog.submit_button.isEnabled(), "no second submission while waiting"
     assert not dialog.questions_widget.isEnabled()
 
@@ -230,8 +242,8 @@ def test_a_partly_wrong_attempt_grades_as_the_server_grades_it(qtbot, dialogs_ch
     click(qtbot, option(dialog, "q2", 0))  # incomplete: a multiple choice needs all
     click(qtbot, option(dialog, "q3", 1))
     body = submit_and_catch(qtbot, dialog)
-    assert body == {"answers": {"q1": [0], "q2": [0], "q3": [1]}}
-    assert grade(json.loads(course.questions_json), api.TestAnswers(**body).answers) == 33
+    assert body == {"sitting_id": "sit-1", "answers": {"q1": [0], "q2": [0], "q3": [1]}}
+    assert grade(course, body) == 33
 
 
 def test_single_choice_keeps_one_answer_and_multiple_choice_collects_several(
@@ -277,7 +289,6 @@ def test_a_passed_test_shows_the_score_and_the_released_study_time(qtbot, dialog
     assert dialog.verdict_label.text() == "恭喜，测试通过！"
     assert dialog.score_label.text() == "得分：100 分（及格分：60 分）"
     assert dialog.study_time_label.text() == "待计入的学时已计入：45 分钟"
-    assert not dialog.retry_button.isVisible()
     assert not dialog.submit_button.isVisible()
     assert not dialog.questions_widget.isEnabled(), "a graded attempt is not edited"
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
@@ -296,27 +307,49 @@ def test_a_pass_that_released_no_or_little_time_says_so(
     assert dialog.study_time_label.text() == expected
 
 
-def test_a_failed_test_offers_a_retry_that_starts_afresh(qtbot, dialogs_chinese) -> None:
+def test_a_failed_test_says_when_a_new_paper_may_be_sat(qtbot, dialogs_chinese) -> None:
+    from qt_binding import QDateTime
+
     course = server_course(STORED_QUESTIONS, pass_mark=100)
     dialog = shown(qtbot, CourseTestDialog(server_test(course)))
     click(qtbot, option(dialog, "q1", 0))
     click(qtbot, option(dialog, "q2", 0))
     click(qtbot, option(dialog, "q3", 1))
     submit_and_catch(qtbot, dialog)
-    dialog.show_result({"score": 33, "passed": False, "pass_mark": 100, "released_ms": 0})
+    next_attempt = 1_796_000_000_000
+    dialog.show_result(
+        {
+            "score": 33,
+            "passed": False,
+            "pass_mark": 100,
+            "released_ms": 0,
+            "next_attempt_ms": next_attempt,
+        }
+    )
     assert dialog.verdict_label.text() == "测试未通过。"
     assert dialog.score_label.text() == "得分：33 分（及格分：100 分）"
-    assert dialog.study_time_label.text() == "待计入的学时将在测试通过后计入。"
-    assert dialog.retry_button.isVisible() and dialog.retry_button.text() == "重新测试"
+    moment = QDateTime.fromMSecsSinceEpoch(next_attempt).toString("HH:mm")
+    assert dialog.study_time_label.text() == (
+        f"待计入的学时将在测试通过后计入。 可于 {moment} 起重新参加测试（将抽取新的试卷）。"
+    )
+    # A paper is answered once: no retry of the same questions, only closing.
+    assert not dialog.submit_button.isVisible() and not dialog.questions_widget.isEnabled()
     assert dialog.close_button.isVisible()
 
-    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
-    assert dialog.answers() == {}
-    assert not dialog.result_panel.isVisible()
-    assert dialog.submit_button.isVisible() and not dialog.submit_button.isEnabled()
-    answer_all_right(qtbot, dialog)
-    body = submit_and_catch(qtbot, dialog)
-    assert grade(json.loads(course.questions_json), api.TestAnswers(**body).answers) == 100
+
+def test_a_shuffled_paper_is_answered_by_what_is_shown(qtbot, dialogs_chinese) -> None:
+    import random
+
+    course = server_course(STORED_QUESTIONS, pass_mark=100)
+    paper = draw_paper(json.loads(course.questions_json), 0, random.Random(3))
+    assert paper != bank_order_paper(course)  # this draw reorders
+    dialog = shown(qtbot, CourseTestDialog(server_test(course, paper)))
+    right = {"q1": {"2"}, "q2": {"安全帽", "安全带", "防护栏"}, "q3": {"CO2 & dry powder"}}
+    for question in dialog.questions:
+        for index, text in enumerate(question.options):
+            if text in right[question.id]:
+                click(qtbot, option(dialog, question.id, index))
+    assert grade(course, submit_and_catch(qtbot, dialog), paper) == 100
 
 
 def test_closing_a_failed_test_rejects(qtbot, dialogs_chinese) -> None:
@@ -350,7 +383,7 @@ def test_a_long_test_scrolls_and_every_question_can_be_answered(qtbot, dialogs_c
     assert dialog.scroll.verticalScrollBar().value() > 0, "scrolled down to the last one"
     assert dialog.progress_label.text() == "已答 30 题，共 30 题"
     body = submit_and_catch(qtbot, dialog)
-    assert grade(json.loads(course.questions_json), api.TestAnswers(**body).answers) == 100
+    assert grade(course, body) == 100
 
 
 def test_an_empty_test_cannot_be_submitted(qtbot, dialogs_chinese) -> None:

@@ -98,7 +98,11 @@ def first_learner_steps(course_id: str, pdf: Path) -> list[dict]:
         {"do": "study", "until": "ended", "prompts": "answer", "timeout_s": 240},
         {"do": "close_course"},
         {"do": "wait", "for": "signed_in", "timeout_s": 30},
-        {"do": "take_test", "course_id": course_id, "answers": {"q1": [0], "q2": [0, 2]}},
+        {
+            "do": "take_test",
+            "course_id": course_id,
+            "answers": {"q1": ["安全帽"], "q2": ["先切断电源", "拨打急救电话"]},
+        },
         {"do": "wait", "for": "test_graded", "timeout_s": 30},
         {"do": "screenshot", "name": "06-test-passed"},
         {"do": "close_test"},

@@ -119,10 +119,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Take the test again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -152,6 +148,10 @@
     </message>
     <message>
         <source>Pending study time will be released when you pass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can sit the test again from %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -849,6 +849,46 @@
     </message>
     <message>
         <source>You can rate a course after studying it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This study session was closed by the platform. Open the course again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face check is due now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check was not made in time. A new one follows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform is busy checking faces. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face picture is larger than a face check sends. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test opens once you have watched most of the course.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You did not pass your last attempt: wait a few minutes before the next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempts at this test are left today. Try again tomorrow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have already passed this test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This test paper was already answered or has expired. Open the test again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -118,10 +118,6 @@
         <translation>提交答卷</translation>
     </message>
     <message>
-        <source>Take the test again</source>
-        <translation>重新测试</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -152,6 +148,10 @@
     <message>
         <source>Pending study time will be released when you pass.</source>
         <translation>待计入的学时将在测试通过后计入。</translation>
+    </message>
+    <message>
+        <source>You can sit the test again from %1.</source>
+        <translation>可于 %1 起重新参加测试（将抽取新的试卷）。</translation>
     </message>
     <message>
         <source>No pending study time was waiting for this test.</source>
@@ -849,6 +849,46 @@
     <message>
         <source>You can rate a course after studying it.</source>
         <translation>学习课程后才能评价。</translation>
+    </message>
+    <message>
+        <source>This study session was closed by the platform. Open the course again.</source>
+        <translation>本次学习已被平台结束，请重新打开课程。</translation>
+    </message>
+    <message>
+        <source>No face check is due now.</source>
+        <translation>当前无需进行人脸核验。</translation>
+    </message>
+    <message>
+        <source>The face check was not made in time. A new one follows.</source>
+        <translation>人脸核验未在规定时间内完成，系统将重新发起核验。</translation>
+    </message>
+    <message>
+        <source>The platform is busy checking faces. Try again in a moment.</source>
+        <translation>平台人脸核验繁忙，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The face picture is larger than a face check sends. Try again.</source>
+        <translation>人脸图片超出核验允许的尺寸，请重试。</translation>
+    </message>
+    <message>
+        <source>The test opens once you have watched most of the course.</source>
+        <translation>观看课程的大部分内容后方可参加测试。</translation>
+    </message>
+    <message>
+        <source>You did not pass your last attempt: wait a few minutes before the next.</source>
+        <translation>上次测试未通过，请稍等几分钟再参加下一次测试。</translation>
+    </message>
+    <message>
+        <source>No attempts at this test are left today. Try again tomorrow.</source>
+        <translation>今日本课程的测试次数已用完，请明天再试。</translation>
+    </message>
+    <message>
+        <source>You have already passed this test.</source>
+        <translation>您已通过本课程测试。</translation>
+    </message>
+    <message>
+        <source>This test paper was already answered or has expired. Open the test again.</source>
+        <translation>该试卷已提交或已过期，请重新打开测试。</translation>
     </message>
     <message>
         <source>The training platform cannot be reached. Check the network.</source>

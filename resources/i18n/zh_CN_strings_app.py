@@ -4,6 +4,17 @@ the main window and the messages of app/messages.py."""
 # ruff: noqa: E501
 
 ZH = {
+    # refusals of the server-verified study and test rules
+    "This study session was closed by the platform. Open the course again.": "本次学习已被平台结束，请重新打开课程。",
+    "No face check is due now.": "当前无需进行人脸核验。",
+    "The face check was not made in time. A new one follows.": "人脸核验未在规定时间内完成，系统将重新发起核验。",
+    "The platform is busy checking faces. Try again in a moment.": "平台人脸核验繁忙，请稍后再试。",
+    "The face picture is larger than a face check sends. Try again.": "人脸图片超出核验允许的尺寸，请重试。",
+    "The test opens once you have watched most of the course.": "观看课程的大部分内容后方可参加测试。",
+    "You did not pass your last attempt: wait a few minutes before the next.": "上次测试未通过，请稍等几分钟再参加下一次测试。",
+    "No attempts at this test are left today. Try again tomorrow.": "今日本课程的测试次数已用完，请明天再试。",
+    "You have already passed this test.": "您已通过本课程测试。",
+    "This test paper was already answered or has expired. Open the test again.": "该试卷已提交或已过期，请重新打开测试。",
     # courses
     "Length (min)": "课程时长（分钟）",
     "Test": "测试",

@@ -3,6 +3,7 @@
 (`app/test_dialog.py`, `app/rating_dialog.py`); merged by `fill_translations.py`."""
 
 ZH = {
+    "You can sit the test again from %1.": "可于 %1 起重新参加测试（将抽取新的试卷）。",
     # CourseTestDialog
     "Course test": "课程测试",
     "Pass mark: %1 out of 100. Answer every question to submit.": "及格分：%1 分（满分 100 分）。全部题目作答后方可提交。",
@@ -10,7 +11,6 @@ ZH = {
     "Single choice: choose one answer.": "单选题：请选择一个答案。",
     "Multiple choice: choose every correct answer.": "多选题：请选择所有正确答案。",
     "Submit answers": "提交答卷",
-    "Take the test again": "重新测试",
     "Close": "关闭",
     "Answered %1 of %2": "已答 %1 题，共 %2 题",
     "Submitting your answers…": "正在提交答卷……",
