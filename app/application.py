@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_language
@@ -150,12 +151,23 @@ class PlatformStarter(QObject):
         threading.Thread(target=run, name="demo-platform", daemon=True).start()
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback_url(url: str | None) -> bool:
+    return bool(url) and urllib.parse.urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
 def simulated_camera_allowed(args: argparse.Namespace) -> bool:
-    """The demo and the test runs may use a simulated camera; a packaged (frozen) build
-    never does, whatever it is told."""
+    """The simulated camera (and so the scripted learner) drives only the demo's own
+    in-process platform or a test run's server on this machine: never another server,
+    whatever the environment says, and never from a packaged (frozen) build. The server
+    has the last word: it refuses evidence from a simulated camera outside demo mode."""
     if getattr(sys, "frozen", False):
         return False
-    return bool(args.demo or os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1")
+    if args.demo:
+        return True
+    return os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1" and is_loopback_url(args.server)
 
 
 def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignore[no-untyped-def]

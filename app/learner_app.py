@@ -26,7 +26,7 @@ from player.messages import refusal_text
 from qt_binding import QMessageBox, QObject, QTimer, Slot
 from records.events import EventKind
 from sync.qt_facade import StudyStoreService, SyncService
-from sync.sync_rules import due_check_of
+from sync.sync_rules import FaceProof, due_check_of
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSourceError
 from verification.schedule import CheckAttempts, CheckOutcome
@@ -53,6 +53,19 @@ def _frame_source_codes(error: type[FrameSourceError] = FrameSourceError) -> set
 # the verification package knows, plus a check that crashed or was cancelled) is a known
 # condition of the device, not a failed identity check: it costs no attempt.
 DEVICE_FAILURES = frozenset(_frame_source_codes() | {"check_failed", "cancelled"})
+
+
+def proof_of(result: FaceCheckResult) -> FaceProof:
+    """The evidence a local check that passed its liveness sends for the server's own
+    decision."""
+    assert result.crop_jpeg is not None
+    return FaceProof(
+        crop_jpeg=result.crop_jpeg,
+        liveness_passed=result.liveness_passed,
+        challenge=result.challenge,
+        simulated_camera=result.simulated_camera,
+        virtual_camera=result.virtual_camera,
+    )
 
 
 @dataclass
@@ -280,13 +293,7 @@ class LearnerApp(QObject):
                     False, _local_failure_text(result), self.login_attempts_left
                 )
                 return
-            self.sync.face_login(
-                self.challenge["challenge_token"],
-                result.crop_jpeg,
-                result.liveness_passed,
-                result.challenge,
-                self.consent,
-            )
+            self.sync.face_login(self.challenge["challenge_token"], proof_of(result), self.consent)
         elif purpose == "study":
             self._on_study_check_result(result)
 
@@ -451,9 +458,7 @@ class LearnerApp(QObject):
             )
             self._apply_check_outcome(study.checks.record(False), _local_failure_text(result))
             return
-        self.sync.study_face_check(
-            study.checks.due_id, result.crop_jpeg, result.liveness_passed, result.challenge
-        )
+        self.sync.study_face_check(study.checks.due_id, proof_of(result))
 
     def _on_study_check_verdict(self, answer: object) -> None:
         assert isinstance(answer, dict)

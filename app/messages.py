@@ -64,6 +64,13 @@ def failure_text(code: str, reason: str = "") -> str:
             "Messages", "This study session was closed by the platform. Open the course again."
         ),
         "no_check_due": translate("Messages", "No face check is due now."),
+        "simulated_camera_refused": translate(
+            "Messages", "A simulated camera is accepted only on a demo platform."
+        ),
+        "virtual_camera_refused": translate(
+            "Messages",
+            "Your training institution does not accept a virtual (software) camera. Use a real camera.",  # noqa: E501
+        ),
         "check_expired": translate(
             "Messages", "The face check was not made in time. A new one follows."
         ),

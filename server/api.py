@@ -54,16 +54,26 @@ class SmsLogin(Strict):
     device_id: str = Field(min_length=1, max_length=64)
 
 
+class CameraReport(Strict):
+    """What the client says its frames came from: the server applies the policy."""
+
+    simulated: bool = False
+    virtual: str | None = Field(default=None, max_length=40)  # the kind recognised
+
+
 class FaceProofBody(Strict):
     crop_jpeg_b64: str = Field(min_length=1, max_length=800_000)
     liveness_passed: bool
     challenge: dict[str, Any] = Field(default_factory=dict)
+    camera: CameraReport = Field(default_factory=CameraReport)
 
     def proof(self) -> auth.FaceProof:
         return auth.FaceProof(
             crop_jpeg=auth.decode_crop(self.crop_jpeg_b64),
             challenge=self.challenge,
             liveness_passed=self.liveness_passed,
+            simulated_camera=self.camera.simulated,
+            virtual_camera=self.camera.virtual,
         )
 
 

@@ -37,7 +37,7 @@ from server.models import (
     LoginChallenge,
     SmsCode,
 )
-from server.platform import Platform
+from server.platform import Platform, VerificationSettings
 from server.tokens import new_id, new_sms_code, new_token, token_hash
 from verification.face_embedding import (
     FACE_CROP_SIZE,
@@ -61,6 +61,8 @@ MAX_SMS_ATTEMPTS = 5
 # Failed face checks that count toward the account lock, like a wrong password: not a
 # photo with no face in it or a camera problem, which say nothing about who is there.
 FACE_REFUSALS = frozenset({"face_not_matched", "liveness_failed"})
+SIMULATED_CAMERA_REFUSED = "simulated_camera_refused"
+VIRTUAL_CAMERA_REFUSED = "virtual_camera_refused"
 ED25519_PUBLIC_KEY_BYTES = 32
 MAX_CROP_BYTES = 512 * 1024
 
@@ -212,6 +214,8 @@ class FaceProof:
     crop_jpeg: bytes
     challenge: dict[str, object]  # actions asked, liveness result, timings (client side)
     liveness_passed: bool
+    simulated_camera: bool = False  # the client's report: an animated photo
+    virtual_camera: str | None = None  # the client's report: a virtual camera's kind
 
 
 def decode_crop(crop_b64: str) -> bytes:
@@ -248,10 +252,16 @@ class RematchResult:
 
 
 def rematch_face(
-    platform: Platform, learner: Learner, proof: FaceProof, threshold: float
+    platform: Platform, learner: Learner, proof: FaceProof, settings: VerificationSettings
 ) -> RematchResult:
     """The server's own decision on a face crop: the client's liveness verdict is
-    required, but the identity is decided here, with the same model as the client."""
+    required, but the identity is decided here, with the same model as the client. A
+    simulated camera counts only on a demo platform; a virtual camera is refused or
+    flagged as the institution's policy says."""
+    if proof.simulated_camera and not platform.config.demo:
+        return RematchResult(False, SIMULATED_CAMERA_REFUSED, None, None)
+    if proof.virtual_camera and settings.virtual_camera == "refuse":
+        return RematchResult(False, VIRTUAL_CAMERA_REFUSED, None, None)
     if not proof.liveness_passed:
         return RematchResult(False, "liveness_failed", None, None)
     try:
@@ -264,7 +274,7 @@ def rematch_face(
     template = FaceTemplate.from_bytes(
         platform.vault.open_bytes(learner.face_template_enc, identity.FACE_TEMPLATE)
     )
-    result = match(template, embedding, MatchPolicy(threshold=threshold))
+    result = match(template, embedding, MatchPolicy(threshold=settings.face_match_threshold))
     reason = "matched" if result.matched else "face_not_matched"
     return RematchResult(result.matched, reason, result.distance, embedding)
 
@@ -293,9 +303,20 @@ def record_face_check(
         reason=result.reason,
         distance_milli=None if result.distance is None else round(result.distance * 1000),
         crop_sha256=hashlib.sha256(proof.crop_jpeg).hexdigest(),
-        challenge_json=json.dumps(proof.challenge, sort_keys=True)[:4000],
+        challenge_json=json.dumps(
+            {
+                **proof.challenge,
+                "camera": {"simulated": proof.simulated_camera, "virtual": proof.virtual_camera},
+            },
+            sort_keys=True,
+        )[:4000],
     )
     db.add(check)
+    if proof.virtual_camera and result.passed:
+        # The institution's policy lets it through: flagged for its supervisors.
+        platform.audit(
+            db, learner_id, "virtual_camera_flagged", check.id, kind=proof.virtual_camera
+        )
     return check
 
 
@@ -330,7 +351,7 @@ def face_factor(
         raise forbidden("too_many_face_attempts", "too many failed face checks; sign in again")
     check_face_rate(platform, learner.id)
     challenge.face_attempts += 1
-    result = rematch_face(platform, learner, proof, settings.face_match_threshold)
+    result = rematch_face(platform, learner, proof, settings)
     record_face_check(platform, db, learner.id, device_id, proof, result, "login")
     if result.reason == "face_not_enrolled":
         institution = identity.institution_of(db, learner)

@@ -31,6 +31,7 @@ from sync.store_worker import StoreOpened, StoreWorker
 from sync.sync_rules import (
     ConnectivityTracker,
     DueCheck,
+    FaceProof,
     SignOutReason,
     StudyVerdict,
     clock_skew_ms,
@@ -160,18 +161,9 @@ class SyncEngine:
         return self._run(lambda: self._client.post(f"{API}/auth/password", body))
 
     def face_login(
-        self,
-        challenge_token: str,
-        crop_jpeg: bytes,
-        liveness_passed: bool,
-        challenge: dict[str, object],
-        consent_to_enrollment: bool = False,
+        self, challenge_token: str, proof: FaceProof, consent_to_enrollment: bool = False
     ) -> Future[dict]:
-        return self._run(
-            lambda: self._face_login(
-                challenge_token, crop_jpeg, liveness_passed, challenge, consent_to_enrollment
-            )
-        )
+        return self._run(lambda: self._face_login(challenge_token, proof, consent_to_enrollment))
 
     def request_sms_code(self, phone: str) -> Future[dict]:
         return self._run(lambda: self._client.post(f"{API}/auth/sms/request", {"phone": phone}))
@@ -211,15 +203,11 @@ class SyncEngine:
         """The course was closed: flush its events and tell the server it ended."""
         return self._run(self._end_course)
 
-    def study_face_check(
-        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
-    ) -> Future[dict]:
+    def study_face_check(self, due_id: str, proof: FaceProof) -> Future[dict]:
         """Send the evidence of the face check the server asked for (`due_id`) for its
         own re-match; the answer carries its decision and the check id to record in the
         event stream."""
-        return self._run(
-            lambda: self._study_face_check(due_id, crop_jpeg, liveness_passed, challenge)
-        )
+        return self._run(lambda: self._study_face_check(due_id, proof))
 
     def heartbeat(self) -> Future[SyncStatus]:
         return self._run(self._heartbeat)
@@ -260,24 +248,13 @@ class SyncEngine:
     def _run(self, work: Callable[[], object]) -> Future:  # type: ignore[type-arg]
         return self._executor.submit(work)
 
-    def _face_login(
-        self,
-        challenge_token: str,
-        crop_jpeg: bytes,
-        liveness_passed: bool,
-        challenge: dict[str, object],
-        consent: bool,
-    ) -> dict:
+    def _face_login(self, challenge_token: str, proof: FaceProof, consent: bool) -> dict:
         body = {
             "challenge_token": challenge_token,
             "device_id": self._device.device_id,
             "device_public_key_b64": base64.b64encode(self._device.device_public_key).decode(),
             "consent_to_enrollment": consent,
-            "face": {
-                "crop_jpeg_b64": base64.b64encode(crop_jpeg).decode(),
-                "liveness_passed": liveness_passed,
-                "challenge": challenge,
-            },
+            "face": proof.wire(),
         }
         answer = self._client.post(f"{API}/auth/face", body)
         self._session = _Session(answer["session_token"], answer["learner_id"])
@@ -368,22 +345,11 @@ class SyncEngine:
             )
         )
 
-    def _study_face_check(
-        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
-    ) -> dict:
+    def _study_face_check(self, due_id: str, proof: FaceProof) -> dict:
         session = self._session
         if session is None or session.study_session_id is None:
             raise SyncError("no course is open")
-        body = {
-            "due_id": due_id,
-            "face": {
-                # The crop exists only in memory and in this TLS request (never on disk,
-                # never in a log); the server keeps its hash and the decision.
-                "crop_jpeg_b64": base64.b64encode(crop_jpeg).decode(),
-                "liveness_passed": liveness_passed,
-                "challenge": challenge,
-            },
-        }
+        body = {"due_id": due_id, "face": proof.wire()}
         return self._call(
             lambda: self._client.post(
                 f"{API}/study/{session.study_session_id}/face-check", body, token=session.token

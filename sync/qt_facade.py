@@ -16,6 +16,7 @@ from qt_binding import QObject, Qt, Signal
 from records.signing import SignedEvent
 from sync.store import open_with_keyring
 from sync.store_worker import StoreOpened, StoreWorker, WorkerResumeStore
+from sync.sync_rules import FaceProof
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +124,8 @@ class SyncService(_GuiThreadSignals):
     def password_login(self, login_name: str, password: str) -> None:
         self._track("password_login", self.engine.password_login(login_name, password))
 
-    def face_login(
-        self,
-        challenge_token: str,
-        crop_jpeg: bytes,
-        liveness_passed: bool,
-        challenge: dict,
-        consent: bool = False,
-    ) -> None:  # type: ignore[type-arg]
-        self._track(
-            "face_login",
-            self.engine.face_login(challenge_token, crop_jpeg, liveness_passed, challenge, consent),
-        )
+    def face_login(self, challenge_token: str, proof: FaceProof, consent: bool = False) -> None:
+        self._track("face_login", self.engine.face_login(challenge_token, proof, consent))
 
     def request_sms_code(self, phone: str) -> None:
         self._track("sms_request", self.engine.request_sms_code(phone))
@@ -155,13 +146,8 @@ class SyncService(_GuiThreadSignals):
             "download_media", self.engine.download_media(course_id, destination, expected_sha256)
         )
 
-    def study_face_check(
-        self, due_id: str, crop_jpeg: bytes, liveness_passed: bool, challenge: dict
-    ) -> None:
-        self._track(
-            "study_face_check",
-            self.engine.study_face_check(due_id, crop_jpeg, liveness_passed, challenge),
-        )
+    def study_face_check(self, due_id: str, proof: FaceProof) -> None:
+        self._track("study_face_check", self.engine.study_face_check(due_id, proof))
 
     def end_course(self) -> None:
         self._track("end_course", self.engine.end_course())

@@ -7,8 +7,9 @@ honest learner inside the limits and explain why study stopped (Attachment 1 ite
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -28,6 +29,27 @@ class StudyStop(StrEnum):
     ANOTHER_COURSE_OPEN = "another_course_open"
     OFFLINE_TOO_LONG = "offline_too_long"
     CLOCK_SKEW = "clock_skew"
+
+
+@dataclass(frozen=True)
+class FaceProof:
+    """One face check's evidence for the server's own re-match: the crop exists only in
+    memory and in the TLS request (never on disk, never in a log). The camera signals
+    are the client's report; the server applies the institution's policy to them."""
+
+    crop_jpeg: bytes = field(repr=False)
+    liveness_passed: bool
+    challenge: Mapping[str, object]  # the actions asked, the outcome, signal statistics
+    simulated_camera: bool = False  # an animated photo (demo and test runs only)
+    virtual_camera: str | None = None  # the kind of virtual camera recognised, if any
+
+    def wire(self) -> dict[str, object]:
+        return {
+            "crop_jpeg_b64": base64.b64encode(self.crop_jpeg).decode(),
+            "liveness_passed": self.liveness_passed,
+            "challenge": dict(self.challenge),
+            "camera": {"simulated": self.simulated_camera, "virtual": self.virtual_camera},
+        }
 
 
 @dataclass(frozen=True)

@@ -450,3 +450,61 @@ def test_each_sitting_draws_its_own_paper_and_is_answered_once(live_server, worl
         assert again.status_code == 409 and again.json()["code"] == "sitting_closed"
         live_server.platform.clock.advance(live_server.platform.config.test_cooldown_ms)
     assert len({tuple(p) for p in papers}) > 1  # drawn and shuffled afresh each time
+
+
+# -- hole 8: a bot shipped with the client ------------------------------------------------
+
+
+def face_with_camera(device: LearnerDevice, token: str, crop: bytes, **camera) -> object:
+    body = {
+        "challenge_token": token,
+        "device_id": device.device_id,
+        "device_public_key_b64": device.public_key_b64(),
+        "face": {**face_body(crop), "camera": camera},
+    }
+    return device.server.call("POST", f"{API}/auth/face", json=body)
+
+
+def test_a_simulated_camera_counts_only_on_a_demo_platform(tmp_path, faces):
+    from tests.server_harness import LiveServer, make_world
+
+    url = f"sqlite:///{tmp_path / 'production.db'}"
+    with LiveServer.running(tmp_path / "server", url, demo=False) as server:
+        make_world(server, tmp_path, faces)
+        device = LearnerDevice(server)
+        token = device.password("learner1", "correct horse learner1").json()["challenge_token"]
+        bot = face_with_camera(device, token, faces.learner_crop, simulated=True)
+        assert bot.status_code == 401 and bot.json()["code"] == "simulated_camera_refused"
+        real = face_with_camera(device, token, faces.learner_crop, simulated=False)
+        assert real.status_code == 200, real.text
+
+
+def test_the_institutions_virtual_camera_policy_is_applied_by_the_server(
+    live_server, tmp_path, faces
+):
+    from tests.server_harness import ID_NUMBERS, enroll, make_fixture
+
+    for policy, login, id_number in (
+        ("refuse", "strict1", ID_NUMBERS[0]),
+        ("warn", "lenient1", ID_NUMBERS[1]),
+    ):
+        fixture = make_fixture(live_server, tmp_path, verification={"virtual_camera": policy})
+        fixture.add_learner(login, id_number)
+        enroll(live_server, login, faces.learner_photo)
+        device = LearnerDevice(live_server)
+        token = device.password(login, "correct horse " + login).json()["challenge_token"]
+        answer = face_with_camera(device, token, faces.learner_crop, virtual="obs_virtual_camera")
+        if policy == "refuse":
+            assert answer.status_code == 401
+            assert answer.json()["code"] == "virtual_camera_refused"
+        else:
+            assert answer.status_code == 200, answer.text
+    with live_server.platform.sessions() as db:
+        from sqlalchemy import select
+
+        from server.models import AuditEntry
+
+        flagged = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "virtual_camera_flagged")
+        ).all()
+    assert len(flagged) == 1 and "obs_virtual_camera" in flagged[0].detail_json

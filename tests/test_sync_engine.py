@@ -32,7 +32,7 @@ from sync.http_client import (
 )
 from sync.store import StudyStore
 from sync.store_worker import StoreWorker
-from sync.sync_rules import SignOutReason, StudyStop
+from sync.sync_rules import FaceProof, SignOutReason, StudyStop
 from tests.fault_proxy import FaultProxy
 from tests.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
 
@@ -85,11 +85,13 @@ def client_device(world: World, name: str, store_path: Path | None = None, **eng
         worker.close().result(30)
 
 
+def proof(crop: bytes) -> FaceProof:
+    return FaceProof(crop, True, {"actions": ["blink"]})
+
+
 def sign_in(engine, login, crop):
     challenge = engine.password_login(login, "correct horse " + login).result(30)
-    return engine.face_login(
-        challenge["challenge_token"], crop, True, {"actions": ["blink"]}
-    ).result(60)
+    return engine.face_login(challenge["challenge_token"], proof(crop)).result(60)
 
 
 def study_events(worker, engine, session_id, course_id, count, start_ms):
@@ -299,7 +301,7 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
                 service.password_login("learner1", "correct horse learner1")
             token = done.args[1]["challenge_token"]
             with qtbot.waitSignal(service.request_done, timeout=60_000):
-                service.face_login(token, faces.learner_crop, True, {"actions": ["blink"]})
+                service.face_login(token, proof(faces.learner_crop))
             with qtbot.waitSignal(service.request_done, timeout=30_000):
                 service.start_course(world.course_id)
             sign_in(other, "learner1", faces.learner_crop)
@@ -389,14 +391,14 @@ def test_the_face_check_the_server_asks_for_is_re_matched_by_it(world, faces):
         engine.start_course(world.course_id).result(30)
         due = engine.status.check_due
         assert due is not None and due.reason == "start"
-        other = engine.study_face_check(due.id, faces.other_crop, True, {"actions": ["nod"]})
+        other = engine.study_face_check(due.id, proof(faces.other_crop))
         answer = other.result(60)
         assert answer["passed"] is False and answer["reason"] == "face_not_matched"
-        same = engine.study_face_check(due.id, faces.learner_crop, True, {"actions": ["nod"]})
+        same = engine.study_face_check(due.id, proof(faces.learner_crop))
         assert same.result(60)["passed"] is True
         engine.heartbeat().result(30)
         assert engine.status.check_due is None
-        again = engine.study_face_check(due.id, faces.learner_crop, True, {"actions": ["nod"]})
+        again = engine.study_face_check(due.id, proof(faces.learner_crop))
         with pytest.raises(ServerRefusedError) as refused:
             again.result(60)
         assert refused.value.reason_code == "no_check_due"
@@ -480,7 +482,7 @@ def test_sms_sign_in_through_the_engine(world, faces, caplog):
         with pytest.raises(ServerRefusedError):
             engine.sms_login(phone, wrong).result(30)
         challenge = engine.sms_login(phone, codes[0]).result(30)
-        answer = engine.face_login(
-            challenge["challenge_token"], faces.learner_crop, True, {"actions": ["blink"]}
-        ).result(60)
+        answer = engine.face_login(challenge["challenge_token"], proof(faces.learner_crop)).result(
+            60
+        )
         assert answer["learner_id"] and engine.learner_id == answer["learner_id"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from verification.camera_signals import virtual_camera_evidence
 from verification.face_embedding import (
     FaceEmbedder,
     FaceEmbedding,
@@ -64,6 +65,10 @@ class FaceCheckResult:
     frames: int
     duration_ms: int
     embedding: FaceEmbedding | None = None  # for enrollment (never sent)
+    # What the frames came from, reported to the server with the evidence: an animated
+    # photo (demo and test runs), and the kind of virtual camera recognised, if any.
+    simulated_camera: bool = False
+    virtual_camera: str | None = None
 
 
 class FaceCheckRunner:
@@ -177,6 +182,8 @@ class FaceCheckRunner:
             frames=frames,
             duration_ms=self._mono_ms() - started,
             embedding=embedding,
+            simulated_camera=bool(getattr(self._source, "is_simulated", False)),
+            virtual_camera=_virtual_camera_kind(self._source),
         )
 
     def _failed(
@@ -193,6 +200,12 @@ class FaceCheckRunner:
             frames=frames,
             duration_ms=self._mono_ms() - started,
         )
+
+
+def _virtual_camera_kind(source: FrameSource) -> str | None:
+    device = getattr(source, "device", None)
+    signal = virtual_camera_evidence(device) if device is not None else None
+    return signal.kind if signal is not None else None
 
 
 def _challenge_metadata(session: LivenessSession, result: LivenessResult | None) -> dict:

@@ -860,6 +860,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>A simulated camera is accepted only on a demo platform.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept a virtual (software) camera. Use a real camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The face check was not made in time. A new one follows.</source>
         <translation type="unfinished"></translation>
     </message>

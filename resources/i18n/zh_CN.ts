@@ -859,6 +859,14 @@
         <translation>当前无需进行人脸核验。</translation>
     </message>
     <message>
+        <source>A simulated camera is accepted only on a demo platform.</source>
+        <translation>模拟摄像头仅可用于演示平台。</translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept a virtual (software) camera. Use a real camera.</source>
+        <translation>您的培训机构不接受虚拟（软件）摄像头，请使用真实摄像头。</translation>
+    </message>
+    <message>
         <source>The face check was not made in time. A new one follows.</source>
         <translation>人脸核验未在规定时间内完成，系统将重新发起核验。</translation>
     </message>

@@ -4,6 +4,8 @@ the main window and the messages of app/messages.py."""
 # ruff: noqa: E501
 
 ZH = {
+    "A simulated camera is accepted only on a demo platform.": "模拟摄像头仅可用于演示平台。",
+    "Your training institution does not accept a virtual (software) camera. Use a real camera.": "您的培训机构不接受虚拟（软件）摄像头，请使用真实摄像头。",
     # refusals of the server-verified study and test rules
     "This study session was closed by the platform. Open the course again.": "本次学习已被平台结束，请重新打开课程。",
     "No face check is due now.": "当前无需进行人脸核验。",
