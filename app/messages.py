@@ -64,6 +64,9 @@ def failure_text(code: str, reason: str = "") -> str:
             "Messages", "This study session was closed by the platform. Open the course again."
         ),
         "no_check_due": translate("Messages", "No face check is due now."),
+        "evidence_reused": translate(
+            "Messages", "This face picture was already used. Take the face check again."
+        ),
         "simulated_camera_refused": translate(
             "Messages", "A simulated camera is accepted only on a demo platform."
         ),

@@ -60,9 +60,10 @@ SESSION_EXPIRED = "session_expired"
 MAX_SMS_ATTEMPTS = 5
 # Failed face checks that count toward the account lock, like a wrong password: not a
 # photo with no face in it or a camera problem, which say nothing about who is there.
-FACE_REFUSALS = frozenset({"face_not_matched", "liveness_failed"})
+FACE_REFUSALS = frozenset({"face_not_matched", "liveness_failed", "evidence_reused"})
 SIMULATED_CAMERA_REFUSED = "simulated_camera_refused"
 VIRTUAL_CAMERA_REFUSED = "virtual_camera_refused"
+EVIDENCE_REUSED = "evidence_reused"
 ED25519_PUBLIC_KEY_BYTES = 32
 MAX_CROP_BYTES = 512 * 1024
 
@@ -251,19 +252,46 @@ class RematchResult:
     embedding: object | None
 
 
+def _refusal_before_matching(
+    platform: Platform,
+    db: Session,
+    learner: Learner,
+    proof: FaceProof,
+    settings: VerificationSettings,
+) -> str | None:
+    """Why the evidence is refused without matching the face, if it is. A simulated
+    camera counts only on a demo platform; a virtual camera is refused or flagged as
+    the institution's policy says."""
+    if proof.simulated_camera and not platform.config.demo:
+        return SIMULATED_CAMERA_REFUSED
+    if proof.virtual_camera and settings.virtual_camera == "refuse":
+        return VIRTUAL_CAMERA_REFUSED
+    if not proof.liveness_passed:
+        return "liveness_failed"
+    digest = hashlib.sha256(proof.crop_jpeg).hexdigest()
+    if db.scalar(
+        select(FaceCheck.id).where(
+            FaceCheck.learner_id == learner.id, FaceCheck.crop_sha256 == digest
+        )
+    ):
+        # The same bytes again: a recorded request replayed (a live capture never
+        # repeats itself to the byte).
+        return EVIDENCE_REUSED
+    return None
+
+
 def rematch_face(
-    platform: Platform, learner: Learner, proof: FaceProof, settings: VerificationSettings
+    platform: Platform,
+    db: Session,
+    learner: Learner,
+    proof: FaceProof,
+    settings: VerificationSettings,
 ) -> RematchResult:
     """The server's own decision on a face crop: the client's liveness verdict is
-    required, but the identity is decided here, with the same model as the client. A
-    simulated camera counts only on a demo platform; a virtual camera is refused or
-    flagged as the institution's policy says."""
-    if proof.simulated_camera and not platform.config.demo:
-        return RematchResult(False, SIMULATED_CAMERA_REFUSED, None, None)
-    if proof.virtual_camera and settings.virtual_camera == "refuse":
-        return RematchResult(False, VIRTUAL_CAMERA_REFUSED, None, None)
-    if not proof.liveness_passed:
-        return RematchResult(False, "liveness_failed", None, None)
+    required, but the identity is decided here, with the same model as the client."""
+    refusal = _refusal_before_matching(platform, db, learner, proof, settings)
+    if refusal is not None:
+        return RematchResult(False, refusal, None, None)
     try:
         with platform.face_gate.slot():
             embedding = platform.face_matcher().embed_jpeg(proof.crop_jpeg)
@@ -351,7 +379,7 @@ def face_factor(
         raise forbidden("too_many_face_attempts", "too many failed face checks; sign in again")
     check_face_rate(platform, learner.id)
     challenge.face_attempts += 1
-    result = rematch_face(platform, learner, proof, settings)
+    result = rematch_face(platform, db, learner, proof, settings)
     record_face_check(platform, db, learner.id, device_id, proof, result, "login")
     if result.reason == "face_not_enrolled":
         institution = identity.institution_of(db, learner)

@@ -232,7 +232,7 @@ def study_face_check(
     settings = platform.verification_settings(institution_of(db, learner).verification_json)
     due = due_to_answer(db, study, due_id, settings, platform.clock.now_ms())
     check_face_rate(platform, learner.id)
-    result = rematch_face(platform, learner, proof, settings)
+    result = rematch_face(platform, db, learner, proof, settings)
     check = record_face_check(
         platform, db, learner.id, auth.device_id, proof, result, "study", study.id, due.id
     )

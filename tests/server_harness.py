@@ -198,7 +198,7 @@ class LearnerDevice:
                 "device_id": self.device_id,
                 "device_public_key_b64": self.public_key_b64(),
                 "face": {
-                    "crop_jpeg_b64": base64.b64encode(crop).decode(),
+                    "crop_jpeg_b64": base64.b64encode(fresh_capture(crop)).decode(),
                     "liveness_passed": liveness,
                     "challenge": {"actions": ["blink", "turn_left"]},
                 },
@@ -365,9 +365,17 @@ def pass_check(device, session: str, course: str, due_id: str, crop: bytes) -> d
     return checked.json()
 
 
-def face_body(crop, liveness=True):
+def fresh_capture(jpeg: bytes) -> bytes:
+    """The same picture in bytes never sent before (a JPEG comment of random bytes after
+    the start marker), as every live capture is: the server refuses a repeat. A script
+    can do the same, which is why the byte check stops only a replay as recorded."""
+    comment = b"capture " + uuid.uuid4().hex.encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
+
+
+def face_body(crop, liveness=True, fresh=True):
     return {
-        "crop_jpeg_b64": base64.b64encode(crop).decode(),
+        "crop_jpeg_b64": base64.b64encode(fresh_capture(crop) if fresh else crop).decode(),
         "liveness_passed": liveness,
         "challenge": {"actions": ["blink", "nod"]},
     }

@@ -127,6 +127,29 @@ def test_looping_for_twenty_minutes_still_meets_a_check(live_server, world, face
     assert any(r and r["reason"] == "interval" for r in reasons)
 
 
+def test_a_replayed_crop_is_refused_and_counts_toward_the_lock(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner_crop)
+    live_server.platform.clock.advance(11 * 60_000)
+    start = device.start(course_id(world)).json()
+    session, due = start["study_session_id"], start["check_due"]
+    recorded = face_body(faces.learner_crop)  # one request, captured once...
+    body = {"due_id": due["id"], "face": recorded}
+    assert device.post(f"/study/{session}/face-check", json=body).json()["passed"]
+    live_server.platform.clock.advance(21 * 60_000)  # ...replayed at the next check
+    due = device.heartbeat(session, []).json()["check_due"]
+    body = {"due_id": due["id"], "face": recorded}
+    replayed = device.post(f"/study/{session}/face-check", json=body).json()
+    assert not replayed["passed"] and replayed["reason"] == "evidence_reused"
+    from server.models import Account
+
+    with live_server.platform.sessions() as db:
+        from sqlalchemy import select
+
+        account = db.scalar(select(Account).where(Account.login_name == "learner1"))
+        assert account.failed_logins == 1
+
+
 # -- hole 2: rewinding so that no check comes due -------------------------------------
 
 

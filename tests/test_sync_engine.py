@@ -34,7 +34,7 @@ from sync.store import StudyStore
 from sync.store_worker import StoreWorker
 from sync.sync_rules import FaceProof, SignOutReason, StudyStop
 from tests.fault_proxy import FaultProxy
-from tests.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
+from tests.server_harness import ID_NUMBERS, LiveServer, enroll, fresh_capture, make_fixture
 
 
 @dataclass
@@ -86,7 +86,7 @@ def client_device(world: World, name: str, store_path: Path | None = None, **eng
 
 
 def proof(crop: bytes) -> FaceProof:
-    return FaceProof(crop, True, {"actions": ["blink"]})
+    return FaceProof(fresh_capture(crop), True, {"actions": ["blink"]})
 
 
 def sign_in(engine, login, crop):

@@ -12,6 +12,7 @@ refused outside demo and test builds."""
 from __future__ import annotations
 
 import math
+import secrets
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -267,8 +268,10 @@ class SimulatedCamera(FrameSourceBase):
         self._started = time.monotonic()
 
     def perform_challenge(self, actions: Sequence[str]) -> None:
+        # A camera's noise never repeats: neither do the sitter's small movements here,
+        # so no two checks send the same evidence (the server refuses a repeat).
         self._frames = challenge_frame_stream(
-            self._photo, actions, self._fps, seed=len(actions), mesh=self._mesh
+            self._photo, actions, self._fps, seed=secrets.randbits(32), mesh=self._mesh
         )
 
     def read(self) -> Frame:

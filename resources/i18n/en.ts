@@ -860,6 +860,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This face picture was already used. Take the face check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A simulated camera is accepted only on a demo platform.</source>
         <translation type="unfinished"></translation>
     </message>

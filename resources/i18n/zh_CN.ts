@@ -859,6 +859,10 @@
         <translation>当前无需进行人脸核验。</translation>
     </message>
     <message>
+        <source>This face picture was already used. Take the face check again.</source>
+        <translation>该人脸图片已被使用过，请重新进行人脸核验。</translation>
+    </message>
+    <message>
         <source>A simulated camera is accepted only on a demo platform.</source>
         <translation>模拟摄像头仅可用于演示平台。</translation>
     </message>

@@ -4,6 +4,7 @@ the main window and the messages of app/messages.py."""
 # ruff: noqa: E501
 
 ZH = {
+    "This face picture was already used. Take the face check again.": "该人脸图片已被使用过，请重新进行人脸核验。",
     "A simulated camera is accepted only on a demo platform.": "模拟摄像头仅可用于演示平台。",
     "Your training institution does not accept a virtual (software) camera. Use a real camera.": "您的培训机构不接受虚拟（软件）摄像头，请使用真实摄像头。",
     # refusals of the server-verified study and test rules
