@@ -271,7 +271,8 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
         later.append(device.progress(now, session, course, step * STEP_MS))
     answer = device.upload(later).json()
     assert {r["status"] for r in answer["results"]} == {"session_ended"}
-    assert credited_ms(live_server, device.learner_id) == 3 * STEP_MS
+    # At most the 30 s before the end (less if the server asked for a check meanwhile).
+    assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS
 
 
 def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, world, faces):

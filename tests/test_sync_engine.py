@@ -447,7 +447,7 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
             )
         client.close()
 
-        refused = engine.post("/courses/no-such-course/test", {"answers": {}})
+        refused = engine.post("/courses/no-such-course/test", {"sitting_id": "s", "answers": {}})
         with pytest.raises(ServerRefusedError) as error:
             refused.result(30)  # the server's refusal comes back with its reason
         assert error.value.reason_code == "unknown_course"
