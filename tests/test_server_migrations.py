@@ -4,6 +4,7 @@ and on PostgreSQL, and they downgrade cleanly."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -114,3 +115,37 @@ def test_server_starts_with_no_configuration_and_serves_its_openapi_page(tmp_pat
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert '"event": "serving"' in stderr
+
+
+def test_0003_retires_the_old_policy_field_and_makes_every_summary_again(database_url):
+    """Summaries made under the per-interval rule are not the distinct-range rule's, and
+    a stored institution policy naming the retired field would break every request."""
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    try:
+        downgrade(engine, "base")
+        upgrade(engine, "0002")
+        with engine.begin() as db:
+            db.execute(
+                text(
+                    "INSERT INTO institutions (id, name, city_code, county_code, policy_json,"
+                    " verification_json, allow_self_enrollment, created_ms) VALUES"
+                    " ('inst-1', 'x', '440100', '440106', :policy, '{}', false, 0)"
+                ),
+                {"policy": '{"cap_at_course_duration": true, "lessons_per_day": 6}'},
+            )
+            db.execute(
+                text(
+                    "INSERT INTO session_summaries (study_session_id, learner_id, summary_json,"
+                    " updated_ms) VALUES ('study-1', 'lrn-1', '{}', 0)"
+                )
+            )
+        upgrade(engine)
+        with engine.connect() as db:
+            policy = db.execute(text("SELECT policy_json FROM institutions")).scalar_one()
+            summaries = db.execute(text("SELECT count(*) FROM session_summaries")).scalar_one()
+        assert json.loads(policy) == {"lessons_per_day": 6}
+        assert summaries == 0
+    finally:
+        engine.dispose()
