@@ -166,8 +166,17 @@ def main() -> None:
     for seed in range(SCRIPTED_RUNS):
         with tempfile.TemporaryDirectory() as work:
             scripted.append(scripted_run(seed, Path(work), faces))
-    with tempfile.TemporaryDirectory() as work:
-        app = real_client_run(Path(work))
+    from tests.conftest import _PrivateBuses
+
+    # The client keeps its database key in a Secret Service: a private D-Bus session
+    # bus with an unlocked gnome-keyring, as the test suite runs it.
+    _PrivateBuses.start()
+    _PrivateBuses.start_keyring()
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            app = real_client_run(Path(work))
+    finally:
+        _PrivateBuses.stop()
     figures = {
         "machine": {"cpu": cpu_model(), "python": platform.python_version()},
         "scripted_device": scripted,

@@ -270,8 +270,9 @@ class SessionSummary:
     course_ids: tuple[str, ...]
 
 
-# A sound card's clock, which paces playback, may run up to about 0.1 % off the system
-# clock: over a long run the position may drift that far from the wall time honestly.
+# A sound card's clock, which paces playback, may run about 0.1 % off the system clock,
+# so over a long run the position honestly drifts from the wall time: a run may drift
+# 0.5 % beyond the jitter tolerance before it counts as sped up.
 _CLOCK_DRIFT_DIVISOR = 200
 
 
