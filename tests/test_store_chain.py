@@ -297,9 +297,17 @@ def test_signing_a_group_on_threads_gives_one_threads_signatures_in_order(worker
         assert group.sign_all(messages) == alone
     finally:
         group.close()
-    # The group is really shared once each share would hold enough messages.
+    # The group is really shared once each share would hold enough messages: the calling
+    # thread signs the first share and helper threads the others. Which helper takes
+    # which share is the scheduler's choice (one may take two), so only the bounds are
+    # certain on a busy machine.
     shares = min(workers, count // MIN_SIGNING_SHARE)
-    assert len(signer.threads) == (shares if shares >= 2 else min(count, 1))
+    helpers = signer.threads - {threading.current_thread().name}
+    if shares >= 2:
+        assert threading.current_thread().name in signer.threads
+        assert 1 <= len(helpers) <= shares - 1
+    else:
+        assert helpers == set() and len(signer.threads) == min(count, 1)
 
 
 def test_a_closed_group_signer_signs_alone_and_the_store_stops_its_threads(tmp_path, key):
