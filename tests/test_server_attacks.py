@@ -37,6 +37,17 @@ def beat(device: LearnerDevice, session: str, course: str, position: int, **flag
     return response
 
 
+def play_on_by_batch(device: LearnerDevice, session: str, course: str, steps: range) -> dict:
+    """Go on reporting 1x playback, STEP_MS of server time apart, in one batch upload
+    (which needs no sign-in token): the server's acknowledgement."""
+    clock = device.server.platform.clock
+    later = []
+    for step in steps:
+        clock.advance(STEP_MS)
+        later.append(device.progress(clock.now_ms(), session, course, step * STEP_MS))
+    return device.upload(later).json()
+
+
 def begin(device: LearnerDevice, course: str, position: int = 0) -> str:
     start = device.start(course)
     assert start.status_code == 200, start.text
@@ -232,12 +243,7 @@ def test_disabling_an_account_stops_its_credit_at_once(live_server, world, faces
     refused = device.heartbeat(session, [])
     assert refused.status_code == 401 and refused.json()["code"] == "account_disabled"
     # The device goes on playing and uploads by batch, which needs no token.
-    later = []
-    for step in range(4, 10):
-        live_server.platform.clock.advance(STEP_MS)
-        now = live_server.platform.clock.now_ms()
-        later.append(device.progress(now, session, course, step * STEP_MS))
-    answer = device.upload(later).json()
+    answer = play_on_by_batch(device, session, course, steps=range(4, 10))
     assert {r["status"] for r in answer["results"]} == {"account_disabled"}
     assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS
 
@@ -264,12 +270,7 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
     body = {"due_id": "due-any", "face": face_body(faces.learner_crop)}
     checked = device.post(f"/study/{session}/face-check", json=body)
     assert checked.status_code == 409 and checked.json()["code"] == "study_session_ended"
-    later = []
-    for step in range(4, 10):
-        live_server.platform.clock.advance(STEP_MS)
-        now = live_server.platform.clock.now_ms()
-        later.append(device.progress(now, session, course, step * STEP_MS))
-    answer = device.upload(later).json()
+    answer = play_on_by_batch(device, session, course, steps=range(4, 10))
     assert {r["status"] for r in answer["results"]} == {"session_ended"}
     # At most the 30 s before the end (less if the server asked for a check meanwhile).
     assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS

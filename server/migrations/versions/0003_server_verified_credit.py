@@ -23,6 +23,19 @@ depends_on = None
 RETIRED_POLICY_FIELDS = ("cap_at_course_duration",)
 
 
+def summarise_every_session_again(connection: sa.Connection) -> None:
+    """Drop every stored summary and mark every study session for the ledger to
+    summarise again when it is next read."""
+    connection.execute(sa.text("DELETE FROM session_summaries"))
+    connection.execute(
+        sa.text(
+            "INSERT INTO dirty_sessions (study_session_id, learner_id) "
+            "SELECT id, learner_id FROM study_sessions WHERE id NOT IN "
+            "(SELECT study_session_id FROM dirty_sessions)"
+        )
+    )
+
+
 def upgrade() -> None:
     with op.batch_alter_table("study_sessions", schema=None) as batch_op:
         batch_op.add_column(
@@ -79,14 +92,7 @@ def upgrade() -> None:
 
     connection = op.get_bind()
     # Every summary was made under the old per-interval rule: make them all again.
-    connection.execute(sa.text("DELETE FROM session_summaries"))
-    connection.execute(
-        sa.text(
-            "INSERT INTO dirty_sessions (study_session_id, learner_id) "
-            "SELECT id, learner_id FROM study_sessions WHERE id NOT IN "
-            "(SELECT study_session_id FROM dirty_sessions)"
-        )
-    )
+    summarise_every_session_again(connection)
     for institution_id, policy_json in connection.execute(
         sa.text("SELECT id, policy_json FROM institutions")
     ).all():
@@ -119,12 +125,4 @@ def downgrade() -> None:
         batch_op.drop_column("furthest_position_ms")
         batch_op.drop_column("next_check_slot")
     # Summaries made under the distinct-range rule are not the old rule's.
-    connection = op.get_bind()
-    connection.execute(sa.text("DELETE FROM session_summaries"))
-    connection.execute(
-        sa.text(
-            "INSERT INTO dirty_sessions (study_session_id, learner_id) "
-            "SELECT id, learner_id FROM study_sessions WHERE id NOT IN "
-            "(SELECT study_session_id FROM dirty_sessions)"
-        )
-    )
+    summarise_every_session_again(op.get_bind())
