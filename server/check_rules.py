@@ -46,17 +46,24 @@ class CheckPolicy:
     rewind_ms: int = 30_000
 
 
+# A position check falls due at the first heartbeat (every ~10 s) after playback reached
+# it: it must lie far enough from the end for the server to ask before the video ends.
+ASK_BEFORE_END_MS = 20_000
+
+
 def pick_check_positions(
     duration_ms: int, min_checks: int, every_ms: int, rng: secrets.SystemRandom
 ) -> list[int]:
     """Face-check positions in the video, from a CSPRNG: at least `min_checks`, one more
-    per `every_ms` of video, never in the first or last 5 % (the learner must be
-    watching), each in its own equal slice so they spread over the video."""
+    per `every_ms` of video, never in the first 5 % (the learner must be watching) nor
+    the last 5 % or `ASK_BEFORE_END_MS` (at most half the video), each in its own equal
+    slice so they spread over the video."""
     count = max(min_checks, duration_ms // every_ms)
-    margin = duration_ms // 20
-    usable = max(1, duration_ms - 2 * margin)
+    start_margin = duration_ms // 20
+    end_margin = max(start_margin, min(duration_ms // 2, ASK_BEFORE_END_MS))
+    usable = max(1, duration_ms - start_margin - end_margin)
     slice_ms = max(1, usable // count)
-    return [margin + index * slice_ms + rng.randrange(slice_ms) for index in range(count)]
+    return [start_margin + index * slice_ms + rng.randrange(slice_ms) for index in range(count)]
 
 
 @dataclass(frozen=True)
