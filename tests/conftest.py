@@ -255,11 +255,9 @@ class PlayerHarness:
     resume_path: Path
     qtbot: object
     events: list[PlayerEvent] = field(default_factory=list)
-    event_times: list[float] = field(default_factory=list)  # monotonic arrival of each
 
     def record(self, event: PlayerEvent) -> None:
         self.events.append(event)
-        self.event_times.append(time.monotonic())
 
     @property
     def window_id(self) -> str:
