@@ -178,6 +178,11 @@ def _wait_pause(harness, reason: PauseReason, act) -> None:
     )
 
 
+def _wait_backend_paused(harness) -> None:
+    """libVLC pauses asynchronously: its own state follows the player's a moment later."""
+    harness.qtbot.waitUntil(lambda: harness.backend.state() == "paused", timeout=PAUSE_WAIT_MS)
+
+
 @pytest.mark.protection
 def test_minimise_pauses(make_player, clip) -> None:
     harness = make_player()
@@ -187,13 +192,13 @@ def test_minimise_pauses(make_player, clip) -> None:
         PauseReason.MINIMIZED,
         lambda: xdotool("windowminimize", "--sync", harness.window_id),
     )
-    assert harness.backend.state() == "paused"
+    _wait_backend_paused(harness)
     # It stays paused when the window comes back: only a click resumes.
     harness.activate()
     harness.qtbot.wait(700)
     assert harness.backend.state() == "paused"
     harness.qtbot.mouseClick(harness.view.play_button, Qt.MouseButton.LeftButton)
-    harness.qtbot.waitUntil(lambda: harness.backend.state() == "playing", timeout=2000)
+    harness.qtbot.waitUntil(lambda: harness.backend.state() == "playing", timeout=PAUSE_WAIT_MS)
 
 
 @pytest.mark.protection
@@ -207,7 +212,7 @@ def test_switching_to_another_program_pauses(make_player, clip, qtbot) -> None:
             PauseReason.DEACTIVATED,
             lambda: xdotool("windowactivate", "--sync", other_id),
         )
-        assert harness.backend.state() == "paused"
+        _wait_backend_paused(harness)
     finally:
         other.kill()
         other.wait()
@@ -221,7 +226,7 @@ def test_hiding_the_window_pauses(make_player, clip) -> None:
     # Hiding also takes the focus away; whichever event arrives first pauses.
     harness.qtbot.waitUntil(lambda: harness.player.state == "paused", timeout=PAUSE_WAIT_MS)
     assert harness.player.last_pause_reason in (PauseReason.HIDDEN, PauseReason.DEACTIVATED)
-    assert harness.backend.state() == "paused"
+    _wait_backend_paused(harness)
 
 
 @pytest.mark.protection
@@ -247,7 +252,7 @@ def test_desktop_signal_pauses(make_player, clip, dbus_buses, bus, path, member,
     harness = make_player()
     harness.open(course_for(clip))
     _wait_pause(harness, reason, lambda: dbus_buses.emit(bus, path, member, "boolean:true"))
-    assert harness.backend.state() == "paused"
+    _wait_backend_paused(harness)
 
 
 # -- resume, one course at a time, events --------------------------------------------
