@@ -8,18 +8,19 @@ and the real embedder (the boundary being the analyzer)."""
 from __future__ import annotations
 
 import dataclasses
-import random
+import itertools
 from pathlib import Path
 
 import cv2
 import pytest
 
 from tests.face_images import face_photo, no_face_photo, side_by_side
+from verification.burst import BURST_MIN_GAP_MS, FRAME_MAX_SIDE, MAX_FRAME_BYTES
 from verification.check_runner import FaceCheckRunner
-from verification.face_embedding import FaceEmbedder, template_from_embeddings
+from verification.face_embedding import FaceEmbedder, decode_jpeg, template_from_embeddings
 from verification.frames import FileFrameSource
 from verification.landmarks import FaceAnalyzer, QualityReport
-from verification.liveness import Action, Challenge, LivenessPolicy
+from verification.liveness import Action, Challenge
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +40,18 @@ def sequence(tmp_path: Path, image, count: int) -> FileFrameSource:
     return source
 
 
-def run(source, embedder, analyzer=None, template=None, rng=None):
+# What the server issued, in these tests.
+CHALLENGE = Challenge("fch-test", (Action.BLINK, Action.TURN_LEFT))
+
+
+def run(source, embedder, template=None, challenge=CHALLENGE, region_analyzer=None):
     runner = FaceCheckRunner(
         source,
-        analyzer or FaceAnalyzer(static_image_mode=False),
+        FaceAnalyzer(static_image_mode=False),
+        region_analyzer or FaceAnalyzer(static_image_mode=False),
         embedder,
         template,
-        rng=rng or random.Random(7),
+        challenge,
     )
     return runner.run()
 
@@ -55,7 +61,7 @@ def test_a_photo_held_still_fails(tmp_path, embedder):
     result = run(sequence(tmp_path, photo, 200), embedder)
     assert not result.passed and not result.liveness_passed
     assert result.reason in ("static_image", "timeout")
-    assert result.crop_jpeg is None
+    assert result.burst == ()  # nothing to send
 
 
 def test_no_face_and_two_faces_fail_with_their_reasons(tmp_path, embedder):
@@ -119,15 +125,10 @@ class _Measurement:
     quality: QualityReport
 
 
-def scripted_run(source, embedder, template, monkeypatch):
-    # The challenge is drawn at random; the script performs this one.
-    monkeypatch.setattr(
-        "verification.check_runner.new_challenge",
-        lambda rng, policy: Challenge("c-1", (Action.BLINK, Action.TURN_LEFT)),
-    )
-    return FaceCheckRunner(
-        source, ScriptedAnalyzer(), embedder, template, liveness_policy=LivenessPolicy()
-    ).run()
+def scripted_run(source, embedder, template):
+    # The camera's frames are measured for real; the burst's frames by the script, which
+    # performs the challenge issued (a blink, then a left turn).
+    return run(source, embedder, template, region_analyzer=ScriptedAnalyzer())
 
 
 def test_a_performed_challenge_passes_and_yields_evidence_the_server_can_match(
@@ -135,20 +136,39 @@ def test_a_performed_challenge_passes_and_yields_evidence_the_server_can_match(
 ):
     learner = face_photo("astronaut")
     template = template_from_embeddings([embedder.embed(learner)])
-    result = scripted_run(sequence(tmp_path, learner, 80), embedder, template, monkeypatch)
+    result = scripted_run(sequence(tmp_path, learner, 80), embedder, template)
     assert result.passed and result.liveness_passed, result.reason
-    assert result.crop_jpeg[:2] == b"\xff\xd8" and len(result.crop_jpeg) < 60_000
+    assert result.challenge_id == "fch-test"
+    # About 12.5 frames a second of the 15 fps camera, cut to the face region, as JPEGs.
+    times = [frame.at_ms for frame in result.burst]
+    assert all(b - a >= BURST_MIN_GAP_MS for a, b in itertools.pairwise(times))
+    assert (times[-1] - times[0]) / (len(times) - 1) <= 100
+    for frame in result.burst:
+        assert frame.jpeg[:2] == b"\xff\xd8" and len(frame.jpeg) <= MAX_FRAME_BYTES
+        assert max(decode_jpeg(frame.jpeg).shape[:2]) <= FRAME_MAX_SIDE
     assert result.distance is not None and result.distance < 0.5
-    assert result.challenge["actions"] == ["blink", "turn_left"]
-    assert "signals" in result.challenge  # numbers only: no image in the metadata
     other = template_from_embeddings([embedder.embed(face_photo("grace_hopper"))])
-    stranger = scripted_run(sequence(tmp_path / "b", learner, 80), embedder, other, monkeypatch)
+    stranger = scripted_run(sequence(tmp_path / "b", learner, 80), embedder, other)
     assert (stranger.passed, stranger.reason) == (False, "face_not_matched")
     assert stranger.liveness_passed
 
 
-def test_a_face_swapped_during_the_challenge_fails(tmp_path, embedder, monkeypatch):
-    first, second = face_photo("astronaut"), face_photo("grace_hopper")
+def test_a_face_swapped_during_the_challenge_fails(tmp_path, embedder):
+    first = face_photo("astronaut")
+    # Somebody else's face where the learner's was (the region the burst follows).
+    box = embedder.embed(first).box
+    theirs = face_photo("grace_hopper")
+    their_box = embedder.embed(theirs).box
+    pad = their_box.width // 2
+    face = theirs[
+        max(0, their_box.top - pad) : their_box.bottom + pad,
+        max(0, their_box.left - pad) : their_box.right + pad,
+    ]
+    side = box.width * 2
+    second = first.copy()
+    top, left = max(0, box.top - box.width // 2), max(0, box.left - box.width // 2)
+    patch = cv2.resize(face, (side, side))[: first.shape[0] - top, : first.shape[1] - left]
+    second[top : top + patch.shape[0], left : left + patch.shape[1]] = patch
     paths = []
     for index in range(80):
         path = tmp_path / f"f{index:03d}.png"
@@ -156,7 +176,7 @@ def test_a_face_swapped_during_the_challenge_fails(tmp_path, embedder, monkeypat
         paths.append(path)
     source = FileFrameSource(paths, sequence_fps=15.0)
     source.open()
-    result = scripted_run(source, embedder, None, monkeypatch)
+    result = scripted_run(source, embedder, None)
     assert (result.passed, result.reason) == (False, "identity_changed")
 
 
@@ -181,7 +201,7 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
     service.progress.connect(lambda image, *_: frames_seen.append(image.size()))
     dialog.show()
     with qtbot.waitSignal(service.finished, timeout=60_000) as finished:
-        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None)
+        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None, CHALLENGE)
     result = finished.args[0]
     dialog.show_result(result, attempts_left=2)
     assert not result.passed and result.reason in ("static_image", "timeout")
@@ -192,9 +212,7 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
     assert dialog.windowTitle() == "人脸核验"
 
 
-def test_a_real_photo_animated_along_its_mesh_passes_the_real_models(
-    tmp_path, embedder, monkeypatch
-):
+def test_a_real_photo_animated_along_its_mesh_passes_the_real_models(tmp_path, embedder):
     """End to end on the real models: MediaPipe sees the blink, the turn and the nod of a
     photo animated by verification/simulated_face.py, and dlib matches the evidence.
     It passes: landmark challenges do not stop photo animation (README, known attack)."""
@@ -208,18 +226,12 @@ def test_a_real_photo_animated_along_its_mesh_passes_the_real_models(
         path = tmp_path / f"a{index:03d}.png"
         cv2.imwrite(str(path), frame)
         paths.append(path)
-    monkeypatch.setattr(
-        "verification.check_runner.new_challenge",
-        lambda rng, policy: Challenge("c-anim", tuple(Action(a) for a in actions)),
-    )
     source = FileFrameSource(paths, sequence_fps=15.0)
     source.open()
     template = template_from_embeddings([embedder.embed(photo)])
-    result = FaceCheckRunner(
-        source, FaceAnalyzer(static_image_mode=False), embedder, template
-    ).run()
+    challenge = Challenge("fch-anim", tuple(Action(a) for a in actions))
+    result = run(source, embedder, template, challenge)
     assert result.liveness_passed and result.passed, result.reason
-    assert result.challenge["actions_done"] == list(actions)
     assert result.distance < 0.5
 
 
@@ -250,13 +262,13 @@ def test_the_dialog_guides_the_learner_on_a_bad_picture(
     service.progress.connect(dialog.show_progress)
     service.progress.connect(lambda *_: guidance.append(dialog.guidance.text()))
     with qtbot.waitSignal(service.finished, timeout=60_000):
-        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None)
+        service.start(lambda: FileFrameSource(paths, sequence_fps=15.0), None, CHALLENGE)
     assert "光线太暗：请打开您前方的灯。" in guidance
 
 
-def test_the_demos_simulated_camera_performs_whatever_challenge_is_drawn(embedder):
-    """The demo's camera where none exists: a real photo animated to perform the random
-    challenge the runner draws (from the actions it can perform), passing the real
+def test_the_demos_simulated_camera_performs_whatever_challenge_is_issued(embedder):
+    """The demo's camera where none exists: a real photo animated to perform the
+    challenge the server issued (from the actions it can perform), passing the real
     models; refused outside demo and test builds."""
     from app.demo_platform import DEMO_LIVENESS_ACTIONS
     from verification.frames import SimulatedCameraRefusedError
@@ -266,21 +278,11 @@ def test_the_demos_simulated_camera_performs_whatever_challenge_is_drawn(embedde
     photo = photo[16:496]
     with pytest.raises(SimulatedCameraRefusedError):
         make_simulated_camera(photo, allow_simulated_camera=False)
-    policy = LivenessPolicy(actions=tuple(Action(a) for a in DEMO_LIVENESS_ACTIONS))
     template = template_from_embeddings([embedder.embed(photo)])
-    drawn = []
-    for seed in (1, 2):
+    for actions in (DEMO_LIVENESS_ACTIONS, DEMO_LIVENESS_ACTIONS[::-1]):
         camera = make_simulated_camera(photo, allow_simulated_camera=True, realtime=False)
         camera.open()
-        result = FaceCheckRunner(
-            camera,
-            FaceAnalyzer(static_image_mode=False),
-            embedder,
-            template,
-            liveness_policy=policy,
-            rng=random.Random(seed),
-        ).run()
+        challenge = Challenge("fch-demo", tuple(Action(a) for a in actions))
+        result = run(camera, embedder, template, challenge)
         camera.close()
-        assert result.passed, (seed, result.reason, result.challenge)
-        drawn.append(tuple(result.challenge["actions_done"]))
-    assert drawn[0] != drawn[1]  # two different challenges, both performed
+        assert result.passed, (actions, result.reason)

@@ -198,25 +198,6 @@ def test_the_evidence_crop_embeds_like_the_frame(
     assert match(_template(clean[name]), again).matched
 
 
-def test_face_evidence_embeds_exactly_what_the_server_will(
-    embedder: FaceEmbedder, frames: dict[str, np.ndarray], clean: dict[str, FaceEmbedding]
-) -> None:
-    evidence = embedder.face_evidence(frames["obama2"])
-    assert evidence.frame_box == clean["obama2"].box
-    server = FaceEmbedder()  # another instance, as in the server process
-    recomputed = server.embed_jpeg(evidence.crop_jpeg)
-    assert np.array_equal(recomputed.vector, evidence.embedding.vector)
-    assert match(_template(clean["obama1"]), evidence.embedding).matched
-
-
-def test_face_evidence_refuses_a_second_person_outside_the_crop(
-    embedder: FaceEmbedder,
-) -> None:
-    frame = side_by_side(face_photo("obama1"), face_photo("grace_hopper"), height=480)
-    with pytest.raises(MultipleFacesError):
-        embedder.face_evidence(frame)
-
-
 def test_a_face_cut_by_the_frame_edge_still_gives_a_crop(
     embedder: FaceEmbedder, frames: dict[str, np.ndarray], clean: dict[str, FaceEmbedding]
 ) -> None:

@@ -9,7 +9,6 @@ before each.
 from __future__ import annotations
 
 import random
-import secrets
 from dataclasses import dataclass
 
 import pytest
@@ -27,7 +26,6 @@ from verification.liveness import (
     LivenessSession,
     LivenessState,
     Phase,
-    new_challenge,
     sequence_summary,
 )
 
@@ -190,7 +188,8 @@ def test_sequences_pass_and_report_progress(actions) -> None:
 @given(seed=st.integers(0, 2**32 - 1))
 def test_any_challenge_performed_as_asked_passes(seed: int) -> None:
     rng = random.Random(seed)
-    challenge = new_challenge(rng)
+    actions = tuple(rng.sample(list(Action), rng.randint(2, 3)))  # as the server draws
+    challenge = Challenge(f"fch-{seed}", actions)
     samples = performing(challenge.actions, seed=seed, fps=rng.choice([10, 15, 30])).samples
     session = LivenessSession(challenge)
     for sample in samples:
@@ -517,43 +516,9 @@ def test_a_session_needs_an_action() -> None:
 # -- challenges ----------------------------------------------------------------------
 
 
-def test_challenges_are_two_or_three_distinct_actions() -> None:
-    rng = secrets.SystemRandom()
-    challenges = [new_challenge(rng) for _ in range(300)]
-    for challenge in challenges:
-        assert 2 <= len(challenge.actions) <= 3
-        assert len(set(challenge.actions)) == len(challenge.actions)
-        assert all(isinstance(a, Action) for a in challenge.actions)
-        assert len(challenge.challenge_id) == 32 and int(challenge.challenge_id, 16) >= 0
-    assert {len(c.actions) for c in challenges} == {2, 3}
-    assert len({c.actions for c in challenges}) > 30  # of 80 possible sequences
-    assert len({c.challenge_id for c in challenges}) == 300
-    # Every action appears, in every position, and both turns together.
-    assert {a for c in challenges for a in c.actions} == set(Action)
-    assert {c.actions[0] for c in challenges} == set(Action)
-    assert any({Action.TURN_LEFT, Action.TURN_RIGHT} <= set(c.actions) for c in challenges)
-
-
-def test_a_seeded_rng_reproduces_its_challenge() -> None:
-    assert new_challenge(random.Random(42)) == new_challenge(random.Random(42))
-    assert new_challenge(random.Random(42)) != new_challenge(random.Random(43))
-
-
-@given(seed=st.integers(0, 2**64), low=st.integers(1, 5), extra=st.integers(0, 4))
-def test_a_challenge_honours_its_policy(seed: int, low: int, extra: int) -> None:
-    high = min(5, low + extra)
-    policy = LivenessPolicy(min_actions=low, max_actions=high)
-    challenge = new_challenge(random.Random(seed), policy)
-    assert low <= len(challenge.actions) <= high
-    assert len(set(challenge.actions)) == len(challenge.actions)
-
-
 @pytest.mark.parametrize(
     "changes",
     [
-        {"min_actions": 0},
-        {"min_actions": 3, "max_actions": 2},
-        {"max_actions": 6},
         {"action_timeout_ms": 0},
         {"face_lost_grace_ms": -1},
         {"min_fps": 0},
@@ -612,12 +577,3 @@ def test_the_session_summarises_what_it_was_fed() -> None:
     assert session.summary() == sequence_summary(session.samples)
     assert isinstance(session.state().result, type(None))
     assert isinstance(Baseline(0.3, 0.0, 0.0, 0.0, 10), Baseline)
-
-
-def test_a_challenge_draws_only_from_the_policys_actions() -> None:
-    allowed = (Action.BLINK, Action.NOD)
-    policy = LivenessPolicy(min_actions=2, max_actions=3, actions=allowed)
-    rng = random.Random(7)
-    challenges = [new_challenge(rng, policy) for _ in range(50)]
-    # Three were asked for at most, but only two actions exist to draw from.
-    assert all(sorted(c.actions) == sorted(allowed) for c in challenges)

@@ -1,7 +1,7 @@
 """One face check, start to end, on the caller's worker thread (no Qt): frames from a
-source, landmarks and quality per frame, the liveness challenge, the identity at the
-start and at the end, the local match against the learner's template, and the evidence
-the server re-matches (a small JPEG crop and the challenge's metadata, in memory only).
+source, landmarks and quality per frame, the challenge the server issued, the identity
+at the start and at the end, the local match against the learner's template, and the
+evidence the server judges again (the burst of face-region frames, in memory only).
 
 Nothing here writes an image to disk or logs one; the preview frames handed to
 `on_progress` are for the live view and are dropped after it."""
@@ -9,34 +9,31 @@ Nothing here writes an image to disk or logs one; the preview frames handed to
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from verification.burst import BurstFrame, BurstRecorder, BurstVerdict, finish_burst
 from verification.camera_signals import virtual_camera_evidence
 from verification.face_embedding import (
     FaceEmbedder,
     FaceEmbedding,
-    FaceEmbeddingError,
     FaceTemplate,
     MatchPolicy,
-    face_distance,
+    decode_jpeg,
     match,
-    template_from_embeddings,
 )
 from verification.frames import FrameSource, FrameSourceError
 from verification.landmarks import FaceAnalyzer, FaceMeasurement
 from verification.liveness import (
+    Challenge,
     LivenessPolicy,
-    LivenessResult,
     LivenessSession,
     LivenessState,
     Phase,
-    new_challenge,
 )
 
 log = logging.getLogger(__name__)
@@ -58,12 +55,14 @@ class CheckProgress:
 class FaceCheckResult:
     passed: bool
     reason: str | None  # a liveness failure, a face error code, "face_not_matched", ...
-    crop_jpeg: bytes | None  # the evidence for the server's re-match
-    challenge: dict[str, object]  # actions, outcome and signal summary (numbers only)
     liveness_passed: bool
     distance: float | None  # to the learner's template, when one is known
     frames: int
     duration_ms: int
+    # The evidence the server judges: the challenge answered and the burst of
+    # face-region frames spanning it (memory only).
+    challenge_id: str = ""
+    burst: tuple[BurstFrame, ...] = field(default=(), repr=False)
     embedding: FaceEmbedding | None = None  # for enrollment (never sent)
     # What the frames came from, reported to the server with the evidence: an animated
     # photo (demo and test runs), and the kind of virtual camera recognised, if any.
@@ -72,101 +71,104 @@ class FaceCheckResult:
 
 
 class FaceCheckRunner:
+    """One check of the challenge the server issued. Every camera frame is measured for
+    the preview and the learner's guidance (and a second face anywhere in view fails the
+    check); from the moment a face is found, a frame every BURST_INTERVAL_MS is cut to
+    the region around the face, encoded as the server will receive it, decoded back and
+    measured again: liveness is judged on exactly the frames that are sent."""
+
     def __init__(
         self,
         source: FrameSource,
         analyzer: FaceAnalyzer,
+        region_analyzer: FaceAnalyzer,
         embedder: FaceEmbedder,
         template: FaceTemplate | None,
+        challenge: Challenge,
         *,
         liveness_policy: LivenessPolicy | None = None,
         match_policy: MatchPolicy | None = None,
-        rng: secrets.SystemRandom | None = None,
         on_progress: Callable[[CheckProgress], None] = lambda progress: None,
         monotonic_ms: Callable[[], int] = lambda: time.monotonic_ns() // 1_000_000,
     ) -> None:
         self._source = source
         self._analyzer = analyzer
+        self._region_analyzer = region_analyzer
         self._embedder = embedder
         self._template = template
+        self._challenge = challenge
         self._liveness_policy = liveness_policy or LivenessPolicy()
         self._match_policy = match_policy or MatchPolicy()
-        self._rng = rng or secrets.SystemRandom()
         self._on_progress = on_progress
         self._mono_ms = monotonic_ms
 
     def run(self, cancel: threading.Event | None = None) -> FaceCheckResult:
         cancel = cancel or threading.Event()
-        challenge = new_challenge(self._rng, self._liveness_policy)
+        challenge = self._challenge
         # A simulated camera (demo, tests) plays the actions asked for; a camera has no
         # such method and the learner performs them.
         perform = getattr(self._source, "perform_challenge", None)
         if perform is not None:
-            perform([action.value for action in challenge.actions])
+            perform([str(action) for action in challenge.actions])
         session = LivenessSession(challenge, self._liveness_policy)
+        recorder = BurstRecorder()
         started = self._mono_ms()
         frames = 0
-        first_identity: FaceEmbedding | None = None
-        last_good: np.ndarray | None = None
+        first_at: int | None = None
         state = session.state()
         try:
             while state.phase not in (Phase.AWAITING_IDENTITY, Phase.FINISHED):
                 if cancel.is_set():
-                    return self._failed("cancelled", session, frames, started)
-                if self._mono_ms() - started > MAX_CHECK_MS:
+                    return self._failed("cancelled", frames, started)
+                if self._mono_ms() - started > MAX_CHECK_MS or recorder.full:
                     break
                 frame = self._source.read()
                 frames += 1
+                first_at = frame.at_ms if first_at is None else first_at
                 measured = self._analyzer.analyze(frame.image, frame.at_ms)
-                state = session.feed(measured)
-                if measured.face_count == 1 and measured.quality.ok:
-                    last_good = frame.image
-                    if first_identity is None:
-                        first_identity = self._embed(frame.image)
+                if measured.face_count >= 2:
+                    return self._failed("multiple_faces", frames, started)
+                if recorder.region is None:
+                    if measured.face_count == 1 and measured.box is not None:
+                        height, width = frame.image.shape[:2]
+                        recorder.fix_region(measured.box, width, height)
+                    elif frame.at_ms - first_at > self._liveness_policy.face_wait_ms:
+                        return self._failed("no_face", frames, started)
+                kept = recorder.take(frame.image, frame.at_ms)
+                if kept is not None:
+                    state = session.feed(self._region_analyzer.analyze(kept, frame.at_ms))
                 self._on_progress(
                     CheckProgress(frame.image, measured, state, len(challenge.actions))
                 )
         except FrameSourceError as error:
-            return self._failed(error.code, session, frames, started)
-        if state.phase is not Phase.AWAITING_IDENTITY:
-            result = session.result or session.finish(identity_same=False)
-            return self._outcome(result, None, session, frames, started, None)
-        if last_good is None or first_identity is None:
-            return self._failed("no_face", session, frames, started)
-        try:
-            evidence = self._embedder.face_evidence(last_good)
-        except FaceEmbeddingError as error:
-            return self._failed(error.code, session, frames, started)
-        # The person who finished the challenge must be the one who began it.
-        same = face_distance(template_from_embeddings([first_identity]), evidence.embedding)
-        result = session.finish(identity_same=same <= self._match_policy.threshold)
-        return self._outcome(
-            result, evidence.crop_jpeg, session, frames, started, evidence.embedding
+            return self._failed(error.code, frames, started)
+        burst = recorder.frames
+        verdict = finish_burst(
+            session,
+            lambda index: decode_jpeg(burst[index].jpeg),
+            self._embedder,
+            self._match_policy.threshold,
         )
-
-    def _embed(self, image: np.ndarray) -> FaceEmbedding | None:
-        try:
-            return self._embedder.embed(image)
-        except FaceEmbeddingError:
-            return None  # the next good frame is tried
+        return self._outcome(verdict, burst, frames, started)
 
     def _outcome(
         self,
-        result: LivenessResult,
-        crop: bytes | None,
-        session: LivenessSession,
+        verdict: BurstVerdict,
+        burst: tuple[BurstFrame, ...],
         frames: int,
         started: int,
-        embedding: FaceEmbedding | None,
     ) -> FaceCheckResult:
-        challenge = _challenge_metadata(session, result)
         distance = None
-        reason = None if result.passed else str(result.reason)
-        passed = result.passed
+        reason = verdict.reason
+        passed = verdict.passed
+        embedding = verdict.template()
         if passed and self._template is not None and embedding is not None:
-            verdict = match(self._template, embedding, self._match_policy)
-            distance = verdict.distance
-            if not verdict.matched:
+            worst = max(
+                (match(self._template, e, self._match_policy) for e in verdict.embeddings),
+                key=lambda result: result.distance,
+            )
+            distance = worst.distance
+            if not worst.matched:
                 passed, reason = False, "face_not_matched"
         log.info(
             "face check finished",
@@ -175,30 +177,27 @@ class FaceCheckRunner:
         return FaceCheckResult(
             passed=passed,
             reason=reason,
-            crop_jpeg=crop,
-            challenge=challenge,
-            liveness_passed=result.passed,
+            liveness_passed=verdict.passed,
             distance=distance,
             frames=frames,
             duration_ms=self._mono_ms() - started,
+            challenge_id=self._challenge.challenge_id,
+            burst=burst if verdict.passed else (),
             embedding=embedding,
             simulated_camera=bool(getattr(self._source, "is_simulated", False)),
             virtual_camera=_virtual_camera_kind(self._source),
         )
 
-    def _failed(
-        self, reason: str, session: LivenessSession, frames: int, started: int
-    ) -> FaceCheckResult:
+    def _failed(self, reason: str, frames: int, started: int) -> FaceCheckResult:
         log.info("face check failed", extra={"data": {"reason": reason, "frames": frames}})
         return FaceCheckResult(
             passed=False,
             reason=reason,
-            crop_jpeg=None,
-            challenge=_challenge_metadata(session, session.result),
             liveness_passed=False,
             distance=None,
             frames=frames,
             duration_ms=self._mono_ms() - started,
+            challenge_id=self._challenge.challenge_id,
         )
 
 
@@ -206,12 +205,3 @@ def _virtual_camera_kind(source: FrameSource) -> str | None:
     device = getattr(source, "device", None)
     signal = virtual_camera_evidence(device) if device is not None else None
     return signal.kind if signal is not None else None
-
-
-def _challenge_metadata(session: LivenessSession, result: LivenessResult | None) -> dict:
-    return {
-        "actions": [str(action) for action in session.challenge.actions],
-        "actions_done": [str(a) for a in (result.actions_done if result else ())],
-        "liveness": "passed" if result and result.passed else str(result.reason if result else ""),
-        "signals": session.summary(),
-    }

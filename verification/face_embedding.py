@@ -153,16 +153,6 @@ class FaceEmbedding:
 
 
 @dataclass(frozen=True)
-class FaceEvidence:
-    """A face check's evidence: the JPEG crop sent to the server, its embedding (what
-    the server will compute from those bytes), and where the face was in the frame."""
-
-    crop_jpeg: bytes = field(repr=False)
-    embedding: FaceEmbedding
-    frame_box: FaceBox
-
-
-@dataclass(frozen=True)
 class FaceTemplate:
     """An enrolled face: the mean of `count` embeddings of the same person. Averaging
     several captures (slightly different pose and light) gives a steadier reference than
@@ -381,23 +371,6 @@ class FaceEmbedder:
         UnreadableImageError before any decoding is attempted."""
         image = decode_jpeg(data)
         return self.embed(image)
-
-    def face_evidence(self, image_bgr: np.ndarray) -> FaceEvidence:
-        """What a face check on the client sends and decides on: the evidence crop of the
-        frame's one face, and the embedding *of that crop*.
-
-        The frame is checked as a whole (a second person beside the learner must not be
-        cropped away), then the crop is embedded exactly as the server will embed it, so
-        the client's decision and the server's re-match agree; the crop moves a face by
-        about 0.05-0.08 from the frame's own embedding (README, crop table)."""
-        image = _as_bgr(image_bgr)
-        rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
-        models = self._loaded()
-        with self._run_lock:
-            box, _ = self._find_one_face(models, rgb)
-        self._check_size(box)
-        crop = face_crop_jpeg(image, box)
-        return FaceEvidence(crop_jpeg=crop, embedding=self.embed_jpeg(crop), frame_box=box)
 
     def _check_size(self, box: FaceBox) -> None:
         if min(box.width, box.height) < self.min_face_px:

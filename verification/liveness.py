@@ -7,10 +7,10 @@ frame into a measurement (`FaceSample`: EAR, MAR, yaw, pitch, face count, box), 
 1. takes the learner's own baseline from the first `baseline_ms` of frames with exactly
    one face (median open-eye EAR, closed-mouth MAR, neutral yaw and pitch), so the
    thresholds are relative to this face and this camera, not to an average face;
-2. asks for 2-3 distinct random actions (blink, turn left, turn right, open mouth, nod),
-   in order, each within its own timeout; an action counts only once its signal has
-   been seen at rest during that action (eyes open, head straight, mouth closed) and
-   then moved past its threshold (and back, for a blink or a nod);
+2. asks for the 2-3 distinct actions the server drew (blink, turn left, turn right, open
+   mouth, nod), in order, each within its own timeout; an action counts only once its
+   signal has been seen at rest during that action (eyes open, head straight, mouth
+   closed) and then moved past its threshold (and back, for a blink or a nod);
 3. fails at once on a second face, a face missing longer than a short grace, a turn
    that was not asked for (`wrong_action`), too few frames, or a signal series so still
    that it looks like a photo held still (`static_image`);
@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import enum
 import math
-import random
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -109,13 +107,6 @@ class LivenessPolicy:
     """The challenge's thresholds. Policy values (the server may send others); the
     defaults are first estimates, see the module docstring."""
 
-    # 2-3 actions: two take a learner about 4-6 s, three about 6-9 s, on every check of
-    # every video; 5 actions give 20 ordered pairs and 60 ordered triples to guess from.
-    min_actions: int = 2
-    max_actions: int = 3
-    # The actions a challenge draws from. The demo's simulated camera cannot open a
-    # mouth, so its policy leaves that one out; production asks for any of them.
-    actions: tuple[Action, ...] = tuple(Action)
     # Time for each action from the moment it is asked: reading the prompt and reacting
     # takes 1-2 s, the action under 1 s. Short timeouts also leave a replay attacker
     # little time to find a clip of the asked action.
@@ -169,8 +160,6 @@ class LivenessPolicy:
     static_box_std_px: float = 0.5
 
     def __post_init__(self) -> None:
-        if not 1 <= self.min_actions <= self.max_actions <= len(Action):
-            raise ValueError(f"actions per challenge must be 1..{len(Action)}, min <= max")
         durations = (
             self.action_timeout_ms,
             self.baseline_ms,
@@ -193,19 +182,11 @@ class LivenessPolicy:
 
 @dataclass(frozen=True)
 class Challenge:
-    challenge_id: str  # 32 hex digits
+    """What the server issued (server.face_challenge_rules draws it): the actions, in
+    order, under a one-time id."""
+
+    challenge_id: str
     actions: tuple[Action, ...]
-
-
-def new_challenge(
-    rng: random.Random | secrets.SystemRandom, policy: LivenessPolicy | None = None
-) -> Challenge:
-    """A random sequence of distinct actions and a 128-bit id. Pass `secrets.SystemRandom()`
-    in production (unpredictable), a seeded `random.Random` in tests (reproducible)."""
-    policy = policy or LivenessPolicy()
-    count = rng.randint(policy.min_actions, min(policy.max_actions, len(policy.actions)))
-    actions = tuple(rng.sample(list(policy.actions), count))
-    return Challenge(challenge_id=f"{rng.getrandbits(128):032x}", actions=actions)
 
 
 @dataclass(frozen=True)
@@ -335,6 +316,11 @@ class LivenessSession:
     @property
     def result(self) -> LivenessResult | None:
         return self._result
+
+    @property
+    def baseline(self) -> Baseline | None:
+        """The learner's own baseline, once taken."""
+        return self._baseline
 
     def summary(self) -> dict[str, Any]:
         """`sequence_summary` of every sample fed so far (evidence metadata)."""

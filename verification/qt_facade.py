@@ -15,7 +15,7 @@ from verification.check_runner import CheckProgress, FaceCheckResult, FaceCheckR
 from verification.face_embedding import FaceEmbedder, FaceTemplate, MatchPolicy
 from verification.frames import FrameSource
 from verification.landmarks import FaceAnalyzer
-from verification.liveness import LivenessPolicy
+from verification.liveness import Challenge, LivenessPolicy
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,13 @@ class FaceCheckService(QObject):
     def running(self) -> bool:
         return self._busy
 
-    def start(self, open_source: Callable[[], FrameSource], template: FaceTemplate | None) -> None:
+    def start(
+        self,
+        open_source: Callable[[], FrameSource],
+        template: FaceTemplate | None,
+        challenge: Challenge,
+    ) -> None:
+        """Run the check of `challenge` (issued by the server) on the worker."""
         if self.running:
             raise RuntimeError("a face check is already running")
         self._cancel = threading.Event()
@@ -64,7 +70,7 @@ class FaceCheckService(QObject):
         self.run_id += 1
         self._thread = threading.Thread(
             target=self._run,
-            args=(open_source, template, self._cancel, self.run_id),
+            args=(open_source, template, challenge, self._cancel, self.run_id),
             name="face-check",
             daemon=True,
         )
@@ -75,9 +81,11 @@ class FaceCheckService(QObject):
         if self._thread is not None:
             self._thread.join(wait_s)
 
-    def _run(self, open_source, template, cancel, run_id) -> None:  # type: ignore[no-untyped-def]
-        # The analyzer belongs to this thread (MediaPipe graphs are not thread-safe).
+    def _run(self, open_source, template, challenge, cancel, run_id) -> None:  # type: ignore[no-untyped-def]
+        # The analyzers belong to this thread (MediaPipe graphs are not thread-safe): one
+        # follows the camera's frames, the other the burst's face-region frames.
         analyzer = FaceAnalyzer(static_image_mode=False)
+        region_analyzer = FaceAnalyzer(static_image_mode=False)
         source = None
         try:
             source = open_source()
@@ -85,8 +93,10 @@ class FaceCheckService(QObject):
             runner = FaceCheckRunner(
                 source,
                 analyzer,
+                region_analyzer,
                 self._embedder,
                 template,
+                challenge,
                 liveness_policy=self._liveness_policy,
                 match_policy=self._match_policy,
                 on_progress=self._report,
@@ -94,10 +104,14 @@ class FaceCheckService(QObject):
             result = runner.run(cancel)
         except Exception as error:  # a known source error or a bug: the check fails
             code = str(getattr(error, "code", "check_failed"))
-            log.warning("face check could not run", extra={"data": {"reason": code}})
-            result = FaceCheckResult(False, code, None, {}, False, None, 0, 0)
+            if hasattr(error, "code"):
+                log.warning("face check could not run", extra={"data": {"reason": code}})
+            else:
+                log.exception("face check failed on an unexpected error")
+            result = FaceCheckResult(False, code, False, None, 0, 0, challenge.challenge_id)
         finally:
             analyzer.close()
+            region_analyzer.close()
             if source is not None:
                 source.close()
         # Not busy before the signal: a receiver may start the next check at once.

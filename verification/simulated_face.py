@@ -175,9 +175,9 @@ def _pose_at(action: str, t: float) -> tuple[float, float, float]:
     bump = math.sin(math.pi * t)  # out and back
     return {
         "blink": (0.0, 0.0, 1.0 if 0.35 < t < 0.65 else 0.0),
-        "turn_left": (32.0 * bump, 0.0, 0.0),
-        "turn_right": (-32.0 * bump, 0.0, 0.0),
-        "nod": (0.0, 22.0 * bump, 0.0),
+        "turn_left": (40.0 * bump, 0.0, 0.0),
+        "turn_right": (-40.0 * bump, 0.0, 0.0),
+        "nod": (0.0, 30.0 * bump, 0.0),
     }[action]
 
 
