@@ -83,6 +83,30 @@ class DeviceVerifier:
         return True
 
 
+# A face check's evidence is signed by the same device key as its events. The message
+# starts with this domain (an event's canonical bytes start with "{"), so no signature
+# made for one can pass as the other.
+FACE_BURST_DOMAIN = b"face-burst/v1\n"
+
+
+def face_burst_message(challenge_id: str, frames: Iterable[tuple[int, bytes]]) -> bytes:
+    """What a device signs for a face check: the challenge's one-time id and every
+    frame's time and SHA-256, in order."""
+    digest = hashlib.sha256(challenge_id.encode() + b"\n")
+    for at_ms, jpeg in frames:
+        digest.update(b"%d:" % at_ms + hashlib.sha256(jpeg).digest())
+    return FACE_BURST_DOMAIN + digest.hexdigest().encode()
+
+
+def detached_signature_valid(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the device's over `message`."""
+    try:
+        nacl.signing.VerifyKey(public_key).verify(message, signature)
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError, TypeError):
+        return False
+    return True
+
+
 CHUNK_SIZE = 256  # events per checking task: the hand-over (~20 µs) is noise against 256
 
 

@@ -26,16 +26,23 @@ from pathlib import Path
 
 from records.events import EventKind
 from records.signing import SignedEvent
-from sync.http_client import PlatformClient, ServerRefusedError, SyncError
+from sync.http_client import (
+    MalformedResponseError,
+    PlatformClient,
+    ServerRefusedError,
+    SyncError,
+)
 from sync.store_worker import StoreOpened, StoreWorker
 from sync.sync_rules import (
     ConnectivityTracker,
     DueCheck,
+    FaceChallenge,
     FaceProof,
     SignOutReason,
     StudyVerdict,
     clock_skew_ms,
     due_check_of,
+    face_challenge_of,
     sign_out_reason,
     study_verdict,
 )
@@ -160,6 +167,13 @@ class SyncEngine:
         body = {"login_name": login_name, "password": password, "device_id": self._device.device_id}
         return self._run(lambda: self._client.post(f"{API}/auth/password", body))
 
+    def login_face_challenge(self, challenge_token: str) -> Future[FaceChallenge]:
+        """The liveness challenge the sign-in's face check must perform."""
+        body = {"challenge_token": challenge_token, "device_id": self._device.device_id}
+        return self._run(
+            lambda: _challenge_from(self._client.post(f"{API}/auth/face/challenge", body))
+        )
+
     def face_login(
         self, challenge_token: str, proof: FaceProof, consent_to_enrollment: bool = False
     ) -> Future[dict]:
@@ -202,6 +216,10 @@ class SyncEngine:
     def end_course(self) -> Future[None]:
         """The course was closed: flush its events and tell the server it ended."""
         return self._run(self._end_course)
+
+    def study_face_challenge(self, due_id: str) -> Future[FaceChallenge]:
+        """The liveness challenge for the face check the server asked for (`due_id`)."""
+        return self._run(lambda: self._study_face_challenge(due_id))
 
     def study_face_check(self, due_id: str, proof: FaceProof) -> Future[dict]:
         """Send the evidence of the face check the server asked for (`due_id`) for its
@@ -254,7 +272,7 @@ class SyncEngine:
             "device_id": self._device.device_id,
             "device_public_key_b64": base64.b64encode(self._device.device_public_key).decode(),
             "consent_to_enrollment": consent,
-            "face": proof.wire(),
+            "face": proof.wire(self._signature_of(proof)),
         }
         answer = self._client.post(f"{API}/auth/face", body)
         self._session = _Session(answer["session_token"], answer["learner_id"])
@@ -345,11 +363,27 @@ class SyncEngine:
             )
         )
 
+    def _signature_of(self, proof: FaceProof) -> bytes:
+        return self._store.sign_face_burst(proof.challenge_id, proof.frames).result()
+
+    def _study_face_challenge(self, due_id: str) -> FaceChallenge:
+        session = self._session
+        if session is None or session.study_session_id is None:
+            raise SyncError("no course is open")
+        answer = self._call(
+            lambda: self._client.post(
+                f"{API}/study/{session.study_session_id}/challenge",
+                {"due_id": due_id},
+                token=session.token,
+            )
+        )
+        return _challenge_from(answer)
+
     def _study_face_check(self, due_id: str, proof: FaceProof) -> dict:
         session = self._session
         if session is None or session.study_session_id is None:
             raise SyncError("no course is open")
-        body = {"due_id": due_id, "face": proof.wire()}
+        body = {"due_id": due_id, "face": proof.wire(self._signature_of(proof))}
         return self._call(
             lambda: self._client.post(
                 f"{API}/study/{session.study_session_id}/face-check", body, token=session.token
@@ -504,3 +538,10 @@ class SyncEngine:
             signed_in=self._session is not None if signed_in is None else signed_in,
         )
         self._on_status(self._status)
+
+
+def _challenge_from(answer: dict) -> FaceChallenge:
+    try:
+        return face_challenge_of(answer)
+    except (KeyError, ValueError, TypeError) as error:
+        raise MalformedResponseError("face challenge: the answer is not a challenge") from error

@@ -124,6 +124,13 @@ class SyncService(_GuiThreadSignals):
     def password_login(self, login_name: str, password: str) -> None:
         self._track("password_login", self.engine.password_login(login_name, password))
 
+    def login_face_challenge(self, challenge_token: str) -> None:
+        """request_done("face_challenge", FaceChallenge) or request_failed(...)."""
+        self._track("face_challenge", self.engine.login_face_challenge(challenge_token))
+
+    def study_face_challenge(self, due_id: str) -> None:
+        self._track("face_challenge", self.engine.study_face_challenge(due_id))
+
     def face_login(self, challenge_token: str, proof: FaceProof, consent: bool = False) -> None:
         self._track("face_login", self.engine.face_login(challenge_token, proof, consent))
 

@@ -48,6 +48,7 @@ from records.signing import (
     DeviceSigner,
     EventChain,
     SignedEvent,
+    face_burst_message,
     link_of,
     new_device_key,
     private_key_bytes,
@@ -784,6 +785,11 @@ class StudyStore:
                 (str(self._clock_ms()),),
             )
         return int(marked)
+
+    def sign_face_burst(self, challenge_id: str, frames: Sequence[tuple[int, bytes]]) -> bytes:
+        """The device's signature over a face check's evidence (`face_burst_message`):
+        the store signs that message and events, nothing chosen by a caller."""
+        return self._key.sign(face_burst_message(challenge_id, frames))
 
     def outbox_status(self) -> OutboxStatus:
         pending = self._read("SELECT count(*) FROM events WHERE synced = 0")[0][0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -87,6 +87,11 @@ class StoreWorker:
 
     def mark_synced(self, up_to_seq: int) -> Future[int]:
         return self.submit(lambda store: store.mark_synced(up_to_seq))
+
+    def sign_face_burst(
+        self, challenge_id: str, frames: Sequence[tuple[int, bytes]]
+    ) -> Future[bytes]:
+        return self.submit(lambda store: store.sign_face_burst(challenge_id, frames))
 
     def outbox_status(self) -> Future[OutboxStatus]:
         return self.submit(lambda store: store.outbox_status())

@@ -32,22 +32,43 @@ class StudyStop(StrEnum):
 
 
 @dataclass(frozen=True)
-class FaceProof:
-    """One face check's evidence for the server's own re-match: the crop exists only in
-    memory and in the TLS request (never on disk, never in a log). The camera signals
-    are the client's report; the server applies the institution's policy to them."""
+class FaceChallenge:
+    """A liveness challenge the server issued: the actions to perform, in order, under a
+    one-time id the evidence is signed with."""
 
-    crop_jpeg: bytes = field(repr=False)
-    liveness_passed: bool
-    challenge: Mapping[str, object]  # the actions asked, the outcome, signal statistics
+    id: str
+    actions: tuple[str, ...]
+    expires_ms: int  # server time
+
+
+def face_challenge_of(answer: Mapping[str, object]) -> FaceChallenge:
+    actions = answer["actions"]
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise ValueError("a challenge lists its actions")
+    return FaceChallenge(str(answer["challenge_id"]), tuple(actions), int(answer["expires_ms"]))  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class FaceProof:
+    """One face check's evidence for the server's own judgement: the challenge it
+    answers and the burst of face-region frames spanning it (in memory and in the TLS
+    request only: never on disk, never in a log). The sync engine signs it with the
+    device key. The camera signals are the client's report; the server applies the
+    institution's policy to them."""
+
+    challenge_id: str
+    frames: tuple[tuple[int, bytes], ...] = field(repr=False)  # (at_ms, JPEG)
     simulated_camera: bool = False  # an animated photo (demo and test runs only)
     virtual_camera: str | None = None  # the kind of virtual camera recognised, if any
 
-    def wire(self) -> dict[str, object]:
+    def wire(self, signature: bytes) -> dict[str, object]:
         return {
-            "crop_jpeg_b64": base64.b64encode(self.crop_jpeg).decode(),
-            "liveness_passed": self.liveness_passed,
-            "challenge": dict(self.challenge),
+            "challenge_id": self.challenge_id,
+            "frames": [
+                {"at_ms": at_ms, "jpeg_b64": base64.b64encode(jpeg).decode()}
+                for at_ms, jpeg in self.frames
+            ],
+            "signature_b64": base64.b64encode(signature).decode(),
             "camera": {"simulated": self.simulated_camera, "virtual": self.virtual_camera},
         }
 
