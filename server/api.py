@@ -22,16 +22,19 @@ from records.attachment2 import ATTACHMENT2_COLUMNS
 from server import auth, identity, ratings, study
 from server.body_limit import BodySizeLimit
 from server.errors import ApiError, bad_request, not_found, unauthorized
+from server.face_evidence import FaceProof, decode_frames
 from server.ingest import ingest_batch, parse_batch
 from server.ledger import refresh_learner
 from server.models import Account, AuthSession, Course, PendingEnrollment
 from server.platform import Platform
 from server.rating_rules import MAX_SCORE, MIN_SCORE, RatingPolicy
 from server.tokens import same_secret
+from verification.burst import MAX_BURST_FRAMES, MAX_FRAME_BYTES
 
 log = logging.getLogger("server.api")
 API = "/api/v1"
 MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_FRAME_B64 = (MAX_FRAME_BYTES + 2) // 3 * 4
 
 
 class Strict(BaseModel):
@@ -61,20 +64,41 @@ class CameraReport(Strict):
     virtual: str | None = Field(default=None, max_length=40)  # the kind recognised
 
 
+class BurstFrameBody(Strict):
+    at_ms: int = Field(ge=0)  # the client's monotonic clock
+    jpeg_b64: str = Field(min_length=1, max_length=MAX_FRAME_B64)
+
+
 class FaceProofBody(Strict):
-    crop_jpeg_b64: str = Field(min_length=1, max_length=800_000)
-    liveness_passed: bool
-    challenge: dict[str, Any] = Field(default_factory=dict)
+    """The evidence of one face check: the challenge it answers, the burst of face-region
+    frames spanning it, and the device's signature over both."""
+
+    challenge_id: str = Field(min_length=1, max_length=64)
+    frames: list[BurstFrameBody] = Field(min_length=1, max_length=MAX_BURST_FRAMES)
+    signature_b64: str = Field(min_length=1, max_length=100)
     camera: CameraReport = Field(default_factory=CameraReport)
 
-    def proof(self) -> auth.FaceProof:
-        return auth.FaceProof(
-            crop_jpeg=auth.decode_crop(self.crop_jpeg_b64),
-            challenge=self.challenge,
-            liveness_passed=self.liveness_passed,
+    def proof(self) -> FaceProof:
+        try:
+            signature = base64.b64decode(self.signature_b64, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise bad_request("bad_signature", "the signature is not base64") from error
+        return FaceProof(
+            challenge_id=self.challenge_id,
+            frames=decode_frames([(f.at_ms, f.jpeg_b64) for f in self.frames]),
+            signature=signature,
             simulated_camera=self.camera.simulated,
             virtual_camera=self.camera.virtual,
         )
+
+
+class LoginFaceChallenge(Strict):
+    challenge_token: str = Field(min_length=1, max_length=200)
+    device_id: str = Field(min_length=1, max_length=64)
+
+
+class StudyFaceChallenge(Strict):
+    due_id: str = Field(min_length=1, max_length=64)  # the check the server asked for
 
 
 class FaceLogin(Strict):
@@ -270,6 +294,13 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
                 platform, db, body.phone, body.code, body.device_id, address(request)
             )
 
+    @app.post(f"{API}/auth/face/challenge")
+    def login_face_challenge(body: LoginFaceChallenge, request: Request) -> dict[str, object]:
+        with platform.transaction() as db:
+            return auth.login_face_challenge(
+                platform, db, body.challenge_token, body.device_id, address(request)
+            )
+
     @app.post(f"{API}/auth/face")
     def login_face(body: FaceLogin, request: Request) -> dict[str, object]:
         proof = body.face.proof()
@@ -351,6 +382,13 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     def start(body: StartStudy, session: LearnerSession, request: Request) -> dict[str, object]:
         with platform.transaction() as db:
             return study.start_study(platform, db, session, body.course_id, address(request))
+
+    @app.post(f"{API}/study/{{study_session_id}}/challenge")
+    def study_challenge(
+        study_session_id: str, body: StudyFaceChallenge, session: LearnerSession
+    ) -> dict[str, object]:
+        with platform.transaction() as db:
+            return study.study_face_challenge(platform, db, session, study_session_id, body.due_id)
 
     @app.post(f"{API}/study/{{study_session_id}}/face-check")
     def face_check(

@@ -1,27 +1,25 @@
 """Multi-factor sign-in (Attachment 1 item 1) and one session at a time (item 2).
 
-First factor: password, or a code sent by SMS. Second factor: a face check whose crop
-the server re-matches itself against the enrolled template. Only then does the device
-register (or prove) its key and a session token exist. A new session revokes the
-account's other sessions ("signed in elsewhere") and any other learner's session on the
-same device ("another learner signed in here").
+First factor: password, or a code sent by SMS. Second factor: a face check on a
+challenge the server issued, whose evidence it judges itself (server.face_evidence).
+Only then does the device register (or prove) its key and a session token exist. A new
+session revokes the account's other sessions ("signed in elsewhere") and any other
+learner's session on the same device ("another learner signed in here").
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import json
 import logging
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from records.events import GENESIS_HASH
-from server import identity
+from server import face_evidence, identity
 from server.errors import ApiError, bad_request, forbidden, too_many, unauthorized
+from server.face_evidence import FACE_REFUSALS, FaceProof
 from server.field_crypto import (
     dummy_verify_password,
     hash_password,
@@ -32,23 +30,13 @@ from server.models import (
     Account,
     AuthSession,
     Device,
-    FaceCheck,
     Learner,
     LoginChallenge,
     SmsCode,
 )
 from server.platform import Platform, VerificationSettings
 from server.tokens import new_id, new_sms_code, new_token, token_hash
-from verification.face_embedding import (
-    FACE_CROP_SIZE,
-    FaceEmbeddingError,
-    FaceTemplate,
-    MatchPolicy,
-    UnreadableImageError,
-    jpeg_dimensions,
-    match,
-    template_from_embeddings,
-)
+from verification.face_embedding import template_from_embeddings
 
 log = logging.getLogger("server.auth")
 
@@ -58,14 +46,7 @@ ACCOUNT_DISABLED = "account_disabled"
 SIGNED_OUT = "signed_out"
 SESSION_EXPIRED = "session_expired"
 MAX_SMS_ATTEMPTS = 5
-# Failed face checks that count toward the account lock, like a wrong password: not a
-# photo with no face in it or a camera problem, which say nothing about who is there.
-FACE_REFUSALS = frozenset({"face_not_matched", "liveness_failed", "evidence_reused"})
-SIMULATED_CAMERA_REFUSED = "simulated_camera_refused"
-VIRTUAL_CAMERA_REFUSED = "virtual_camera_refused"
-EVIDENCE_REUSED = "evidence_reused"
 ED25519_PUBLIC_KEY_BYTES = 32
-MAX_CROP_BYTES = 512 * 1024
 
 
 def _check_rate(platform: Platform, address: str) -> None:
@@ -210,159 +191,15 @@ def sms_factor(
     return _open_challenge(platform, db, account, device_id, "sms")
 
 
-@dataclass(frozen=True)
-class FaceProof:
-    crop_jpeg: bytes
-    challenge: dict[str, object]  # actions asked, liveness result, timings (client side)
-    liveness_passed: bool
-    simulated_camera: bool = False  # the client's report: an animated photo
-    virtual_camera: str | None = None  # the client's report: a virtual camera's kind
-
-
-def decode_crop(crop_b64: str) -> bytes:
-    try:
-        crop = base64.b64decode(crop_b64, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise bad_request("unreadable_image", "the face crop is not base64") from error
-    if not crop or len(crop) > MAX_CROP_BYTES:
-        raise bad_request("unreadable_image", "the face crop is empty or too large")
-    try:
-        width, height = jpeg_dimensions(crop)
-    except UnreadableImageError as error:
-        raise bad_request("unreadable_image", "the face crop is not a whole JPEG") from error
-    # The client sends crops no larger than this; a larger picture (a small file can
-    # declare gigapixels) would hold the matcher for seconds.
-    if max(width, height) > FACE_CROP_SIZE:
-        raise bad_request(
-            "image_too_large", "the face crop is larger than a check sends", max_side=FACE_CROP_SIZE
-        )
-    return crop
-
-
-def check_face_rate(platform: Platform, learner_id: str) -> None:
-    if not platform.face_check_limiter.allow(learner_id, platform.clock.now_ms()):
-        raise too_many("rate_limited", "too many face checks; wait a minute", retry_after_s=60)
-
-
-@dataclass(frozen=True)
-class RematchResult:
-    passed: bool
-    reason: str
-    distance: float | None
-    embedding: object | None
-
-
-def _refusal_before_matching(
-    platform: Platform,
-    db: Session,
-    learner: Learner,
-    proof: FaceProof,
-    settings: VerificationSettings,
-) -> str | None:
-    """Why the evidence is refused without matching the face, if it is. A simulated
-    camera counts only on a demo platform; a virtual camera is refused or flagged as
-    the institution's policy says."""
-    if proof.simulated_camera and not platform.config.demo:
-        return SIMULATED_CAMERA_REFUSED
-    if proof.virtual_camera and settings.virtual_camera == "refuse":
-        return VIRTUAL_CAMERA_REFUSED
-    if not proof.liveness_passed:
-        return "liveness_failed"
-    digest = hashlib.sha256(proof.crop_jpeg).hexdigest()
-    if db.scalar(
-        select(FaceCheck.id).where(
-            FaceCheck.learner_id == learner.id, FaceCheck.crop_sha256 == digest
-        )
-    ):
-        # The same bytes again: a recorded request replayed (a live capture never
-        # repeats itself to the byte).
-        return EVIDENCE_REUSED
-    return None
-
-
-def rematch_face(
-    platform: Platform,
-    db: Session,
-    learner: Learner,
-    proof: FaceProof,
-    settings: VerificationSettings,
-) -> RematchResult:
-    """The server's own decision on a face crop: the client's liveness verdict is
-    required, but the identity is decided here, with the same model as the client."""
-    refusal = _refusal_before_matching(platform, db, learner, proof, settings)
-    if refusal is not None:
-        return RematchResult(False, refusal, None, None)
-    try:
-        with platform.face_gate.slot():
-            embedding = platform.face_matcher().embed_jpeg(proof.crop_jpeg)
-    except FaceEmbeddingError as error:
-        return RematchResult(False, error.code, None, None)
-    if learner.face_template_enc is None:
-        return RematchResult(False, "face_not_enrolled", None, embedding)
-    template = FaceTemplate.from_bytes(
-        platform.vault.open_bytes(learner.face_template_enc, identity.FACE_TEMPLATE)
-    )
-    result = match(template, embedding, MatchPolicy(threshold=settings.face_match_threshold))
-    reason = "matched" if result.matched else "face_not_matched"
-    return RematchResult(result.matched, reason, result.distance, embedding)
-
-
-def record_face_check(
-    platform: Platform,
-    db: Session,
-    learner_id: str,
-    device_id: str,
-    proof: FaceProof,
-    result: RematchResult,
-    purpose: str,
-    study_session_id: str | None = None,
-    due_id: str | None = None,
-) -> FaceCheck:
-    # The crop itself is never stored: its hash, the score and the decision are.
-    check = FaceCheck(
-        id=new_id("fc"),
-        learner_id=learner_id,
-        device_id=device_id,
-        purpose=purpose,
-        study_session_id=study_session_id,
-        due_id=due_id,
-        decided_ms=platform.clock.now_ms(),
-        passed=result.passed,
-        reason=result.reason,
-        distance_milli=None if result.distance is None else round(result.distance * 1000),
-        crop_sha256=hashlib.sha256(proof.crop_jpeg).hexdigest(),
-        challenge_json=json.dumps(
-            {
-                **proof.challenge,
-                "camera": {"simulated": proof.simulated_camera, "virtual": proof.virtual_camera},
-            },
-            sort_keys=True,
-        )[:4000],
-    )
-    db.add(check)
-    if proof.virtual_camera and result.passed:
-        # The institution's policy lets it through: flagged for its supervisors.
-        platform.audit(
-            db, learner_id, "virtual_camera_flagged", check.id, kind=proof.virtual_camera
-        )
-    return check
-
-
-def face_factor(
-    platform: Platform,
-    db: Session,
-    challenge_token: str,
-    device_id: str,
-    device_public_key_b64: str | None,
-    proof: FaceProof,
-    consent_to_enrollment: bool,
-    address: str,
-) -> dict[str, object]:
-    _check_rate(platform, address)
-    now = platform.clock.now_ms()
+def _open_login(
+    platform: Platform, db: Session, challenge_token: str, device_id: str
+) -> tuple[LoginChallenge, Account, Learner, VerificationSettings]:
+    """The sign-in waiting for its face check, refused when it has expired or was
+    begun on another device."""
     challenge = db.scalar(
         select(LoginChallenge).where(LoginChallenge.token_hash == token_hash(challenge_token))
     )
+    now = platform.clock.now_ms()
     if challenge is None or challenge.completed or challenge.expires_ms < now:
         raise unauthorized("challenge_expired", "sign in again with your password or code")
     if challenge.device_id != device_id:
@@ -377,14 +214,44 @@ def face_factor(
     )
     if challenge.face_attempts >= settings.max_face_attempts:
         raise forbidden("too_many_face_attempts", "too many failed face checks; sign in again")
-    check_face_rate(platform, learner.id)
-    challenge.face_attempts += 1
-    result = rematch_face(platform, db, learner, proof, settings)
-    record_face_check(platform, db, learner.id, device_id, proof, result, "login")
-    if result.reason == "face_not_enrolled":
+    return challenge, account, learner, settings
+
+
+def login_face_challenge(
+    platform: Platform, db: Session, challenge_token: str, device_id: str, address: str
+) -> dict[str, object]:
+    """The liveness challenge the sign-in's face check must perform."""
+    _check_rate(platform, address)
+    login, _account, learner, settings = _open_login(platform, db, challenge_token, device_id)
+    return face_evidence.issue_challenge(
+        platform, db, learner.id, device_id, settings, login_challenge_id=login.id
+    )
+
+
+def face_factor(
+    platform: Platform,
+    db: Session,
+    challenge_token: str,
+    device_id: str,
+    device_public_key_b64: str | None,
+    proof: FaceProof,
+    consent_to_enrollment: bool,
+    address: str,
+) -> dict[str, object]:
+    _check_rate(platform, address)
+    now = platform.clock.now_ms()
+    login, account, learner, settings = _open_login(platform, db, challenge_token, device_id)
+    issued = face_evidence.take_challenge(
+        platform, db, proof, learner.id, device_id, login_challenge_id=login.id
+    )
+    login.face_attempts += 1
+    key = face_evidence.device_key_for(db, device_id, device_public_key_b64)
+    verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
+    face_evidence.record_face_check(platform, db, learner.id, device_id, proof, verdict, "login")
+    if verdict.reason == "face_not_enrolled":
         institution = identity.institution_of(db, learner)
-        if institution.allow_self_enrollment and consent_to_enrollment and result.embedding:
-            template = template_from_embeddings([result.embedding])  # type: ignore[list-item]
+        if institution.allow_self_enrollment and consent_to_enrollment and verdict.embedding:
+            template = template_from_embeddings([verdict.embedding])
             pending_id = identity.propose_enrollment(platform, db, learner, template.to_bytes())
             learner.face_consent_ms = now
             raise forbidden(
@@ -396,18 +263,18 @@ def face_factor(
         raise forbidden(
             "face_not_enrolled", "no face template: ask your institution", keep_changes=True
         )
-    if not result.passed:
-        if result.reason in FACE_REFUSALS:
+    if not verdict.passed:
+        if verdict.reason in FACE_REFUSALS:
             record_failure(platform, account)  # a face that is not theirs, or no life
-        attempts_left = max(0, settings.max_face_attempts - challenge.face_attempts)
+        attempts_left = max(0, settings.max_face_attempts - login.face_attempts)
         raise unauthorized(
-            result.reason,
+            verdict.reason,
             "the face check did not pass",
             keep_changes=True,
             attempts_left=attempts_left,
         )
     device = _bind_device(platform, db, device_id, device_public_key_b64, account)
-    challenge.completed = True
+    login.completed = True
     account.failed_logins = 0
     return _start_session(platform, db, account, learner, device, address)
 

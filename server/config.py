@@ -55,14 +55,14 @@ class ServerConfig:
     face_checks_per_minute: int = 6  # per learner, sign-in and study together
     # A sign-in ends after this long without a request (the client calls every few
     # seconds while it runs) and, whatever happens, this long after it began.
+    session_idle_ms: int = 30 * 60_000
+    session_max_ms: int = 12 * 3_600_000
     # The course test (server.test_rules): attempts a day, the pause after a failed
     # attempt, the share of the course to watch first, how long a paper stays open.
     test_attempts_per_day: int = 3
     test_cooldown_ms: int = 10 * 60_000
     test_min_coverage_percent: int = 80
     test_sitting_ms: int = 60 * 60_000
-    session_idle_ms: int = 30 * 60_000
-    session_max_ms: int = 12 * 3_600_000
     # Study.
     max_clock_skew_ms: int = 30_000
     offline_limit_ms: int = 10 * 60_000

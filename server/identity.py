@@ -69,7 +69,7 @@ def create_institution(
     try:
         EffectiveTimePolicy.from_dict(policy or {})
         platform.verification_settings(json.dumps(verification or {}))
-    except (PolicyError, TypeError) as error:
+    except (PolicyError, TypeError, ValueError) as error:
         raise bad_request("bad_policy", str(error)) from error
     institution = Institution(
         id=new_id("inst"),

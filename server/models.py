@@ -212,6 +212,25 @@ class CheckDue(Base):
     passed_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
+class FaceChallenge(Base):
+    """A liveness challenge the server issued: the actions asked, in order, under a
+    one-time id the evidence must be signed with. Used at most once, before it expires;
+    issuing another for the same sign-in or due check supersedes it."""
+
+    __tablename__ = "face_challenges"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(20))  # login | study
+    login_challenge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    due_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    actions_json: Mapped[str] = mapped_column(Text)
+    issued_ms: Mapped[int] = mapped_column(BigInteger)
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    closed_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # used or superseded
+
+
 class StudyContact(Base):
     """A moment the server's own clock saw a study session alive (start, heartbeat,
     upload): credit is confined to the spans between such moments."""
@@ -229,6 +248,7 @@ class FaceCheck(Base):
     the distance and the decision are."""
 
     __tablename__ = "face_checks"
+    __table_args__ = (Index("ix_face_checks_learner_crop", "learner_id", "crop_sha256"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)

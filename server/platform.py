@@ -21,12 +21,14 @@ from server.clock import ServerClock
 from server.config import ServerConfig
 from server.db import make_engine, session_factory, upgrade
 from server.errors import ApiError, busy
+from server.face_challenge_rules import ChallengePolicy
 from server.field_crypto import FieldCipher
 from server.models import AuditEntry
 from server.rate_limit import RateLimiter
 from server.sms import DevLogSmsGateway, SmsGateway
 from server.test_rules import TestPolicy
 from verification.face_embedding import FaceEmbedder
+from verification.liveness import Action
 
 log = logging.getLogger("server")
 
@@ -90,6 +92,23 @@ class VerificationSettings:
     offline_limit_ms: int = 10 * 60_000
     max_clock_skew_ms: int = 30_000
     virtual_camera: str = "refuse"  # or "warn"
+    # The liveness challenges the server issues (server.face_challenge_rules): the
+    # actions it draws from (a camera that cannot show one, like the demo's animated
+    # photo, gets a shorter list), how many per challenge, and how long one stays open.
+    # Two actions take a learner about 4-6 s, three about 6-9 s, at every check; five
+    # actions give 20 ordered pairs and 60 ordered triples to guess from.
+    liveness_actions: tuple[str, ...] = ("blink", "turn_left", "turn_right", "open_mouth", "nod")
+    liveness_min_actions: int = 2
+    liveness_max_actions: int = 3
+    face_challenge_ttl_ms: int = 120_000
+
+    def challenge_policy(self) -> ChallengePolicy:
+        return ChallengePolicy(
+            actions=tuple(self.liveness_actions),
+            min_actions=self.liveness_min_actions,
+            max_actions=self.liveness_max_actions,
+            ttl_ms=self.face_challenge_ttl_ms,
+        )
 
 
 class FaceMatcherGate:
@@ -194,7 +213,12 @@ class Platform:
             offline_limit_ms=self.config.offline_limit_ms,
             max_clock_skew_ms=self.config.max_clock_skew_ms,
         )
-        return VerificationSettings(**{**base.__dict__, **overrides})
+        settings = VerificationSettings(**{**base.__dict__, **overrides})
+        settings.challenge_policy()  # a ValueError for a challenge no client can perform
+        unknown = set(settings.liveness_actions) - {str(action) for action in Action}
+        if unknown:
+            raise ValueError(f"unknown liveness actions: {', '.join(sorted(unknown))}")
+        return settings
 
     def audit(self, db: Session, actor: str, action: str, target: str, **detail: object) -> None:
         db.add(

@@ -14,15 +14,8 @@ from sqlalchemy.orm import Session
 from records.attachment2 import LearnerIdentity, StudyRecord, attachment2_csv
 from records.identity import mask_id_number
 from records.signing import SignedEvent
-from server import identity, ratings
-from server.auth import (
-    FACE_REFUSALS,
-    FaceProof,
-    check_face_rate,
-    record_face_check,
-    record_failure,
-    rematch_face,
-)
+from server import face_evidence, identity, ratings
+from server.auth import record_failure
 from server.check_rules import pick_check_positions, start_due
 from server.checks import (
     add_due,
@@ -33,6 +26,7 @@ from server.checks import (
     record_pass,
 )
 from server.errors import ApiError, bad_request, conflict, forbidden, not_found
+from server.face_evidence import FACE_REFUSALS, FaceProof
 from server.identity import institution_of
 from server.ingest import ingest_batch
 from server.ledger import mark_dirty, record_contact, refresh_learner
@@ -40,6 +34,7 @@ from server.ledger_rules import ContactKind
 from server.models import (
     Account,
     AuthSession,
+    CheckDue,
     Course,
     FaceCheck,
     Learner,
@@ -49,7 +44,7 @@ from server.models import (
     TestAttempt,
     TestSitting,
 )
-from server.platform import Platform
+from server.platform import Platform, VerificationSettings
 from server.rating_rules import NO_RATINGS
 from server.test_rules import (
     Attempt,
@@ -218,6 +213,29 @@ def _open_study(db: Session, auth: AuthSession, study_session_id: str) -> StudyS
     return study
 
 
+def _due_check(
+    platform: Platform, db: Session, auth: AuthSession, study_session_id: str, due_id: str
+) -> tuple[StudySession, Learner, VerificationSettings, CheckDue]:
+    """The open study session, its learner and settings, and the check the server asked
+    for as `due_id`, refused when it is not the one due now."""
+    study = _open_study(db, auth, study_session_id)
+    learner = db.get(Learner, auth.learner_id)
+    assert learner is not None
+    settings = platform.verification_settings(institution_of(db, learner).verification_json)
+    due = due_to_answer(db, study, due_id, settings, platform.clock.now_ms())
+    return study, learner, settings, due
+
+
+def study_face_challenge(
+    platform: Platform, db: Session, auth: AuthSession, study_session_id: str, due_id: str
+) -> dict[str, object]:
+    """The liveness challenge for the check the server asked for (`due_id`)."""
+    _study, learner, settings, due = _due_check(platform, db, auth, study_session_id, due_id)
+    return face_evidence.issue_challenge(
+        platform, db, learner.id, auth.device_id, settings, due_id=due.id
+    )
+
+
 def study_face_check(
     platform: Platform,
     db: Session,
@@ -226,24 +244,23 @@ def study_face_check(
     due_id: str,
     proof: FaceProof,
 ) -> dict[str, object]:
-    study = _open_study(db, auth, study_session_id)
-    learner = db.get(Learner, auth.learner_id)
-    assert learner is not None
-    settings = platform.verification_settings(institution_of(db, learner).verification_json)
-    due = due_to_answer(db, study, due_id, settings, platform.clock.now_ms())
-    check_face_rate(platform, learner.id)
-    result = rematch_face(platform, db, learner, proof, settings)
-    check = record_face_check(
-        platform, db, learner.id, auth.device_id, proof, result, "study", study.id, due.id
+    study, learner, settings, due = _due_check(platform, db, auth, study_session_id, due_id)
+    issued = face_evidence.take_challenge(
+        platform, db, proof, learner.id, auth.device_id, due_id=due.id
     )
-    if result.passed:
+    key = face_evidence.device_key_for(db, auth.device_id, None)
+    verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
+    check = face_evidence.record_face_check(
+        platform, db, learner.id, auth.device_id, proof, verdict, "study", study.id, due.id
+    )
+    if verdict.passed:
         record_pass(study, due, check)
-    elif result.reason in FACE_REFUSALS:
+    elif verdict.reason in FACE_REFUSALS:
         account = db.get(Account, auth.account_id)
         assert account is not None
         record_failure(platform, account)
     mark_dirty(db, study)  # the decision changes what the session earns
-    return {"check_id": check.id, "passed": result.passed, "reason": result.reason}
+    return {"check_id": check.id, "passed": verdict.passed, "reason": verdict.reason}
 
 
 def heartbeat(
