@@ -379,7 +379,6 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
     from sync.http_client import ConnectionSettings, PlatformClient  # noqa: PLC0415
     from sync.qt_facade import SyncService  # noqa: PLC0415
     from verification.face_embedding import FaceEmbedder  # noqa: PLC0415
-    from verification.liveness import Action, LivenessPolicy  # noqa: PLC0415
     from verification.qt_facade import FaceCheckService  # noqa: PLC0415
 
     settings = ConnectionSettings(
@@ -393,13 +392,7 @@ def _connect(args, data_dir, window, store, player, state, backend):  # type: ig
         lambda on_status: SyncEngine(client, store.worker, opened, on_status), parent=window
     )
     open_camera, simulated = make_open_camera(args, bool(state["has_camera"]))
-    liveness_policy = None
-    if simulated:
-        from app.demo_platform import DEMO_LIVENESS_ACTIONS  # noqa: PLC0415
-
-        actions = tuple(Action(a) for a in DEMO_LIVENESS_ACTIONS)
-        liveness_policy = LivenessPolicy(actions=actions)
-    faces_service = FaceCheckService(FaceEmbedder(), liveness_policy=liveness_policy, parent=window)
+    faces_service = FaceCheckService(FaceEmbedder(), parent=window)
     flow = FaceCheckFlow(faces_service, open_camera, simulated, window)
     learner_app = LearnerApp(
         window,

@@ -5,12 +5,14 @@ as demo by the server (demo mode). Nothing here runs in a production client."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+from sqlalchemy import select
 
 from app.demo_media import generate_clock_video
 from server.config import ServerConfig, with_local_secrets
@@ -24,6 +26,7 @@ from server.identity import (
     create_project,
     enroll_face_from_photo,
 )
+from server.models import Institution
 from server.platform import Platform
 
 log = logging.getLogger(__name__)
@@ -43,8 +46,13 @@ DEMO_COURSES = (
 # What the simulated camera asks of the demo photo. The astronaut's face is turned a little
 # to its right already: warped further that way, the mesh sees the far side collapse and
 # the measured yaw stops near -24 degrees, too close to the 20-degree turn threshold to
-# pass reliably (measured on the real models). A real camera is asked for all five.
+# pass reliably (measured on the real models). The demo institution's challenges draw from
+# these; a real institution's from all five.
 DEMO_LIVENESS_ACTIONS = ("blink", "turn_left", "nod")
+DEMO_INSTITUTION = "示范职业培训学校（演示）"
+# The simulated camera is a file source: the demo must not refuse it; and it performs
+# only some actions, so the challenges the demo platform issues ask for those.
+DEMO_VERIFICATION = {"virtual_camera": "warn", "liveness_actions": list(DEMO_LIVENESS_ACTIONS)}
 DEMO_QUESTIONS = [
     {
         "id": "q1",
@@ -73,6 +81,17 @@ def demo_photo() -> np.ndarray:
     return photo[16:496]
 
 
+def keep_demo_settings(platform: Platform) -> None:
+    """A demo platform seeded by an earlier version keeps its data, with the settings
+    this version's simulated camera needs."""
+    with platform.transaction() as db:
+        for institution in db.scalars(
+            select(Institution).where(Institution.name == DEMO_INSTITUTION)
+        ):
+            settings = {**json.loads(institution.verification_json or "{}"), **DEMO_VERIFICATION}
+            institution.verification_json = json.dumps(settings, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class DemoPlatform:
     server: EmbeddedServer
@@ -95,6 +114,8 @@ def start_demo_platform(folder: Path, photo: np.ndarray | None = None) -> DemoPl
     if not (folder / "seeded").exists():
         seed_platform(platform, folder, demo_photo() if photo is None else photo)
         (folder / "seeded").write_text("1\n")
+    else:
+        keep_demo_settings(platform)
     server = EmbeddedServer(platform).start()
     log.info("demo platform running", extra={"data": {"port": server.port}})
     return DemoPlatform(server, server.base_url)
@@ -111,12 +132,11 @@ def seed_platform(
         institution = create_institution(
             platform,
             db,
-            "示范职业培训学校（演示）",
+            DEMO_INSTITUTION,
             "440100",
             "440106",
             policy=DEMO_POLICY if policy is None else policy,
-            # The simulated camera is a file source: the demo must not refuse it.
-            verification={"virtual_camera": "warn"},
+            verification=DEMO_VERIFICATION,
         )
         db.flush()
         project = create_project(platform, db, institution.id, "安全生产与电工（演示）")

@@ -1,7 +1,7 @@
 """One face check at a time, as the learner sees it: the dialog with the live preview
-and the prompts, the check on its worker (`FaceCheckService`), then the verdict. The
-local check decides liveness; the server's re-match of the evidence decides identity, so
-the controller reports the server's verdict back with `show_verdict`."""
+and the prompts, a challenge from the server for each attempt, the check on its worker
+(`FaceCheckService`), then the verdict. The server judges the evidence again and its
+verdict is the one that counts, so the controller reports it back with `show_verdict`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from qt_binding import QObject, QTimer, QWidget, Signal
 from verification.check_dialog import FaceCheckDialog
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSource
+from verification.liveness import Challenge
 from verification.qt_facade import FaceCheckService
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,10 @@ PASSED_DIALOG_MS = 1200  # long enough to read "passed", short enough not to ann
 
 
 class FaceCheckFlow(QObject):
-    result_ready = Signal(str, object)  # purpose ("login" | "study"), FaceCheckResult
+    # Each attempt performs a challenge the server issues: the controller asks for one
+    # and hands it to `begin` (or the refusal to `show_verdict`).
+    challenge_wanted = Signal(str)  # purpose ("login" | "study")
+    result_ready = Signal(str, object)  # purpose, FaceCheckResult
     passed = Signal(str)  # the dialog closed after a pass
     cancelled = Signal(str)  # the learner closed the dialog before passing
 
@@ -41,6 +45,7 @@ class FaceCheckFlow(QObject):
         self._passed = False
         self._waiting_for_server = False
         self._pending_run = False
+        self._awaiting_challenge = False
         self._first_frame = True
         self._run_id = 0  # the service's run this flow waits for
         service.progress.connect(self._on_progress)
@@ -75,9 +80,19 @@ class FaceCheckFlow(QObject):
         self._first_frame = True
         self.dialog.retry_button.setVisible(False)
         self.dialog.result.setStyleSheet("")
+        self.dialog.result.setText(self.tr("Asking the training platform for a challenge…"))
+        self._awaiting_challenge = True
+        assert self.purpose is not None
+        self.challenge_wanted.emit(self.purpose)
+
+    def begin(self, challenge: Challenge) -> None:
+        """The server's challenge for this attempt: run the check on it."""
+        if self.dialog is None or not self._awaiting_challenge:
+            return  # the dialog was closed meanwhile
+        self._awaiting_challenge = False
         # The camera and the face models load on the check's worker: say so meanwhile.
         self.dialog.result.setText(self.tr("Starting the camera and the face models…"))
-        self._service.start(self._open_source, None)
+        self._service.start(self._open_source, None, challenge)
         self._run_id = self._service.run_id
 
     def _on_progress(self, image, state, box, total, issues) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +112,7 @@ class FaceCheckFlow(QObject):
             "face check finished",
             extra={"data": {"purpose": self.purpose, "liveness": result.liveness_passed}},
         )
-        self._waiting_for_server = result.liveness_passed and result.crop_jpeg is not None
+        self._waiting_for_server = bool(result.burst)
         if self._waiting_for_server:
             self.dialog.result.setStyleSheet("")
             self.dialog.result.setText(self.tr("Checking with the training platform…"))
@@ -109,6 +124,7 @@ class FaceCheckFlow(QObject):
         if dialog is None:
             return
         self._waiting_for_server = False
+        self._awaiting_challenge = False
         dialog.result.setText(text)
         dialog.result.setStyleSheet("color: #1b7f3b;" if passed else "color: #b3261e;")
         if passed:

@@ -26,9 +26,10 @@ from player.messages import refusal_text
 from qt_binding import QMessageBox, QObject, QTimer, Slot
 from records.events import EventKind
 from sync.qt_facade import StudyStoreService, SyncService
-from sync.sync_rules import FaceProof, due_check_of
+from sync.sync_rules import FaceChallenge, FaceProof, due_check_of
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSourceError
+from verification.liveness import Action, Challenge
 from verification.schedule import CheckAttempts, CheckOutcome
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ PROMPT_TICK_MS = 1000
 # the account signed in elsewhere.
 TODAY_REFRESH_MS = 15_000
 # Server refusals of a face check that another attempt may cure; others end the sign-in.
-RETRYABLE_FACE_REASONS = frozenset({"face_not_matched", "liveness_failed", "no_face"})
+RETRYABLE_FACE_REASONS = frozenset(
+    {"face_not_matched", "liveness_failed", "no_face", "face_challenge_expired"}
+)
 
 
 def _frame_source_codes(error: type[FrameSourceError] = FrameSourceError) -> set[str]:
@@ -56,13 +59,12 @@ DEVICE_FAILURES = frozenset(_frame_source_codes() | {"check_failed", "cancelled"
 
 
 def proof_of(result: FaceCheckResult) -> FaceProof:
-    """The evidence a local check that passed its liveness sends for the server's own
-    decision."""
-    assert result.crop_jpeg is not None
+    """The evidence of a local check that passed its liveness, for the server's own
+    judgement."""
+    assert result.burst
     return FaceProof(
-        crop_jpeg=result.crop_jpeg,
-        liveness_passed=result.liveness_passed,
-        challenge=result.challenge,
+        challenge_id=result.challenge_id,
+        frames=tuple((frame.at_ms, frame.jpeg) for frame in result.burst),
         simulated_camera=result.simulated_camera,
         virtual_camera=result.virtual_camera,
     )
@@ -141,6 +143,7 @@ class LearnerApp(QObject):
                 self.tr("The SMS code was sent.")
             ),
             "face_login": self._on_signed_in,
+            "face_challenge": self._on_face_challenge,
             "me": self._on_profile,
             "courses": self._on_courses,
             "today": self._on_today,
@@ -168,6 +171,7 @@ class LearnerApp(QObject):
         sync.status_changed.connect(self._on_sync_status)
         sync.study_stopped.connect(self._on_study_stopped)
         sync.study_allowed.connect(self._on_study_allowed)
+        self.faces.challenge_wanted.connect(self._want_face_challenge)
         self.faces.result_ready.connect(self._on_face_result)
         self.faces.passed.connect(self._on_face_passed)
         self.faces.cancelled.connect(self._on_face_cancelled)
@@ -207,6 +211,8 @@ class LearnerApp(QObject):
             self.window.sign_in_page.show_error(text)
         elif name == "face_login":
             self._on_face_login_refused(reason or code, text)
+        elif name == "face_challenge":
+            self._on_face_challenge_refused(reason, text)
         elif name in ("download_media", "start_course"):
             self.opening = None
             if self.window.is_signed_in:
@@ -282,11 +288,39 @@ class LearnerApp(QObject):
 
     # -- face checks -------------------------------------------------------------------
 
+    def _want_face_challenge(self, purpose: str) -> None:
+        if purpose == "login" and self.challenge is not None:
+            self.sync.login_face_challenge(self.challenge["challenge_token"])
+        elif purpose == "study" and self.study is not None and self.study.checks.due_id:
+            self.sync.study_face_challenge(self.study.checks.due_id)
+
+    def _on_face_challenge(self, answer: object) -> None:
+        assert isinstance(answer, FaceChallenge)
+        try:
+            actions = tuple(Action(action) for action in answer.actions)
+        except ValueError:
+            # An action this client does not know: it cannot perform the challenge.
+            self.faces.abort()
+            self.window.show_notice(failure_text("malformed_response", ""))
+            return
+        self.faces.begin(Challenge(answer.id, actions))
+
+    def _on_face_challenge_refused(self, reason: str, text: str) -> None:
+        """No challenge: a refusal of the sign-in ends it as a refused face check does;
+        otherwise (the platform out of reach, a check no longer due) the learner may
+        try again, which asks again."""
+        if self.faces.purpose == "login" and reason:
+            self._on_face_login_refused(reason, text)
+        elif self.faces.purpose == "study" and self.study is not None:
+            self.faces.show_verdict(False, text, max(1, self.study.checks.attempts_left()))
+        else:
+            self.faces.show_verdict(False, text, max(1, self.login_attempts_left))
+
     def _on_face_result(self, purpose: str, result: FaceCheckResult) -> None:
         if purpose == "login":
             if self.challenge is None:
                 return
-            if result.crop_jpeg is None or not result.liveness_passed:
+            if not result.burst:
                 if result.reason not in DEVICE_FAILURES:
                     self.login_attempts_left -= 1
                 self.faces.show_verdict(
@@ -450,7 +484,7 @@ class LearnerApp(QObject):
             left = study.checks.attempts_left()
             self.faces.show_verdict(False, _local_failure_text(result), max(1, left))
             return
-        if result.crop_jpeg is None or not result.liveness_passed:
+        if not result.burst:
             check_id = "local-" + secrets.token_hex(8)
             self.recorder.record(
                 EventKind.FACE_CHECK_FAILED,

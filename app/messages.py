@@ -83,6 +83,22 @@ def failure_text(code: str, reason: str = "") -> str:
         "image_too_large": translate(
             "Messages", "The face picture is larger than a face check sends. Try again."
         ),
+        "face_challenge_expired": translate(
+            "Messages", "This face check's challenge has expired. Take the check again."
+        ),
+        "bad_signature": translate(
+            "Messages",
+            "The face check's evidence was not signed by this computer. Contact support.",
+        ),
+        "burst_longer_than_issued": translate(
+            "Messages", "The face check's pictures do not fit its challenge. Take the check again."
+        ),
+        "burst_out_of_order": translate(
+            "Messages", "The face check's pictures do not fit its challenge. Take the check again."
+        ),
+        "bad_burst": translate(
+            "Messages", "The face check's pictures do not fit its challenge. Take the check again."
+        ),
         # the course test
         "test_not_open": translate(
             "Messages", "The test opens once you have watched most of the course."

@@ -655,6 +655,10 @@
 <context>
     <name>FaceCheckFlow</name>
     <message>
+        <source>Asking the training platform for a challenge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Starting the camera and the face models…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -881,6 +885,18 @@
     </message>
     <message>
         <source>The face picture is larger than a face check sends. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This face check&apos;s challenge has expired. Take the check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check&apos;s evidence was not signed by this computer. Contact support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check&apos;s pictures do not fit its challenge. Take the check again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -654,6 +654,10 @@
 <context>
     <name>FaceCheckFlow</name>
     <message>
+        <source>Asking the training platform for a challenge…</source>
+        <translation>正在向培训平台获取核验动作……</translation>
+    </message>
+    <message>
         <source>Starting the camera and the face models…</source>
         <translation>正在启动摄像头和人脸模型……</translation>
     </message>
@@ -881,6 +885,18 @@
     <message>
         <source>The face picture is larger than a face check sends. Try again.</source>
         <translation>人脸图片超出核验允许的尺寸，请重试。</translation>
+    </message>
+    <message>
+        <source>This face check's challenge has expired. Take the check again.</source>
+        <translation>本次人脸核验的动作指令已过期，请重新核验。</translation>
+    </message>
+    <message>
+        <source>The face check's evidence was not signed by this computer. Contact support.</source>
+        <translation>人脸核验材料并非由本机签名，请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>The face check's pictures do not fit its challenge. Take the check again.</source>
+        <translation>人脸核验画面与动作指令不符，请重新核验。</translation>
     </message>
     <message>
         <source>The test opens once you have watched most of the course.</source>

@@ -36,6 +36,10 @@ ZH = {
     # face checks and sign-in
     "Checking with the training platform…": "正在由培训平台核验……",
     "Starting the camera and the face models…": "正在启动摄像头和人脸模型……",
+    "Asking the training platform for a challenge…": "正在向培训平台获取核验动作……",
+    "This face check's challenge has expired. Take the check again.": "本次人脸核验的动作指令已过期，请重新核验。",
+    "The face check's evidence was not signed by this computer. Contact support.": "人脸核验材料并非由本机签名，请联系技术支持。",
+    "The face check's pictures do not fit its challenge. Take the check again.": "人脸核验画面与动作指令不符，请重新核验。",
     "The SMS code was sent.": "短信验证码已发送。",
     "Face registration": "人脸注册",
     "No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.": "该账户尚未注册人脸。现在注册吗？注册须经培训机构审核后才能使用。",
