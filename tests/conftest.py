@@ -19,7 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 
@@ -33,6 +33,9 @@ from player.widget import PlayerView
 from qt_binding import QEvent, QMainWindow, QObject, Qt
 
 REPO = Path(__file__).resolve().parent.parent
+
+if TYPE_CHECKING:
+    from tests.face_bursts import Sitter
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -374,10 +377,14 @@ def live_server(database_url: str, tmp_path: Path):
 @dataclass(frozen=True)
 class FaceJpegs:
     learner_photo: bytes  # the institution's ID photo of the learner
-    learner_crop: bytes  # a live capture's face crop of the same person, other light
     other_photo: bytes  # another person's ID photo
-    other_crop: bytes
-    no_face: bytes
+    # Who sits in front of a check's camera (tests/face_bursts.py): the learner live (their
+    # photo, in a dimmer room, animated to perform the challenge), somebody else live,
+    # the learner's photo held still, and nobody.
+    learner: Sitter
+    other: Sitter
+    still_photo: Sitter
+    nobody: Sitter
 
 
 @pytest.fixture
@@ -390,24 +397,23 @@ def world(live_server, tmp_path: Path, faces):
 
 @pytest.fixture(scope="session")
 def faces() -> FaceJpegs:
-    """Real face photos (tests/face_images.py) as the JPEGs a client or an institution
-    sends: full photos for enrollment, face crops for checks."""
+    """Real face photos (tests/face_images.py): as the JPEGs an institution enrolls, and
+    as the sitters whose bursts a check sends."""
     import cv2
 
+    from tests.face_bursts import Sitter
     from tests.face_images import face_photo, no_face_photo
-    from verification.face_embedding import FACE_CROP_SIZE, FaceEmbedder, face_crop_jpeg
-
-    embedder = FaceEmbedder()
 
     def jpeg(image) -> bytes:
         return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
 
-    def crop(image) -> bytes:
-        return face_crop_jpeg(image, embedder.embed(image).box)
-
     learner, other = face_photo("astronaut"), face_photo("grace_hopper")
     darker = cv2.convertScaleAbs(learner, alpha=0.8, beta=-10)  # a dimmer room
-    # What a check sends when it saw no face: a picture no larger than a crop.
-    empty = no_face_photo()
-    empty = cv2.resize(empty, (FACE_CROP_SIZE, FACE_CROP_SIZE * empty.shape[0] // empty.shape[1]))
-    return FaceJpegs(jpeg(learner), crop(darker), jpeg(other), crop(other), jpeg(empty))
+    return FaceJpegs(
+        learner_photo=jpeg(learner),
+        other_photo=jpeg(other),
+        learner=Sitter("learner", darker),
+        other=Sitter("other", other),
+        still_photo=Sitter("still photo", darker, animated=False),
+        nobody=Sitter("nobody", no_face_photo(), animated=False),
+    )

@@ -17,7 +17,13 @@ import requests
 from sqlalchemy import func, select
 
 from records.events import EventKind
-from records.signing import EventChainBuilder, SignedEvent, new_device_key, public_key_bytes
+from records.signing import (
+    EventChainBuilder,
+    SignedEvent,
+    face_burst_message,
+    new_device_key,
+    public_key_bytes,
+)
 from server.clock import ServerClock
 from server.config import ServerConfig
 from server.embedded import EmbeddedServer
@@ -25,6 +31,7 @@ from server.field_crypto import generate_master_key
 from server.ledger import refresh_learner
 from server.models import Account, LedgerSession, StudySession
 from server.platform import Platform
+from tests.face_bursts import Sitter
 
 API = "/api/v1"
 ADMIN_TOKEN = "test-admin-token-" + "x" * 20
@@ -149,7 +156,17 @@ class Fixture:
         return course
 
 
+# What the test sitters can perform (the animated photo cannot open its mouth, and
+# its right turn is unreliable: app/demo_platform.py), two actions per challenge.
+TEST_VERIFICATION = {
+    "liveness_actions": ["blink", "turn_left", "nod"],
+    "liveness_min_actions": 2,
+    "liveness_max_actions": 2,
+}
+
+
 def make_fixture(server: LiveServer, tmp: Path, **institution: object) -> Fixture:
+    verification = {**TEST_VERIFICATION, **dict(institution.pop("verification", {}))}  # type: ignore[call-overload]
     made = server.admin(
         "POST",
         "/admin/institutions",
@@ -157,6 +174,7 @@ def make_fixture(server: LiveServer, tmp: Path, **institution: object) -> Fixtur
             "name": "示范职业培训学校",
             "city_code": "440100",
             "county_code": "440106",
+            "verification": verification,
             **institution,
         },
     )
@@ -187,9 +205,51 @@ class LearnerDevice:
             json={"login_name": login, "password": password, "device_id": self.device_id},
         )
 
+    def face_challenge(self, challenge_token: str) -> requests.Response:
+        return self.server.call(
+            "POST",
+            f"{API}/auth/face/challenge",
+            json={"challenge_token": challenge_token, "device_id": self.device_id},
+        )
+
+    def proof(
+        self,
+        challenge: dict,
+        sitter: Sitter,
+        *,
+        camera: dict | None = None,
+        frames: list[tuple[int, bytes]] | None = None,
+        took_ms: int | None = None,
+    ) -> dict:
+        """The evidence answering `challenge`: `sitter`'s burst for its actions, signed
+        by this device. The server's clock moves on by the time the burst took (or
+        `took_ms`), as it would while a learner performs the challenge."""
+        sent = sitter.burst(challenge["actions"]).fresh() if frames is None else frames
+        span = sent[-1][0] - sent[0][0]
+        self.server.platform.clock.advance(span + 100 if took_ms is None else took_ms)
+        message = face_burst_message(challenge["challenge_id"], sent)
+        return {
+            "challenge_id": challenge["challenge_id"],
+            "frames": [
+                {"at_ms": at_ms, "jpeg_b64": base64.b64encode(jpeg).decode()}
+                for at_ms, jpeg in sent
+            ],
+            "signature_b64": base64.b64encode(self.key.sign(message)).decode(),  # type: ignore[attr-defined]
+            "camera": camera or {"simulated": False, "virtual": None},
+        }
+
     def face(
-        self, challenge_token: str, crop: bytes, liveness: bool = True, **extra
+        self, challenge_token: str, sitter: Sitter, camera: dict | None = None, **extra
     ) -> requests.Response:
+        """The sign-in's face check: ask for a challenge, answer it with `sitter`."""
+        challenge = self.face_challenge(challenge_token)
+        if challenge.status_code != 200:
+            return challenge
+        return self.face_answer(
+            challenge_token, self.proof(challenge.json(), sitter, camera=camera), **extra
+        )
+
+    def face_answer(self, challenge_token: str, proof: dict, **extra) -> requests.Response:
         return self.server.call(
             "POST",
             f"{API}/auth/face",
@@ -197,19 +257,15 @@ class LearnerDevice:
                 "challenge_token": challenge_token,
                 "device_id": self.device_id,
                 "device_public_key_b64": self.public_key_b64(),
-                "face": {
-                    "crop_jpeg_b64": base64.b64encode(fresh_capture(crop)).decode(),
-                    "liveness_passed": liveness,
-                    "challenge": {"actions": ["blink", "turn_left"]},
-                },
+                "face": proof,
                 **extra,
             },
         )
 
-    def sign_in(self, login: str, crop: bytes) -> dict:
+    def sign_in(self, login: str, sitter: Sitter) -> dict:
         first = self.password(login, "correct horse " + login)
         assert first.status_code == 200, first.text
-        second = self.face(first.json()["challenge_token"], crop)
+        second = self.face(first.json()["challenge_token"], sitter)
         assert second.status_code == 200, second.text
         body = second.json()
         self.token, self.learner_id = body["session_token"], body["learner_id"]
@@ -221,6 +277,16 @@ class LearnerDevice:
                 body["device_last_hash"],  # type: ignore[arg-type]
             )
         return body
+
+    def study_challenge(self, session: str, due_id: str) -> requests.Response:
+        return self.post(f"/study/{session}/challenge", json={"due_id": due_id})
+
+    def study_check(self, session: str, due_id: str, sitter: Sitter, **proof) -> requests.Response:
+        """The face check the server asked for: a challenge, then the evidence."""
+        challenge = self.study_challenge(session, due_id)
+        assert challenge.status_code == 200, challenge.text
+        body = {"due_id": due_id, "face": self.proof(challenge.json(), sitter, **proof)}
+        return self.post(f"/study/{session}/face-check", json=body)
 
     def start(self, course_id: str) -> requests.Response:
         return self.server.call(
@@ -313,10 +379,10 @@ def course_id(world, name="安全用电"):
     return world.courses[name]["id"]
 
 
-def study(device, world, course, steps, check_crop=None, start=None):
+def study(device, world, course, steps, check_sitter=None, start=None):
     """Start (or continue) a course and report `steps` heartbeats 10 s of server time
     apart at 1.0x, passing each face check as soon as a heartbeat answer says it is due
-    (with `check_crop`; without, the checks are ignored)."""
+    (with `check_sitter`, playback held meanwhile; without, the checks are ignored)."""
     server = device.server
     if start is None:
         response = device.start(course)
@@ -338,8 +404,16 @@ def study(device, world, course, steps, check_crop=None, start=None):
         beat = device.heartbeat(session, [device.progress(now, session, course, position)])
         assert beat.status_code == 200, beat.text
         due = beat.json()["check_due"]
-        if due is not None and check_crop is not None:
-            pass_check(device, session, course, due["id"], check_crop)
+        if due is not None and check_sitter is not None:
+            # As the client does: playback holds while the learner takes the check.
+            held = device.event(
+                EventKind.PAUSE, now, session, course, position_ms=position, reason="face_check"
+            )
+            assert device.heartbeat(session, [held]).status_code == 200
+            pass_check(device, session, course, due["id"], check_sitter)
+            resumed = server.platform.clock.now_ms()
+            play = device.event(EventKind.PLAY, resumed, session, course, position_ms=position)
+            assert device.heartbeat(session, [play]).status_code == 200
     return start
 
 
@@ -351,11 +425,9 @@ def secret_positions(server: LiveServer, study_session_id: str) -> list[int]:
         return json.loads(study.check_positions_json)
 
 
-def pass_check(device, session: str, course: str, due_id: str, crop: bytes) -> dict:
+def pass_check(device, session: str, course: str, due_id: str, sitter: Sitter) -> dict:
     """Answer the face check the server asked for, and report the pass in the stream."""
-    checked = device.post(
-        f"/study/{session}/face-check", json={"due_id": due_id, "face": face_body(crop)}
-    )
+    checked = device.study_check(session, due_id, sitter)
     assert checked.status_code == 200 and checked.json()["passed"], checked.text
     now = device.server.platform.clock.now_ms()
     event = device.event(
@@ -363,22 +435,6 @@ def pass_check(device, session: str, course: str, due_id: str, crop: bytes) -> d
     )
     assert device.heartbeat(session, [event]).status_code == 200
     return checked.json()
-
-
-def fresh_capture(jpeg: bytes) -> bytes:
-    """The same picture in bytes never sent before (a JPEG comment of random bytes after
-    the start marker), as every live capture is: the server refuses a repeat. A script
-    can do the same, which is why the byte check stops only a replay as recorded."""
-    comment = b"capture " + uuid.uuid4().hex.encode()
-    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
-
-
-def face_body(crop, liveness=True, fresh=True):
-    return {
-        "crop_jpeg_b64": base64.b64encode(fresh_capture(crop) if fresh else crop).decode(),
-        "liveness_passed": liveness,
-        "challenge": {"actions": ["blink", "nod"]},
-    }
 
 
 # The fixture courses' question bank, by option text: papers shuffle the options.

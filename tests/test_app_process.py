@@ -107,6 +107,38 @@ def fresh_data_dir(tmp_path: Path, demo_platform_data: Path) -> Path:
     return data
 
 
+def test_a_demo_seeded_by_an_earlier_version_gets_the_settings_its_camera_needs(
+    tmp_path, demo_platform_data
+):
+    """The demo keeps its data between runs: a platform seeded before the server issued
+    challenges would ask the simulated camera for actions it cannot perform."""
+    import json
+    import shutil
+
+    from sqlalchemy import select
+
+    from app.demo_platform import DEMO_LIVENESS_ACTIONS, start_demo_platform
+    from server.models import Institution
+
+    folder = tmp_path / "demo-platform"
+    shutil.copytree(demo_platform_data, folder)
+    demo = start_demo_platform(folder)
+    platform = demo.server.platform
+    with platform.transaction() as db:
+        (institution,) = db.scalars(select(Institution)).all()
+        institution.verification_json = json.dumps({"virtual_camera": "warn"})  # as it was
+    demo.stop()
+    demo = start_demo_platform(folder)
+    try:
+        with demo.server.platform.sessions() as db:
+            (institution,) = db.scalars(select(Institution)).all()
+            settings = json.loads(institution.verification_json)
+    finally:
+        demo.stop()
+    assert settings["liveness_actions"] == list(DEMO_LIVENESS_ACTIONS)
+    assert settings["virtual_camera"] == "warn"
+
+
 def assert_video_drawn(shot: Path) -> None:
     image = QImage(str(shot))
     assert not image.isNull() and image.width() >= 640

@@ -7,6 +7,9 @@ As in `test_server_study`, the test moves the server's clock instead of waiting.
 
 from __future__ import annotations
 
+import base64
+import json
+
 from records.events import EventKind
 from tests.server_harness import (
     ADMIN_TOKEN,
@@ -16,7 +19,6 @@ from tests.server_harness import (
     answer_test,
     course_id,
     credited_ms,
-    face_body,
     study,
 )
 
@@ -66,16 +68,20 @@ def begin(device: LearnerDevice, course: str, position: int = 0) -> str:
 
 def test_checks_cannot_be_passed_before_the_server_asks(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     start = device.start(course).json()
     session = start["study_session_id"]
     assert "check_positions_ms" not in start and start["check_due"] is None
-    # The script passes "every check" in the first second with the still photo...
+    # The script tries to pass "every check" in the first second: there is no challenge
+    # to answer before the server asks, nor a check to answer with a made-up one.
     for guess in ("due-0", "due-1", session):
-        body = {"due_id": guess, "face": face_body(faces.learner_crop)}
-        early = device.post(f"/study/{session}/face-check", json=body)
+        early = device.study_challenge(session, guess)
         assert early.status_code == 409 and early.json()["code"] == "no_check_due"
+        made_up = {"challenge_id": "fch-made-up", "actions": ["blink", "nod"]}
+        body = {"due_id": guess, "face": device.proof(made_up, faces.learner)}
+        forged = device.post(f"/study/{session}/face-check", json=body)
+        assert forged.status_code == 409 and forged.json()["code"] == "no_check_due"
     # ...then heartbeats at 1x with nobody in front of the screen, ignoring the check
     # the server asks for.
     now = live_server.platform.clock.now_ms()
@@ -96,13 +102,12 @@ def test_checks_cannot_be_passed_before_the_server_asks(live_server, world, face
 
 def test_a_late_pass_counts_for_nothing_and_the_check_is_asked_again(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     live_server.platform.clock.advance(11 * 60_000)
     start = device.start(course_id(world)).json()
     session, due = start["study_session_id"], start["check_due"]
     live_server.platform.clock.advance(120_001)
-    body = {"due_id": due["id"], "face": face_body(faces.learner_crop)}
-    late = device.post(f"/study/{session}/face-check", json=body)
+    late = device.study_challenge(session, due["id"])
     assert late.status_code == 409 and late.json()["code"] == "check_expired"
     again = device.heartbeat(session, []).json()["check_due"]
     assert again["reason"] == "overdue" and again["id"] != due["id"]
@@ -110,7 +115,7 @@ def test_a_late_pass_counts_for_nothing_and_the_check_is_asked_again(live_server
 
 def test_a_script_that_only_uploads_batches_meets_the_same_checks(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = device.start(course).json()["study_session_id"]
     now = live_server.platform.clock.now_ms()
@@ -125,7 +130,7 @@ def test_a_script_that_only_uploads_batches_meets_the_same_checks(live_server, w
 
 def test_looping_for_twenty_minutes_still_meets_a_check(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     reasons = []
@@ -138,27 +143,147 @@ def test_looping_for_twenty_minutes_still_meets_a_check(live_server, world, face
     assert any(r and r["reason"] == "interval" for r in reasons)
 
 
-def test_a_replayed_crop_is_refused_and_counts_toward_the_lock(live_server, world, faces):
+def test_a_replayed_burst_is_refused_and_counts_toward_the_lock(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     live_server.platform.clock.advance(11 * 60_000)
     start = device.start(course_id(world)).json()
     session, due = start["study_session_id"], start["check_due"]
-    recorded = face_body(faces.learner_crop)  # one request, captured once...
+    challenge = device.study_challenge(session, due["id"]).json()
+    recorded = device.proof(challenge, faces.learner)  # one request, captured once...
     body = {"due_id": due["id"], "face": recorded}
     assert device.post(f"/study/{session}/face-check", json=body).json()["passed"]
-    live_server.platform.clock.advance(21 * 60_000)  # ...replayed at the next check
+    # ...sent again as it was: the check it answered is passed.
+    again = device.post(f"/study/{session}/face-check", json=body)
+    assert again.status_code == 409 and again.json()["code"] == "no_check_due"
+    live_server.platform.clock.advance(21 * 60_000)  # ...and at the next check,
     due = device.heartbeat(session, []).json()["check_due"]
-    body = {"due_id": due["id"], "face": recorded}
-    replayed = device.post(f"/study/{session}/face-check", json=body).json()
+    wrong_due = device.post(
+        f"/study/{session}/face-check", json={"due_id": due["id"], "face": recorded}
+    )
+    assert wrong_due.status_code == 409 and wrong_due.json()["code"] == "face_challenge_expired"
+    # ...or its frames, re-signed under a fresh challenge that asks for the same actions.
+    fresh = device.study_challenge(session, due["id"]).json()
+    frames = [(f["at_ms"], base64.b64decode(f["jpeg_b64"])) for f in recorded["frames"]]
+    replayed = device.post(
+        f"/study/{session}/face-check",
+        json={
+            "due_id": due["id"],
+            "face": device.proof(fresh, faces.learner, frames=frames),
+        },
+    ).json()
     assert not replayed["passed"] and replayed["reason"] == "evidence_reused"
+    assert _failed_logins(live_server, "learner1") == 1
+
+
+def _failed_logins(server, login: str) -> int:
+    from sqlalchemy import select
+
     from server.models import Account
 
-    with live_server.platform.sessions() as db:
-        from sqlalchemy import select
+    with server.platform.sessions() as db:
+        return db.scalar(select(Account.failed_logins).where(Account.login_name == login))
 
-        account = db.scalar(select(Account).where(Account.login_name == "learner1"))
-        assert account.failed_logins == 1
+
+# -- hole 4: liveness is the server's judgement, on a challenge it issued ---------------
+
+
+def _signed_in_challenge(device: LearnerDevice) -> tuple[str, dict]:
+    first = device.password("learner1", "correct horse learner1")
+    assert first.status_code == 200, first.text
+    token = first.json()["challenge_token"]
+    challenge = device.face_challenge(token)
+    assert challenge.status_code == 200, challenge.text
+    return token, challenge.json()
+
+
+def _stored_check(server) -> dict:
+    from sqlalchemy import select
+
+    from server.models import FaceCheck
+
+    with server.platform.sessions() as db:
+        check = db.scalars(select(FaceCheck).order_by(FaceCheck.decided_ms.desc())).first()
+        return {"reason": check.reason, **json.loads(check.challenge_json)}
+
+
+def test_the_server_draws_the_challenge_and_never_repeats_its_id(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, first = _signed_in_challenge(device)
+    second = device.face_challenge(token).json()
+    allowed = {"blink", "turn_left", "nod"}  # the institution's list (TEST_VERIFICATION)
+    for challenge in (first, second):
+        assert len(challenge["actions"]) == 2 and set(challenge["actions"]) <= allowed
+    assert first["challenge_id"] != second["challenge_id"]
+    # Asking again closed the first one: one attempt at a time.
+    stale = device.face_answer(token, device.proof(first, faces.learner))
+    assert stale.status_code == 409 and stale.json()["code"] == "face_challenge_expired"
+    assert device.face_answer(token, device.proof(second, faces.learner)).status_code == 200
+
+
+def test_a_still_photo_fails_liveness_whatever_the_client_says(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, challenge = _signed_in_challenge(device)
+    photo = device.face_answer(token, device.proof(challenge, faces.still_photo))
+    assert photo.status_code == 401 and photo.json()["code"] == "liveness_failed"
+    assert _stored_check(live_server)["liveness"] in ("static_image", "timeout")  # no action
+    assert _failed_logins(live_server, "learner1") == 1
+
+
+def test_a_burst_of_other_actions_fails_liveness(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, challenge = _signed_in_challenge(device)
+    # A clip prepared for another challenge: the issued actions in the opposite order.
+    prepared = {**challenge, "actions": challenge["actions"][::-1]}
+    frames = faces.learner.burst(prepared["actions"]).fresh()
+    answer = device.face_answer(token, device.proof(challenge, faces.learner, frames=frames))
+    assert answer.status_code == 401 and answer.json()["code"] == "liveness_failed"
+    assert _stored_check(live_server)["liveness"] in ("timeout", "wrong_action")
+
+
+def test_a_face_swapped_during_the_challenge_fails(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, challenge = _signed_in_challenge(device)
+    mine = faces.learner.burst(challenge["actions"]).fresh()
+    theirs = faces.other.burst(challenge["actions"]).fresh()
+    half = len(mine) // 2
+    swapped = mine[:half] + theirs[half:]
+    answer = device.face_answer(token, device.proof(challenge, faces.learner, frames=swapped))
+    assert answer.status_code == 401
+    assert answer.json()["code"] in ("liveness_failed", "face_not_matched")
+
+
+def test_a_burst_made_before_the_challenge_existed_is_refused(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, challenge = _signed_in_challenge(device)
+    # Frames spanning 5 s, sent the moment the challenge was issued: rendered ahead.
+    early = device.face_answer(token, device.proof(challenge, faces.learner, took_ms=0))
+    assert early.status_code == 401 and early.json()["code"] == "burst_longer_than_issued"
+    token, challenge = _signed_in_challenge(device)
+    frames = [
+        (index * 10, jpeg)
+        for index, (_, jpeg) in enumerate(faces.learner.burst(challenge["actions"]).fresh())
+    ]
+    packed = device.face_answer(token, device.proof(challenge, faces.learner, frames=frames))
+    assert packed.status_code == 401 and packed.json()["code"] == "burst_out_of_order"
+    assert _failed_logins(live_server, "learner1") == 2
+
+
+def test_a_challenge_answered_after_it_expired_is_refused(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    token, challenge = _signed_in_challenge(device)
+    late = device.face_answer(token, device.proof(challenge, faces.learner, took_ms=120_001))
+    assert late.status_code == 409 and late.json()["code"] == "face_challenge_expired"
+
+
+def test_evidence_signed_by_another_key_is_refused(live_server, world, faces):
+    device = LearnerDevice(live_server)
+    device.sign_in("learner1", faces.learner)  # the device's key is registered
+    thief = LearnerDevice(live_server, device_id=device.device_id)  # same id, own key
+    token = thief.password("learner1", "correct horse learner1").json()["challenge_token"]
+    challenge = thief.face_challenge(token).json()
+    answer = thief.face_answer(token, thief.proof(challenge, faces.learner))
+    assert answer.status_code == 401 and answer.json()["code"] == "bad_signature"
 
 
 # -- hole 2: rewinding so that no check comes due -------------------------------------
@@ -166,7 +291,7 @@ def test_a_replayed_crop_is_refused_and_counts_toward_the_lock(live_server, worl
 
 def test_looping_the_first_seconds_earns_them_once(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     # Before the first possible check (5 % of 180 s): play 0-8 s, rewind, for 3 minutes.
@@ -184,7 +309,7 @@ def test_looping_the_first_seconds_earns_them_once(live_server, world, faces):
 
 def test_a_forward_jump_earns_nothing_for_the_range_skipped(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     beat(device, session, course, 10_000)
@@ -198,7 +323,7 @@ def test_a_forward_jump_earns_nothing_for_the_range_skipped(live_server, world, 
 
 def test_faster_than_real_time_earns_nothing(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     for step in range(1, 10):  # 2x, reported as 1x by a patched client
@@ -213,12 +338,12 @@ def test_faster_than_real_time_earns_nothing(live_server, world, faces):
 def test_a_sign_in_expires_when_idle_and_after_its_maximum_age(live_server, world, faces):
     config = live_server.platform.config
     idle = LearnerDevice(live_server)
-    idle.sign_in("learner1", faces.learner_crop)
+    idle.sign_in("learner1", faces.learner)
     live_server.platform.clock.advance(config.session_idle_ms + 1)
     gone = idle.get("/me")
     assert gone.status_code == 401 and gone.json()["code"] == "session_expired"
     busy = LearnerDevice(live_server)
-    busy.sign_in("learner1", faces.learner_crop)
+    busy.sign_in("learner1", faces.learner)
     clock = live_server.platform.clock
     ends = clock.now_ms() + config.session_max_ms
     step = config.session_idle_ms // 2
@@ -232,7 +357,7 @@ def test_a_sign_in_expires_when_idle_and_after_its_maximum_age(live_server, worl
 
 def test_disabling_an_account_stops_its_credit_at_once(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     for step in range(1, 4):
@@ -259,7 +384,7 @@ def _account_id(server, login: str) -> str:
 
 def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     for step in range(1, 4):
@@ -267,9 +392,8 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
     assert device.post(f"/study/{session}/end").status_code == 200
     refused = device.heartbeat(session, [])
     assert refused.status_code == 409 and refused.json()["code"] == "study_session_ended"
-    body = {"due_id": "due-any", "face": face_body(faces.learner_crop)}
-    checked = device.post(f"/study/{session}/face-check", json=body)
-    assert checked.status_code == 409 and checked.json()["code"] == "study_session_ended"
+    challenge = device.study_challenge(session, "due-any")
+    assert challenge.status_code == 409 and challenge.json()["code"] == "study_session_ended"
     answer = play_on_by_batch(device, session, course, steps=range(4, 10))
     assert {r["status"] for r in answer["results"]} == {"session_ended"}
     # At most the 30 s before the end (less if the server asked for a check meanwhile).
@@ -278,14 +402,14 @@ def test_an_ended_study_session_takes_no_more_data(live_server, world, faces):
 
 def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
     session = begin(device, course)
     for step in range(1, 4):
         beat(device, session, course, step * STEP_MS)
     # The learner signs in on another PC; this one is revoked now, but its clock is
     # 25 s behind the server's (inside the allowed skew) and it keeps reporting.
-    LearnerDevice(live_server).sign_in("learner1", faces.learner_crop)
+    LearnerDevice(live_server).sign_in("learner1", faces.learner)
     revoked_at = live_server.platform.clock.now_ms()
     live_server.platform.clock.advance(25_000)
     late = [
@@ -296,16 +420,16 @@ def test_a_signed_out_device_earns_nothing_after_its_revocation(live_server, wor
     answer = device.upload(late).json()
     assert {r["status"] for r in answer["results"]} == {"session_revoked"}
     elsewhere = LearnerDevice(live_server)
-    elsewhere.sign_in("learner1", faces.learner_crop)
+    elsewhere.sign_in("learner1", faces.learner)
     assert credited_ms(live_server, device.learner_id) <= 3 * STEP_MS + 1_000
 
 
 def test_an_honest_learner_keeps_the_whole_course(live_server, world, faces):
     """The control for every attack above: the same script, played straight."""
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
-    study(device, world, course, 18, check_crop=faces.learner_crop)
+    study(device, world, course, 18, check_sitter=faces.learner)
     assert credited_ms(live_server, device.learner_id) >= 180_000 * 99 // 100
 
 
@@ -330,13 +454,16 @@ def test_a_huge_picture_never_reaches_the_face_matcher(live_server, world, faces
     import cv2
     import numpy as np
 
+    from verification.burst import MAX_FRAME_BYTES
+
     ok, encoded = cv2.imencode(
-        ".jpg", np.full((6300, 6300), 128, np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 10]
+        ".jpg", np.full((2000, 2000), 128, np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 10]
     )
-    assert ok and len(encoded) < 512 * 1024  # within the crop's byte limit
+    assert ok and len(encoded) < MAX_FRAME_BYTES  # within a frame's byte limit
     device = LearnerDevice(live_server)
-    token = device.password("learner1", "correct horse learner1").json()["challenge_token"]
-    refused = device.face(token, encoded.tobytes())
+    token, challenge = _signed_in_challenge(device)
+    frames = [(index * 80, encoded.tobytes()) for index in range(50)]
+    refused = device.face_answer(token, device.proof(challenge, faces.learner, frames=frames))
     assert refused.status_code == 400 and refused.json()["code"] == "image_too_large"
     with live_server.platform.sessions() as db:
         from sqlalchemy import func, select
@@ -354,33 +481,29 @@ def test_a_full_face_matcher_answers_503_with_retry_after(live_server, world, fa
     for slot in held:
         slot.__enter__()
     try:
-        busy = device.face(token, faces.learner_crop)
+        busy = device.face(token, faces.learner)
     finally:
         for slot in held:
             slot.__exit__(None, None, None)
     assert busy.status_code == 503 and busy.json()["code"] == "face_matcher_busy"
     assert busy.headers["Retry-After"] == "2"
     # The refusal spent no attempt: the same challenge signs in once the matcher is free.
-    assert device.face(token, faces.learner_crop).status_code == 200
+    assert device.face(token, faces.learner).status_code == 200
 
 
 def test_face_checks_are_rate_limited_per_learner(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)  # one check
+    device.sign_in("learner1", faces.learner)  # one check
     live_server.platform.clock.advance(11 * 60_000)  # a course opened later asks for one
     start = device.start(course_id(world)).json()
     session, due = start["study_session_id"], start["check_due"]
     assert due["reason"] == "start"
     limit = live_server.platform.config.face_checks_per_minute
-    body = {"due_id": due["id"], "face": face_body(faces.other_crop)}
-    codes = [
-        device.post(f"/study/{session}/face-check", json=body).status_code for _ in range(limit + 1)
-    ]
-    assert codes[:limit] == [200] * limit  # each answered: not a match
+    codes = [device.study_challenge(session, due["id"]).status_code for _ in range(limit + 1)]
+    assert codes[:limit] == [200] * limit
     assert codes[-1] == 429
     live_server.platform.clock.advance(60_000)
-    body = {"due_id": due["id"], "face": face_body(faces.learner_crop)}
-    assert device.post(f"/study/{session}/face-check", json=body).json()["passed"]
+    assert device.study_check(session, due["id"], faces.learner).json()["passed"]
 
 
 def test_failed_face_checks_count_toward_the_account_lock(live_server, world, faces):
@@ -393,7 +516,7 @@ def test_failed_face_checks_count_toward_the_account_lock(live_server, world, fa
         for _ in range(live_server.platform.config.max_face_attempts):
             if failures == live_server.platform.config.max_failed_logins:
                 break
-            answer = device.face(token, faces.other_crop)  # a photo of somebody else
+            answer = device.face(token, faces.other)  # a photo of somebody else
             assert answer.json()["code"] in ("face_not_matched", "account_locked")
             failures += 1
         live_server.platform.clock.advance(61_000)  # past the per-learner face rate limit
@@ -406,21 +529,21 @@ def test_failed_face_checks_count_toward_the_account_lock(live_server, world, fa
 
 def test_the_test_opens_only_after_most_of_the_course_was_watched(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
-    study(device, world, course, 12, check_crop=faces.learner_crop)  # 2 of 3 minutes
+    study(device, world, course, 12, check_sitter=faces.learner)  # 2 of 3 minutes
     closed = device.get(f"/courses/{course}/test")
     assert closed.status_code == 403 and closed.json()["code"] == "test_not_open"
     assert closed.json()["min_coverage_percent"] == 80
-    study(device, world, course, 18, check_crop=faces.learner_crop)  # the rest, again
+    study(device, world, course, 18, check_sitter=faces.learner)  # the rest, again
     assert device.get(f"/courses/{course}/test").status_code == 200
 
 
 def test_a_blind_search_of_the_test_is_stopped(live_server, world, faces):
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
     course = course_id(world)
-    study(device, world, course, 18, check_crop=faces.learner_crop)
+    study(device, world, course, 18, check_sitter=faces.learner)
     clock, config = live_server.platform.clock, live_server.platform.config
     first = answer_test(device, course, right=False)
     # Only the score and whether it passed: never which answers were right.
@@ -439,7 +562,7 @@ def test_a_blind_search_of_the_test_is_stopped(live_server, world, faces):
     assert spent.json()["next_attempt_ms"] > clock.now_ms()
     # The next Beijing day, the learner may sit it again (and pass).
     clock.advance(spent.json()["next_attempt_ms"] - clock.now_ms())
-    device.sign_in("learner1", faces.learner_crop)  # the sign-in expired meanwhile
+    device.sign_in("learner1", faces.learner)  # the sign-in expired meanwhile
     assert answer_test(device, course)["passed"]
     passed = device.get(f"/courses/{course}/test")
     assert passed.status_code == 409 and passed.json()["code"] == "test_already_passed"
@@ -460,8 +583,8 @@ def test_each_sitting_draws_its_own_paper_and_is_answered_once(live_server, worl
     media.write_bytes(bytes(range(256)) * 400)
     course = world.add_course("题库课程", media, 60_000, questions=bank, questions_per_test=3)["id"]
     device = LearnerDevice(live_server)
-    device.sign_in("learner1", faces.learner_crop)
-    study(device, world, course, 6, check_crop=faces.learner_crop)
+    device.sign_in("learner1", faces.learner)
+    study(device, world, course, 6, check_sitter=faces.learner)
     papers = []
     for _ in range(3):
         paper = device.get(f"/courses/{course}/test").json()
@@ -480,16 +603,6 @@ def test_each_sitting_draws_its_own_paper_and_is_answered_once(live_server, worl
 # -- hole 8: a bot shipped with the client ------------------------------------------------
 
 
-def face_with_camera(device: LearnerDevice, token: str, crop: bytes, **camera) -> object:
-    body = {
-        "challenge_token": token,
-        "device_id": device.device_id,
-        "device_public_key_b64": device.public_key_b64(),
-        "face": {**face_body(crop), "camera": camera},
-    }
-    return device.server.call("POST", f"{API}/auth/face", json=body)
-
-
 def test_a_simulated_camera_counts_only_on_a_demo_platform(tmp_path, faces):
     from tests.server_harness import LiveServer, make_world
 
@@ -498,9 +611,9 @@ def test_a_simulated_camera_counts_only_on_a_demo_platform(tmp_path, faces):
         make_world(server, tmp_path, faces)
         device = LearnerDevice(server)
         token = device.password("learner1", "correct horse learner1").json()["challenge_token"]
-        bot = face_with_camera(device, token, faces.learner_crop, simulated=True)
+        bot = device.face(token, faces.learner, camera={"simulated": True})
         assert bot.status_code == 401 and bot.json()["code"] == "simulated_camera_refused"
-        real = face_with_camera(device, token, faces.learner_crop, simulated=False)
+        real = device.face(token, faces.learner, camera={"simulated": False})
         assert real.status_code == 200, real.text
 
 
@@ -518,7 +631,7 @@ def test_the_institutions_virtual_camera_policy_is_applied_by_the_server(
         enroll(live_server, login, faces.learner_photo)
         device = LearnerDevice(live_server)
         token = device.password(login, "correct horse " + login).json()["challenge_token"]
-        answer = face_with_camera(device, token, faces.learner_crop, virtual="obs_virtual_camera")
+        answer = device.face(token, faces.learner, camera={"virtual": "obs_virtual_camera"})
         if policy == "refuse":
             assert answer.status_code == 401
             assert answer.json()["code"] == "virtual_camera_refused"

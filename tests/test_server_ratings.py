@@ -163,7 +163,7 @@ def world(live_server, tmp_path, faces):
 
 def signed_in(server, login, faces) -> LearnerDevice:
     device = LearnerDevice(server)
-    device.sign_in(login, faces.learner_crop)
+    device.sign_in(login, faces.learner)
     return device
 
 

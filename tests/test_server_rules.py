@@ -333,3 +333,73 @@ def test_papers_draw_from_the_bank_and_grade_in_the_banks_numbering():
     # A number that was never shown is a wrong answer, not an error.
     assert grade_paper(by_id, paper, {"a": [0, 9], "b": [0, 1]})[0] == 50
     assert grade_paper(by_id, [], {}) == (0, {})
+
+
+# -- face challenges (server.face_challenge_rules) and the evidence's signature -----------
+
+
+def _challenge_policy(**changes):
+    from server.face_challenge_rules import ChallengePolicy
+
+    base = {"actions": ("blink", "turn_left", "nod"), "min_actions": 2, "max_actions": 3}
+    return ChallengePolicy(**{**base, "ttl_ms": 120_000, **changes})
+
+
+def test_challenges_draw_distinct_actions_from_the_institutions_list():
+    import pytest
+
+    from server.face_challenge_rules import draw_actions
+
+    policy = _challenge_policy()
+    drawn = {draw_actions(policy, random.Random(seed)) for seed in range(60)}
+    assert all(2 <= len(d) <= 3 and len(set(d)) == len(d) for d in drawn)
+    assert all(set(d) <= set(policy.actions) for d in drawn)
+    assert len(drawn) > 6  # orders and lengths vary
+    # More actions asked than the list holds: all of them, in a random order.
+    assert len(draw_actions(_challenge_policy(min_actions=5, max_actions=5))) == 3
+    for bad in ({"actions": ()}, {"actions": ("blink", "blink")}, {"min_actions": 0}):
+        with pytest.raises(ValueError):
+            _challenge_policy(**bad)
+    with pytest.raises(ValueError):
+        _challenge_policy(min_actions=3, max_actions=2)
+    with pytest.raises(ValueError):
+        _challenge_policy(ttl_ms=0)
+
+
+def test_a_bursts_timing_must_fit_inside_the_challenge():
+    from server.face_challenge_rules import BurstTimingRefusal, burst_timing_refusal
+
+    frames = [i * 80 for i in range(50)]  # 3.92 s of frames
+    issued, expires = 1_000_000, 1_120_000
+    assert burst_timing_refusal(frames, issued, issued + 4_500, expires) is None
+    assert burst_timing_refusal([], issued, issued + 4_500, expires) is BurstTimingRefusal.EMPTY
+    # Sent sooner after the challenge than the frames took: made before it existed.
+    early = burst_timing_refusal(frames, issued, issued + 3_000, expires)
+    assert early is BurstTimingRefusal.LONGER_THAN_ISSUED
+    late = burst_timing_refusal(frames, issued, expires + 1, expires)
+    assert late is BurstTimingRefusal.EXPIRED
+    for packed in ([0, 10, 20], [0, 80, 80], [0, 160, 80]):
+        refusal = burst_timing_refusal(packed, issued, issued + 4_500, expires)
+        assert refusal is BurstTimingRefusal.OUT_OF_ORDER
+
+
+def test_a_face_burst_signature_binds_the_challenge_and_every_frame():
+    from records.signing import detached_signature_valid, face_burst_message
+
+    key = new_device_key()
+    public = public_key_bytes(key.public_key())
+    frames = [(0, b"\xff\xd8one"), (80, b"\xff\xd8two")]
+    message = face_burst_message("fch-1", frames)
+    signature = key.sign(message)
+    assert detached_signature_valid(public, message, signature)
+    for changed in (
+        face_burst_message("fch-2", frames),
+        face_burst_message("fch-1", [(0, b"\xff\xd8one"), (81, b"\xff\xd8two")]),
+        face_burst_message("fch-1", [(0, b"\xff\xd8one"), (80, b"\xff\xd8tw0")]),
+        face_burst_message("fch-1", frames[:1]),
+    ):
+        assert not detached_signature_valid(public, changed, signature)
+    assert not detached_signature_valid(public, message, b"\0" * 64)
+    assert not detached_signature_valid(b"short", message, signature)
+    # Not an event's signature either way: the domain differs from canonical JSON.
+    assert message.startswith(b"face-burst/v1\n")

@@ -32,9 +32,9 @@ from sync.http_client import (
 )
 from sync.store import StudyStore
 from sync.store_worker import StoreWorker
-from sync.sync_rules import FaceProof, SignOutReason, StudyStop
+from sync.sync_rules import FaceChallenge, FaceProof, SignOutReason, StudyStop
 from tests.fault_proxy import FaultProxy
-from tests.server_harness import ID_NUMBERS, LiveServer, enroll, fresh_capture, make_fixture
+from tests.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
 
 
 @dataclass
@@ -85,13 +85,27 @@ def client_device(world: World, name: str, store_path: Path | None = None, **eng
         worker.close().result(30)
 
 
-def proof(crop: bytes) -> FaceProof:
-    return FaceProof(fresh_capture(crop), True, {"actions": ["blink"]})
+def proof(challenge: FaceChallenge, sitter, server) -> FaceProof:
+    """The evidence a client sends for `challenge` (unsigned: the engine signs it); the
+    server's clock moves on by the time the burst took."""
+    burst = sitter.burst(challenge.actions)
+    server.platform.clock.advance(burst.span_ms + 100)
+    return FaceProof(challenge.id, tuple(burst.fresh()))
 
 
-def sign_in(engine, login, crop):
+def face_login(engine, token, sitter, server, **options):
+    challenge = engine.login_face_challenge(token).result(30)
+    return engine.face_login(token, proof(challenge, sitter, server), **options).result(60)
+
+
+def study_check(engine, due_id, sitter, server):
+    challenge = engine.study_face_challenge(due_id).result(30)
+    return engine.study_face_check(due_id, proof(challenge, sitter, server))
+
+
+def sign_in(engine, login, sitter, server):
     challenge = engine.password_login(login, "correct horse " + login).result(30)
-    return engine.face_login(challenge["challenge_token"], proof(crop)).result(60)
+    return face_login(engine, challenge["challenge_token"], sitter, server)
 
 
 def study_events(worker, engine, session_id, course_id, count, start_ms):
@@ -135,7 +149,7 @@ def flush_until_done(engine, attempts=30):
 
 def test_every_event_arrives_exactly_once_and_in_order_through_faults(world, faces):
     with client_device(world, "a") as (engine, worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         session = engine.start_course(world.course_id).result(30)["study_session_id"]
         now = world.server.platform.clock.now_ms()
         proxy = world.proxy
@@ -181,7 +195,7 @@ def test_a_server_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(tmp
         proxy = stack.enter_context(FaultProxy("127.0.0.1", port).start())
         world = World(server, proxy, course, tmp_path)
         engine, worker = stack.enter_context(client_device(world, "a"))
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         session = engine.start_course(course).result(30)["study_session_id"]
         appended = study_events(worker, engine, session, course, 800, clock.now_ms() - 800)
         # Every answer is cut off after the server stored the batch, retries included:
@@ -209,13 +223,13 @@ def test_signing_in_elsewhere_signs_the_first_client_out_within_one_heartbeat(wo
         client_device(world, "a") as (first, first_store),
         client_device(world, "b") as (second, _),
     ):
-        sign_in(first, "learner1", faces.learner_crop)
+        sign_in(first, "learner1", faces.learner, world.server)
         session = first.start_course(world.course_id).result(30)["study_session_id"]
         now = world.server.platform.clock.now_ms()
         study_events(first_store, first, session, world.course_id, 3, now)
         assert first.heartbeat().result(30).verdict.allowed
         study_events(first_store, first, session, world.course_id, 3, now + 10)
-        sign_in(second, "learner1", faces.learner_crop)
+        sign_in(second, "learner1", faces.learner, world.server)
         status = first.heartbeat().result(30)
         assert not status.verdict.allowed
         assert status.verdict.stop is StudyStop.SIGNED_OUT
@@ -229,7 +243,7 @@ def test_signing_in_elsewhere_signs_the_first_client_out_within_one_heartbeat(wo
 def test_another_learner_on_this_pc_signs_the_first_one_out(world, faces):
     shared = world.tmp / "shared.db"
     with client_device(world, "pc", store_path=shared) as (first, store):
-        sign_in(first, "learner1", faces.learner_crop)
+        sign_in(first, "learner1", faces.learner, world.server)
         first.start_course(world.course_id).result(30)
         assert first.heartbeat().result(30).verdict.allowed
         # learner2 signs in on the same PC: the same device key and id (the same store).
@@ -237,7 +251,7 @@ def test_another_learner_on_this_pc_signs_the_first_one_out(world, faces):
         client = PlatformClient(ConnectionSettings(base_url=world.proxy.url))
         other = SyncEngine(client, store, opened)
         try:
-            sign_in(other, "learner2", faces.other_crop)
+            sign_in(other, "learner2", faces.other, world.server)
         finally:
             other._executor.shutdown()  # the store belongs to the first engine's fixture
             client.close()
@@ -248,7 +262,7 @@ def test_another_learner_on_this_pc_signs_the_first_one_out(world, faces):
 def test_offline_grace_then_pause_then_resume_when_the_server_answers(world, faces):
     mono = [1_000_000]
     with client_device(world, "a", monotonic_ms=lambda: mono[0]) as (engine, worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         session = engine.start_course(world.course_id).result(30)["study_session_id"]
         assert engine.heartbeat().result(30).verdict.allowed
         world.proxy.refuse()
@@ -272,7 +286,7 @@ def test_clock_skew_is_recorded_and_pauses_study_until_corrected(world, faces):
     with client_device(
         world, "a", wall_clock_ms=lambda: time.time_ns() // 1_000_000 + offset[0]
     ) as (engine, worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         engine.start_course(world.course_id).result(30)
         status = engine.heartbeat().result(30)
         assert status.verdict.stop is StudyStop.CLOCK_SKEW
@@ -300,11 +314,15 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
             with qtbot.waitSignal(service.request_done, timeout=30_000) as done:
                 service.password_login("learner1", "correct horse learner1")
             token = done.args[1]["challenge_token"]
+            with qtbot.waitSignal(service.request_done, timeout=30_000) as issued:
+                service.login_face_challenge(token)
+            assert issued.args[0] == "face_challenge"
+            evidence = proof(issued.args[1], faces.learner, world.server)
             with qtbot.waitSignal(service.request_done, timeout=60_000):
-                service.face_login(token, proof(faces.learner_crop))
+                service.face_login(token, evidence)
             with qtbot.waitSignal(service.request_done, timeout=30_000):
                 service.start_course(world.course_id)
-            sign_in(other, "learner1", faces.learner_crop)
+            sign_in(other, "learner1", faces.learner, world.server)
             with qtbot.waitSignal(service.study_stopped, timeout=30_000) as stopped:
                 service.engine.heartbeat()
             assert stopped.args == ["signed_out", "signed_in_elsewhere"]
@@ -327,7 +345,7 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
 def test_the_outbox_resumes_after_the_client_restarts_mid_upload(world, faces):
     path = world.tmp / "restart.db"
     with client_device(world, "a", store_path=path) as (engine, worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         session = engine.start_course(world.course_id).result(30)["study_session_id"]
         now = world.server.platform.clock.now_ms()
         appended = study_events(worker, engine, session, world.course_id, 600, now - 600)
@@ -350,7 +368,7 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
     from server.models import StudyContact
 
     with client_device(world, "a", heartbeat_interval_s=0.2) as (engine, worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         session = engine.start_course(world.course_id).result(30)["study_session_id"]
         study_events(
             worker, engine, session, world.course_id, 3, world.server.platform.clock.now_ms()
@@ -386,21 +404,20 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
 
 def test_the_face_check_the_server_asks_for_is_re_matched_by_it(world, faces):
     with client_device(world, "a") as (engine, _worker):
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         world.server.platform.clock.advance(11 * 60_000)  # long after the sign-in's check
         engine.start_course(world.course_id).result(30)
         due = engine.status.check_due
         assert due is not None and due.reason == "start"
-        other = engine.study_face_check(due.id, proof(faces.other_crop))
+        other = study_check(engine, due.id, faces.other, world.server)
         answer = other.result(60)
         assert answer["passed"] is False and answer["reason"] == "face_not_matched"
-        same = engine.study_face_check(due.id, proof(faces.learner_crop))
+        same = study_check(engine, due.id, faces.learner, world.server)
         assert same.result(60)["passed"] is True
         engine.heartbeat().result(30)
         assert engine.status.check_due is None
-        again = engine.study_face_check(due.id, proof(faces.learner_crop))
         with pytest.raises(ServerRefusedError) as refused:
-            again.result(60)
+            engine.study_face_challenge(due.id).result(30)
         assert refused.value.reason_code == "no_check_due"
 
 
@@ -411,7 +428,7 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
             engine.get("/courses").result(30)
         engine.flush().result(30)
         assert engine.status.online  # a local condition, not a network failure
-        sign_in(engine, "learner1", faces.learner_crop)
+        sign_in(engine, "learner1", faces.learner, world.server)
         courses = engine.get("/courses").result(30)
         course = next(c for c in courses if c["id"] == world.course_id)
         assert engine.get("/me").result(30)["login_name"] == "learner1"
@@ -482,7 +499,5 @@ def test_sms_sign_in_through_the_engine(world, faces, caplog):
         with pytest.raises(ServerRefusedError):
             engine.sms_login(phone, wrong).result(30)
         challenge = engine.sms_login(phone, codes[0]).result(30)
-        answer = engine.face_login(challenge["challenge_token"], proof(faces.learner_crop)).result(
-            60
-        )
+        answer = face_login(engine, challenge["challenge_token"], faces.learner, world.server)
         assert answer["learner_id"] and engine.learner_id == answer["learner_id"]
