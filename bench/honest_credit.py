@@ -8,8 +8,10 @@ time. Two honest learners are measured against the real server over HTTP:
 1. **A scripted device** (`tests/server_harness.py`): a 30-minute course watched straight
    through at 1x with a heartbeat every 10 s on the server's clock (moved forward, not
    waited for), each position reading up to +-300 ms off the true one like libVLC's, a
-   pause in the middle, and every face check the server asks for passed with a real
-   face crop on the real matcher as soon as a heartbeat answer asks for it.
+   pause in the middle, and every face check the server asks for taken as soon as a
+   heartbeat answer asks for it (playback held meanwhile, as the client holds it): the
+   server's challenge performed by a real photo animated along its face mesh, as a
+   burst of face-region frames the server judges on the real models.
 2. **The real client** (`python -m app`, as the end-to-end test runs it): a 90-second
    course played to its end in real time by the scripted learner, with the face checks
    on the real models over the simulated camera and every attendance prompt answered.
@@ -59,7 +61,7 @@ def scripted_run(seed: int, work: Path, faces) -> dict[str, object]:  # type: ig
         media.write_bytes(bytes(range(256)) * 400)
         course = fixture.add_course("诚实学习", media, COURSE_MS)["id"]
         device = LearnerDevice(server)
-        device.sign_in("learner1", faces["crop"])
+        device.sign_in("learner1", faces["sitter"])
         session = device.start(course).json()["study_session_id"]
         clock = server.platform.clock
         now = clock.now_ms()
@@ -92,7 +94,16 @@ def scripted_run(seed: int, work: Path, faces) -> dict[str, object]:  # type: ig
                 events = [device.progress(now, session, course, reading)]
             due = device.heartbeat(session, events).json()["check_due"]
             if due is not None:
-                pass_check(device, session, course, due["id"], faces["crop"])
+                # As the client does: playback holds while the learner takes the check
+                # (about 5 s for the server's challenge), then goes on where it was.
+                held = device.event(
+                    EventKind.PAUSE, now, session, course, position_ms=position, reason="face_check"
+                )
+                device.heartbeat(session, [held])
+                pass_check(device, session, course, due["id"], faces["sitter"])
+                now = clock.now_ms()
+                resumed = device.event(EventKind.PLAY, now, session, course, position_ms=position)
+                device.heartbeat(session, [resumed])
                 checks += 1
         credited = credited_ms(server, device.learner_id)
     return {
@@ -153,14 +164,14 @@ def real_client_run(work: Path) -> dict[str, object]:
 def main() -> None:
     import cv2
 
+    from tests.face_bursts import Sitter
     from tests.face_images import face_photo
-    from verification.face_embedding import FaceEmbedder, face_crop_jpeg
 
     learner = face_photo("astronaut")
     darker = cv2.convertScaleAbs(learner, alpha=0.8, beta=-10)
     faces = {
         "photo": cv2.imencode(".jpg", learner, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(),
-        "crop": face_crop_jpeg(darker, FaceEmbedder().embed(darker).box),
+        "sitter": Sitter("learner", darker),  # the learner's photo, animated on request
     }
     scripted = []
     for seed in range(SCRIPTED_RUNS):
