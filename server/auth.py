@@ -241,12 +241,13 @@ def face_factor(
     _check_rate(platform, address)
     now = platform.clock.now_ms()
     login, account, learner, settings = _open_login(platform, db, challenge_token, device_id)
-    issued = face_evidence.take_challenge(
+    issued = face_evidence.open_challenge(
         platform, db, proof, learner.id, device_id, login_challenge_id=login.id
     )
-    login.face_attempts += 1
     key = face_evidence.device_key_for(db, device_id, device_public_key_b64)
     verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
+    face_evidence.close_challenge(platform, db, issued)
+    login.face_attempts += 1
     face_evidence.record_face_check(platform, db, learner.id, device_id, proof, verdict, "login")
     if verdict.reason == "face_not_enrolled":
         institution = identity.institution_of(db, learner)

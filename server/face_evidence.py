@@ -13,7 +13,6 @@ import base64
 import binascii
 import hashlib
 import json
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from records.signing import detached_signature_valid, face_burst_message
 from server import identity
-from server.errors import bad_request, conflict, too_many
+from server.errors import ApiError, bad_request, conflict, too_many
 from server.face_challenge_rules import burst_timing_refusal, draw_actions
 from server.models import Device, FaceChallenge, FaceCheck, Learner
 from server.platform import Platform, VerificationSettings
@@ -134,7 +133,7 @@ def issue_challenge(
     policy = settings.challenge_policy()
     actions = draw_actions(policy)
     challenge = FaceChallenge(
-        id=new_id("fch") + secrets.token_hex(8),
+        id=new_id("fch"),
         learner_id=learner_id,
         device_id=device_id,
         purpose="login" if login_challenge_id is not None else "study",
@@ -148,11 +147,12 @@ def issue_challenge(
     return {
         "challenge_id": challenge.id,
         "actions": list(actions),
+        "issued_ms": challenge.issued_ms,
         "expires_ms": challenge.expires_ms,
     }
 
 
-def take_challenge(
+def open_challenge(
     platform: Platform,
     db: Session,
     proof: FaceProof,
@@ -162,11 +162,11 @@ def take_challenge(
     login_challenge_id: str | None = None,
     due_id: str | None = None,
 ) -> FaceChallenge:
-    """The open challenge this evidence answers, closed now: it is answered once. An
-    unknown, used, superseded or expired one, or one issued for another sign-in, due
-    check or device, is refused (ask for a new one)."""
+    """The open challenge this evidence answers. An unknown, used, superseded or expired
+    one, or one issued for another sign-in, due check or device, is refused (ask for a
+    new one). Nothing is written: the evidence is judged first, with no write pending
+    (a judgement takes most of a second, and SQLite has one writer)."""
     challenge = db.get(FaceChallenge, proof.challenge_id)
-    now = platform.clock.now_ms()
     usable = (
         challenge is not None
         and challenge.learner_id == learner_id
@@ -174,15 +174,29 @@ def take_challenge(
         and challenge.login_challenge_id == login_challenge_id
         and challenge.due_id == due_id
         and challenge.closed_ms is None
-        and now <= challenge.expires_ms
+        and platform.clock.now_ms() <= challenge.expires_ms
     )
     if not usable:
-        raise conflict(
-            "face_challenge_expired", "this face check's challenge is used or expired; ask again"
-        )
+        raise _challenge_gone()
     assert challenge is not None
-    challenge.closed_ms = now
     return challenge
+
+
+def close_challenge(platform: Platform, db: Session, challenge: FaceChallenge) -> None:
+    """Mark the challenge answered; of two answers judged at once, one wins."""
+    closed = db.execute(
+        update(FaceChallenge)
+        .where(FaceChallenge.id == challenge.id, FaceChallenge.closed_ms.is_(None))
+        .values(closed_ms=platform.clock.now_ms())
+    )
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        raise _challenge_gone()
+
+
+def _challenge_gone() -> ApiError:
+    return conflict(
+        "face_challenge_expired", "this face check's challenge is used or expired; ask again"
+    )
 
 
 @dataclass(frozen=True)

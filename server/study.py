@@ -245,11 +245,12 @@ def study_face_check(
     proof: FaceProof,
 ) -> dict[str, object]:
     study, learner, settings, due = _due_check(platform, db, auth, study_session_id, due_id)
-    issued = face_evidence.take_challenge(
+    issued = face_evidence.open_challenge(
         platform, db, proof, learner.id, auth.device_id, due_id=due.id
     )
     key = face_evidence.device_key_for(db, auth.device_id, None)
     verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
+    face_evidence.close_challenge(platform, db, issued)
     check = face_evidence.record_face_check(
         platform, db, learner.id, auth.device_id, proof, verdict, "study", study.id, due.id
     )

@@ -222,11 +222,15 @@ class LearnerDevice:
         took_ms: int | None = None,
     ) -> dict:
         """The evidence answering `challenge`: `sitter`'s burst for its actions, signed
-        by this device. The server's clock moves on by the time the burst took (or
-        `took_ms`), as it would while a learner performs the challenge."""
+        by this device. The server's clock moves on by the time the burst took, as it
+        would while a learner performs the challenge; or, with `took_ms`, it shows that
+        long after the challenge was issued, however long rendering the burst took."""
         sent = sitter.burst(challenge["actions"]).fresh() if frames is None else frames
-        span = sent[-1][0] - sent[0][0]
-        self.server.platform.clock.advance(span + 100 if took_ms is None else took_ms)
+        clock = self.server.platform.clock
+        if took_ms is None:
+            clock.advance(sent[-1][0] - sent[0][0] + 100)
+        else:
+            clock.advance(challenge["issued_ms"] + took_ms - clock.now_ms())
         message = face_burst_message(challenge["challenge_id"], sent)
         return {
             "challenge_id": challenge["challenge_id"],
