@@ -67,3 +67,40 @@ def test_study_verdict_in_order_of_severity():
     assert verdict(course_delisted=True, skew_ms=99_999).stop is StudyStop.COURSE_DELISTED
     out = verdict(sign_out=SignOutReason.SIGNED_OUT, course_delisted=True)
     assert out.stop is StudyStop.SIGNED_OUT and out.sign_out is SignOutReason.SIGNED_OUT
+
+
+def test_a_challenge_answer_is_read_or_refused_as_malformed():
+    import types
+
+    import pytest
+
+    from sync.engine import SyncEngine
+    from sync.http_client import MalformedResponseError
+    from sync.sync_rules import FaceChallenge, face_challenge_of
+
+    answer = {"challenge_id": "fch-1", "actions": ["blink", "nod"], "issued_ms": 1, "expires_ms": 9}
+    assert face_challenge_of(answer) == FaceChallenge("fch-1", ("blink", "nod"), 9)
+
+    class Platform:
+        """Answers JSON, but not a challenge."""
+
+        def __init__(self, body):
+            self.body = body
+
+        def post(self, path, body, token=None):
+            return self.body
+
+    device = types.SimpleNamespace(device_id="dev-1")
+    for body in (
+        {},
+        {**answer, "actions": "blink"},
+        {**answer, "actions": [1, 2]},
+        {**answer, "expires_ms": "soon"},
+        {"challenge_id": "fch-1", "actions": ["blink"]},
+    ):
+        engine = SyncEngine(Platform(body), None, device)  # type: ignore[arg-type]
+        try:
+            with pytest.raises(MalformedResponseError):
+                engine.login_face_challenge("token").result(10)
+        finally:
+            engine.close()
