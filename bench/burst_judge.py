@@ -94,7 +94,7 @@ def main() -> None:
         "burst_judge",
         f"""## Judging a face check's burst on the server (`bench/burst_judge.py`)
 
-{machine["cpu"]}, {machine["cores"]} cores, one thread. Each check's burst (face-region
+{machine["cpu"]}, {machine["cores"]} cores, `OMP_NUM_THREADS=1`. Each check's burst (face-region
 frames about every 80 ms, at most 300 px, JPEG) decoded, measured by a fresh MediaPipe
 analyzer frame by frame for the issued challenge, and its identity frames embedded by
 dlib: what `server.face_evidence` does per check behind the face gate.
@@ -103,9 +103,7 @@ dlib: what `server.face_evidence` does per check behind the face gate.
 |---|---|---:|---:|---:|---:|---|
 {rows}
 
-Animated bursts: median {statistics.median(r["judge_ms"] for r in animated_runs):.0f} ms
-a check, {statistics.median(per_frame):.1f} ms a frame; a burst is
-{statistics.median(r["bytes"] for r in animated_runs) // 1024} KiB (median). The still
+Animated bursts: median {statistics.median(r["judge_ms"] for r in animated_runs):.0f} ms a check, {statistics.median(per_frame):.1f} ms a frame; a burst is {int(statistics.median(r["bytes"] for r in animated_runs)) // 1024} KiB (median). The still
 photo fails when its first action times out, after its frames are all measured.
 """,
     )

@@ -220,8 +220,10 @@ def main() -> None:
     lines += [
         "",
         f"Worst scripted run: {100 * worst:.2f} %; the real client: {100 * app['ratio']:.2f} %. "
-        "What an honest learner loses is the real time between the server asking for a "
-        "face check and the pass (the matcher's work), and the last reading's jitter.",
+        "Playback holds while a face check is taken (about 5 s for the server's "
+        "challenge), so what an honest learner loses is the playing between a check "
+        "falling due on the server and the heartbeat answer that pauses it, and the last "
+        "reading's jitter.",
     ]
     update_section("honest_credit", "\n".join(lines))
     print("\n".join(lines))
