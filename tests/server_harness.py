@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import json
 import uuid
 from collections.abc import Iterator
@@ -363,6 +364,17 @@ def make_world(live_server: LiveServer, tmp_path: Path, faces) -> Fixture:  # ty
     for login, photo in (("learner1", faces.learner_photo), ("learner2", faces.other_photo)):
         enroll(live_server, login, photo)
     return fixture
+
+
+def to_beijing_morning(server: LiveServer) -> None:
+    """Move the server's clock to 08:00 Beijing time of the next day, for a test whose
+    steps must fall on one Beijing day (attempts a day, the daily cap) whatever the
+    time the suite runs at."""
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    clock = server.platform.clock
+    now = datetime.datetime.fromtimestamp(clock.now_ms() / 1000, beijing)
+    morning = (now + datetime.timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+    clock.advance(int(morning.timestamp() * 1000) - clock.now_ms())
 
 
 def learner_id_of(server, login):

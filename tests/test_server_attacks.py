@@ -20,6 +20,7 @@ from tests.server_harness import (
     course_id,
     credited_ms,
     study,
+    to_beijing_morning,
 )
 
 
@@ -540,6 +541,7 @@ def test_the_test_opens_only_after_most_of_the_course_was_watched(live_server, w
 
 
 def test_a_blind_search_of_the_test_is_stopped(live_server, world, faces):
+    to_beijing_morning(live_server)  # three attempts must fall on one Beijing day
     device = LearnerDevice(live_server)
     device.sign_in("learner1", faces.learner)
     course = course_id(world)

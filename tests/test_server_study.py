@@ -30,12 +30,14 @@ from tests.server_harness import (
     make_fixture,
     secret_positions,
     study,
+    to_beijing_morning,
     wire,
 )
 
 
 def test_a_learner_studies_passes_the_test_and_reads_the_record(live_server, world, faces, caplog):
     caplog.set_level(logging.DEBUG)
+    to_beijing_morning(live_server)  # "today" is a Beijing day: study within one
     device = LearnerDevice(live_server)
     signed_in = device.sign_in("learner1", faces.learner)
     assert signed_in["device_last_seq"] == 0
