@@ -38,9 +38,13 @@ from qt_binding import QApplication, QMainWindow, QTimer  # noqa: E402
 from tests.face_images import face_photo  # noqa: E402
 from verification.face_embedding import FaceEmbedder  # noqa: E402
 from verification.frames import FileFrameSource  # noqa: E402
+from verification.liveness import Action, Challenge  # noqa: E402
 from verification.qt_facade import FaceCheckService  # noqa: E402
 
 OUT = REPO / "bench" / "out"
+# What the checks perform (a still photo: each fails on its first action's timeout,
+# which is what keeps the worker busy for the whole challenge).
+BENCH_CHALLENGE = Challenge("bench", (Action.BLINK, Action.NOD))
 
 
 def play(app, clip, seconds: float, with_checks: bool, frames: list[Path], embedder) -> dict:
@@ -64,6 +68,7 @@ def play(app, clip, seconds: float, with_checks: bool, frames: list[Path], embed
             service.start(
                 lambda: FileFrameSource(frames, loop=True, sequence_fps=15.0, realtime=True),
                 None,
+                BENCH_CHALLENGE,
             )
 
     service.finished.connect(next_check)

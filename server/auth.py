@@ -244,7 +244,8 @@ def face_factor(
     issued = face_evidence.open_challenge(
         platform, db, proof, learner.id, device_id, login_challenge_id=login.id
     )
-    key = face_evidence.device_key_for(db, device_id, device_public_key_b64)
+    offered_key = _decoded_device_key(device_public_key_b64)
+    key = _evidence_key(db, device_id, offered_key)
     verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
     face_evidence.close_challenge(platform, db, issued)
     login.face_attempts += 1
@@ -274,27 +275,41 @@ def face_factor(
             keep_changes=True,
             attempts_left=attempts_left,
         )
-    device = _bind_device(platform, db, device_id, device_public_key_b64, account)
+    device = _bind_device(platform, db, device_id, offered_key, account)
     login.completed = True
     account.failed_logins = 0
     return _start_session(platform, db, account, learner, device, address)
 
 
+def _decoded_device_key(public_key_b64: str | None) -> bytes | None:
+    if not public_key_b64:
+        return None
+    try:
+        key = base64.b64decode(public_key_b64, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise bad_request("bad_device_key", "the device key is not base64") from error
+    if len(key) != ED25519_PUBLIC_KEY_BYTES:
+        raise bad_request("bad_device_key", "a device key is 32 bytes of Ed25519")
+    return key
+
+
+def _evidence_key(db: Session, device_id: str, offered_key: bytes | None) -> bytes:
+    """The key a face check's evidence must be signed with: the device's registered key,
+    or for a device signing in for the first time the key it registers now."""
+    device = db.get(Device, device_id)
+    if device is not None:
+        return bytes(device.public_key)
+    if offered_key is None:
+        raise bad_request("device_not_registered", "a new device must send its public key")
+    return offered_key
+
+
 def _bind_device(
-    platform: Platform, db: Session, device_id: str, public_key_b64: str | None, account: Account
+    platform: Platform, db: Session, device_id: str, key: bytes | None, account: Account
 ) -> Device:
     device = db.get(Device, device_id)
-    key = None
-    if public_key_b64:
-        try:
-            key = base64.b64decode(public_key_b64, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise bad_request("bad_device_key", "the device key is not base64") from error
-        if len(key) != ED25519_PUBLIC_KEY_BYTES:
-            raise bad_request("bad_device_key", "a device key is 32 bytes of Ed25519")
     if device is None:
-        if key is None:
-            raise bad_request("device_not_registered", "a new device must send its public key")
+        assert key is not None  # _evidence_key refused a new device without one
         device = Device(
             id=device_id,
             public_key=key,

@@ -23,7 +23,7 @@ from records.signing import detached_signature_valid, face_burst_message
 from server import identity
 from server.errors import ApiError, bad_request, conflict, too_many
 from server.face_challenge_rules import burst_timing_refusal, draw_actions
-from server.models import Device, FaceChallenge, FaceCheck, Learner
+from server.models import FaceChallenge, FaceCheck, Learner
 from server.platform import Platform, VerificationSettings
 from server.tokens import new_id
 from verification.burst import (
@@ -40,7 +40,6 @@ from verification.face_embedding import (
     UnreadableImageError,
     decode_jpeg,
     jpeg_dimensions,
-    match,
 )
 from verification.landmarks import FaceAnalyzer
 from verification.liveness import Action, Challenge, LivenessPolicy
@@ -136,7 +135,6 @@ def issue_challenge(
         id=new_id("fch"),
         learner_id=learner_id,
         device_id=device_id,
-        purpose="login" if login_challenge_id is not None else "study",
         login_challenge_id=login_challenge_id,
         due_id=due_id,
         actions_json=json.dumps(actions),
@@ -205,7 +203,7 @@ class FaceVerdict:
     reason: str
     distance: float | None
     embedding: FaceEmbedding | None  # of the last identity frame (enrollment's candidate)
-    evidence_sha256: str  # of the identity frame (or the last frame), for reuse checks
+    evidence_sha256: str  # of the burst's last frame, kept for the reuse check
     detail: dict[str, object]
 
 
@@ -282,7 +280,7 @@ def judge_face_proof(
         )
     detail["liveness"] = str(verdict.liveness.reason or "passed")
     detail["actions_done"] = [str(a) for a in verdict.liveness.actions_done]
-    embedding = verdict.template()
+    embedding = verdict.last_embedding()
     if not verdict.passed or embedding is None:
         reason = verdict.face_error or LIVENESS_FAILED
         return FaceVerdict(False, reason, None, None, evidence, detail)
@@ -291,24 +289,9 @@ def judge_face_proof(
     template = FaceTemplate.from_bytes(
         platform.vault.open_bytes(learner.face_template_enc, identity.FACE_TEMPLATE)
     )
-    results = [match(template, e, MatchPolicy(threshold=threshold)) for e in verdict.embeddings]
-    worst = max(results, key=lambda result: result.distance)
+    worst = verdict.worst_match(template, MatchPolicy(threshold=threshold))
     reason = "matched" if worst.matched else "face_not_matched"
     return FaceVerdict(worst.matched, reason, worst.distance, embedding, evidence, detail)
-
-
-def device_key_for(db: Session, device_id: str, offered_b64: str | None) -> bytes:
-    """The key the evidence must be signed with: the device's registered key, or for a
-    device signing in for the first time the key it registers with this sign-in."""
-    device = db.get(Device, device_id)
-    if device is not None:
-        return bytes(device.public_key)
-    if offered_b64:
-        try:
-            return base64.b64decode(offered_b64, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise bad_request("bad_device_key", "the device key is not base64") from error
-    raise bad_request("device_not_registered", "a new device must send its public key")
 
 
 def record_face_check(

@@ -222,7 +222,7 @@ class FaceChallenge(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
     device_id: Mapped[str] = mapped_column(String(64))
-    purpose: Mapped[str] = mapped_column(String(20))  # login | study
+    # What it was issued for: a sign-in or a due check (one of the two is set).
     login_challenge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     due_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     actions_json: Mapped[str] = mapped_column(Text)

@@ -36,6 +36,7 @@ from server.models import (
     AuthSession,
     CheckDue,
     Course,
+    Device,
     FaceCheck,
     Learner,
     LedgerDay,
@@ -248,8 +249,11 @@ def study_face_check(
     issued = face_evidence.open_challenge(
         platform, db, proof, learner.id, auth.device_id, due_id=due.id
     )
-    key = face_evidence.device_key_for(db, auth.device_id, None)
-    verdict = face_evidence.judge_face_proof(platform, db, learner, issued, proof, key, settings)
+    device = db.get(Device, auth.device_id)  # registered at the sign-in
+    assert device is not None
+    verdict = face_evidence.judge_face_proof(
+        platform, db, learner, issued, proof, bytes(device.public_key), settings
+    )
     face_evidence.close_challenge(platform, db, issued)
     check = face_evidence.record_face_check(
         platform, db, learner.id, auth.device_id, proof, verdict, "study", study.id, due.id

@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
+from app.demo_platform import DEMO_LIVENESS_ACTIONS
 from records.events import EventKind
 from records.signing import (
     EventChainBuilder,
@@ -160,7 +161,7 @@ class Fixture:
 # What the test sitters can perform (the animated photo cannot open its mouth, and
 # its right turn is unreliable: app/demo_platform.py), two actions per challenge.
 TEST_VERIFICATION = {
-    "liveness_actions": ["blink", "turn_left", "nod"],
+    "liveness_actions": list(DEMO_LIVENESS_ACTIONS),
     "liveness_min_actions": 2,
     "liveness_max_actions": 2,
 }

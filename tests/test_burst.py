@@ -111,7 +111,7 @@ def test_a_burst_with_nobody_in_it_is_a_missing_face_not_a_failed_liveness(embed
         session.feed(Sample(index * 80, face_count=0, ear=None, yaw_deg=None, pitch_deg=None))
     empty = np.zeros((100, 100, 3), np.uint8)
     verdict = finish_burst(session, lambda index: empty, embedder, 0.5)
-    assert not verdict.passed and verdict.reason == "no_face" and verdict.template() is None
+    assert not verdict.passed and verdict.reason == "no_face" and verdict.last_embedding() is None
 
 
 def test_the_client_and_the_server_embed_the_same_bytes_identically(embedder):

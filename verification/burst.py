@@ -25,8 +25,12 @@ from verification.face_embedding import (
     FaceEmbedder,
     FaceEmbedding,
     FaceEmbeddingError,
+    FaceTemplate,
+    MatchPolicy,
+    MatchResult,
     decode_jpeg,
     face_distance,
+    match,
     template_from_embeddings,
 )
 from verification.landmarks import FaceAnalyzer
@@ -192,8 +196,16 @@ class BurstVerdict:
             return self.face_error
         return None if self.liveness.passed else str(self.liveness.reason)
 
-    def template(self) -> FaceEmbedding | None:
+    def last_embedding(self) -> FaceEmbedding | None:
+        """The last identity frame's embedding: the candidate for a first enrollment."""
         return self.embeddings[-1] if self.embeddings else None
+
+    def worst_match(self, template: FaceTemplate, policy: MatchPolicy) -> MatchResult:
+        """The identity frame furthest from the template: every one must match."""
+        if not self.embeddings:
+            raise ValueError("no identity frame to match")
+        results = (match(template, embedding, policy) for embedding in self.embeddings)
+        return max(results, key=lambda result: result.distance)
 
 
 def judge_burst(

@@ -24,7 +24,6 @@ from verification.face_embedding import (
     FaceTemplate,
     MatchPolicy,
     decode_jpeg,
-    match,
 )
 from verification.frames import FrameSource, FrameSourceError
 from verification.landmarks import FaceAnalyzer, FaceMeasurement
@@ -55,7 +54,6 @@ class CheckProgress:
 class FaceCheckResult:
     passed: bool
     reason: str | None  # a liveness failure, a face error code, "face_not_matched", ...
-    liveness_passed: bool
     distance: float | None  # to the learner's template, when one is known
     frames: int
     duration_ms: int
@@ -68,6 +66,11 @@ class FaceCheckResult:
     # photo (demo and test runs), and the kind of virtual camera recognised, if any.
     simulated_camera: bool = False
     virtual_camera: str | None = None
+
+    @property
+    def liveness_passed(self) -> bool:
+        """The challenge was performed by one person: the burst is worth sending."""
+        return bool(self.burst)
 
 
 class FaceCheckRunner:
@@ -86,7 +89,6 @@ class FaceCheckRunner:
         template: FaceTemplate | None,
         challenge: Challenge,
         *,
-        liveness_policy: LivenessPolicy | None = None,
         match_policy: MatchPolicy | None = None,
         on_progress: Callable[[CheckProgress], None] = lambda progress: None,
         monotonic_ms: Callable[[], int] = lambda: time.monotonic_ns() // 1_000_000,
@@ -97,7 +99,8 @@ class FaceCheckRunner:
         self._embedder = embedder
         self._template = template
         self._challenge = challenge
-        self._liveness_policy = liveness_policy or LivenessPolicy()
+        # The server judges with the default policy: the client judges as it will.
+        self._liveness_policy = LivenessPolicy()
         self._match_policy = match_policy or MatchPolicy()
         self._on_progress = on_progress
         self._mono_ms = monotonic_ms
@@ -161,12 +164,9 @@ class FaceCheckRunner:
         distance = None
         reason = verdict.reason
         passed = verdict.passed
-        embedding = verdict.template()
-        if passed and self._template is not None and embedding is not None:
-            worst = max(
-                (match(self._template, e, self._match_policy) for e in verdict.embeddings),
-                key=lambda result: result.distance,
-            )
+        embedding = verdict.last_embedding()
+        if passed and self._template is not None:
+            worst = verdict.worst_match(self._template, self._match_policy)
             distance = worst.distance
             if not worst.matched:
                 passed, reason = False, "face_not_matched"
@@ -177,7 +177,6 @@ class FaceCheckRunner:
         return FaceCheckResult(
             passed=passed,
             reason=reason,
-            liveness_passed=verdict.passed,
             distance=distance,
             frames=frames,
             duration_ms=self._mono_ms() - started,
@@ -193,7 +192,6 @@ class FaceCheckRunner:
         return FaceCheckResult(
             passed=False,
             reason=reason,
-            liveness_passed=False,
             distance=None,
             frames=frames,
             duration_ms=self._mono_ms() - started,

@@ -15,7 +15,7 @@ from verification.check_runner import CheckProgress, FaceCheckResult, FaceCheckR
 from verification.face_embedding import FaceEmbedder, FaceTemplate, MatchPolicy
 from verification.frames import FrameSource
 from verification.landmarks import FaceAnalyzer
-from verification.liveness import Challenge, LivenessPolicy
+from verification.liveness import Challenge
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,11 @@ class FaceCheckService(QObject):
     def __init__(
         self,
         embedder: FaceEmbedder,
-        liveness_policy: LivenessPolicy | None = None,
         match_policy: MatchPolicy | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._embedder = embedder
-        self._liveness_policy = liveness_policy
         self._match_policy = match_policy
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
@@ -97,7 +95,6 @@ class FaceCheckService(QObject):
                 self._embedder,
                 template,
                 challenge,
-                liveness_policy=self._liveness_policy,
                 match_policy=self._match_policy,
                 on_progress=self._report,
             )
@@ -108,7 +105,7 @@ class FaceCheckService(QObject):
                 log.warning("face check could not run", extra={"data": {"reason": code}})
             else:
                 log.exception("face check failed on an unexpected error")
-            result = FaceCheckResult(False, code, False, None, 0, 0, challenge.challenge_id)
+            result = FaceCheckResult(False, code, None, 0, 0, challenge.challenge_id)
         finally:
             analyzer.close()
             region_analyzer.close()

@@ -22,7 +22,6 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("learner_id", sa.String(length=64), nullable=False),
         sa.Column("device_id", sa.String(length=64), nullable=False),
-        sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("login_challenge_id", sa.String(length=64), nullable=True),
         sa.Column("due_id", sa.String(length=64), nullable=True),
         sa.Column("actions_json", sa.Text(), nullable=False),
