@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
+from app.demo_platform import DEMO_LIVENESS_ACTIONS
 from tests.face_images import face_photo
 from tests.test_liveness import Sample
 from verification.burst import (
@@ -23,9 +24,11 @@ from verification.burst import (
     face_region,
     finish_burst,
     identity_frames,
+    judge_burst,
     region_frame,
 )
 from verification.face_embedding import FaceEmbedder, decode_jpeg
+from verification.landmarks import FaceAnalyzer
 from verification.liveness import (
     Action,
     Baseline,
@@ -85,24 +88,55 @@ def test_the_recorder_stops_when_the_burst_is_full():
 BASELINE = Baseline(ear=0.3, mar=0.0, yaw_deg=2.0, pitch_deg=5.0, samples=10)
 
 
-def test_identity_is_compared_on_the_first_the_last_and_random_frames_fit_for_it():
+def test_identity_is_compared_at_the_start_and_the_end_of_every_part_of_the_challenge():
     policy = LivenessPolicy()
     samples = [
         Sample(0, face_count=0, ear=None, yaw_deg=None, pitch_deg=None),
-        Sample(80, yaw_deg=3.0),  # first fit
+        Sample(80, yaw_deg=3.0),  # the baseline's first fit frame
         Sample(160, ear=0.1),  # eyes closed
-        Sample(240, yaw_deg=25.0),  # turned as far as a turn
+        Sample(240, ear=0.2),  # narrower eyes than the baseline's, still open: fit
         Sample(320, pitch_deg=18.0),  # nodding
         Sample(400, face_count=2),
-        *[Sample(480 + 80 * i, yaw_deg=-15.0) for i in range(10)],  # turned, but less
-        Sample(1300, pitch_deg=-5.0),  # last fit
-        Sample(1380, yaw_deg=-30.0),
+        # The first action is asked on frame 5.
+        *[Sample(480 + 80 * i, yaw_deg=-6.0) for i in range(10)],  # turned, but little
+        Sample(1280, pitch_deg=0.0),
+        Sample(1360, yaw_deg=-15.0),  # turned more than a head at rest
+        # The second action is asked on frame 17: none of its frames is fit.
+        Sample(1440, yaw_deg=40.0),
+        Sample(1520, pitch_deg=15.0),  # the least turned or tilted
+        Sample(1600, pitch_deg=25.0, ear=0.1),
     ]
     assert identity_frames(samples, BASELINE, policy) == [1, 16]
-    drawn = identity_frames(samples, BASELINE, policy, between=3, rng=random.Random(1))
-    assert len(drawn) == 5 and drawn[0] == 1 and drawn[-1] == 16
-    assert set(drawn[1:-1]) <= set(range(6, 16))
+    assert identity_frames(samples, BASELINE, policy, action_starts=(5, 17)) == [1, 3, 6, 16, 19]
+    drawn = identity_frames(samples, BASELINE, policy, (5, 17), between=3, rng=random.Random(1))
+    assert len(drawn) == 8 and {1, 3, 6, 16, 19} <= set(drawn)
+    assert set(drawn) - {1, 3, 6, 16, 19} <= set(range(7, 16))
     assert identity_frames(samples[:1], BASELINE, policy) == []
+
+
+ORDERS = list(itertools.permutations(DEMO_LIVENESS_ACTIONS, 2))
+
+
+@pytest.mark.parametrize("actions", ORDERS, ids=["-".join(order) for order in ORDERS])
+def test_a_face_swapped_in_for_the_second_half_of_a_challenge_fails(embedder, faces, actions):
+    """Whatever the order of the actions, the learner's own burst passes and the same
+    burst with its second half from another person fails. (The other person's eyes are
+    narrower and their resting pose lower than the learner's: compared only on frames
+    as open and as level as the learner's, they would never be looked at.)"""
+    challenge = Challenge("fch-swap", tuple(Action(action) for action in actions))
+
+    def judged(frames):
+        decoded = [(at_ms, decode_jpeg(jpeg)) for at_ms, jpeg in frames]
+        with FaceAnalyzer() as analyzer:
+            return judge_burst(decoded, challenge, analyzer, embedder, LivenessPolicy(), 0.5)
+
+    mine = faces.learner.burst(actions).frames
+    theirs = faces.other.burst(actions).frames
+    assert judged(mine).passed
+    half = len(mine) // 2
+    swapped = judged(mine[:half] + theirs[half:])
+    assert not swapped.passed
+    assert swapped.reason in ("identity_changed", "timeout")
 
 
 def test_a_burst_with_nobody_in_it_is_a_missing_face_not_a_failed_liveness(embedder):

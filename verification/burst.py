@@ -12,6 +12,7 @@ Qt-free and importable by the server. Nothing here writes an image to disk or lo
 
 from __future__ import annotations
 
+import itertools
 import random
 import secrets
 from collections.abc import Callable, Sequence
@@ -59,8 +60,9 @@ FRAME_JPEG_QUALITY = 85
 # The region around the face: the face box's side times this, so a turn or a nod stays
 # inside it (a head turned 30 degrees moves its box by about a third of its width).
 REGION_SCALE = 2.2
-# Besides the first and the last frame fit for identity, the server embeds this many
-# more drawn at random (a face swapped in between must be gone at every one of them).
+# Besides the first and the last frame of the baseline and of every action, the server
+# embeds this many more drawn at random (a face swapped in between must be gone at every
+# one of them).
 IDENTITY_SAMPLES_BETWEEN = 3
 
 
@@ -144,16 +146,26 @@ class BurstRecorder:
 
 
 def fit_for_identity(sample: FaceSample, baseline: Baseline, policy: LivenessPolicy) -> bool:
-    """A frame to compare identity on: one face, eyes open, turned and tilted less than
-    a turn or a nod counts (a face swapped in for part of the burst cannot keep out of
-    the comparison by a pose of its own without performing an action)."""
-    ear, yaw, pitch = sample.ear, sample.yaw_deg, sample.pitch_deg
-    if sample.face_count != 1 or ear is None or yaw is None or pitch is None:
+    """A frame to compare identity on: one face, head about as straight as at the
+    baseline (within the share of a turn's and a nod's threshold the actions count as
+    at rest, so the embedding sees a near-frontal face), eyes not closed as in a blink.
+    (Not "as open as the learner's": another person's eyes may be narrower, and their
+    frames must not drop out of the comparison for that.)"""
+    if sample.ear is None or sample.ear < baseline.ear * policy.blink_close_ratio:
         return False
-    return (
-        abs(yaw - baseline.yaw_deg) < policy.turn_threshold_deg
-        and abs(pitch - baseline.pitch_deg) < policy.nod_threshold_deg
-        and ear >= baseline.ear * policy.blink_reopen_ratio
+    return _pose_offset(sample, baseline, policy) < policy.neutral_fraction
+
+
+def _pose_offset(sample: FaceSample, baseline: Baseline, policy: LivenessPolicy) -> float:
+    """How far the head is turned or tilted from the baseline, in units of the turn's and
+    the nod's thresholds (below 1: neither a turn nor a nod); infinite without one
+    measured face."""
+    yaw, pitch = sample.yaw_deg, sample.pitch_deg
+    if sample.face_count != 1 or yaw is None or pitch is None:
+        return float("inf")
+    return max(
+        abs(yaw - baseline.yaw_deg) / policy.turn_threshold_deg,
+        abs(pitch - baseline.pitch_deg) / policy.nod_threshold_deg,
     )
 
 
@@ -161,18 +173,39 @@ def identity_frames(
     samples: Sequence[FaceSample],
     baseline: Baseline,
     policy: LivenessPolicy,
+    action_starts: Sequence[int] = (),
     between: int = 0,
     rng: random.Random | secrets.SystemRandom | None = None,
 ) -> list[int]:
-    """Indices of the frames to compare identity on: the first and the last frame fit
-    for it, and `between` more fit ones drawn at random between them."""
-    fit = [i for i, s in enumerate(samples) if fit_for_identity(s, baseline, policy)]
-    if not fit:
-        return []
-    chosen = {fit[0], fit[-1]}
-    middle = fit[1:-1]
-    if between and middle:
-        chosen.update((rng or secrets.SystemRandom()).sample(middle, min(between, len(middle))))
+    """Indices of the frames to compare identity on. The burst is cut into the baseline
+    and one span per action (`action_starts`, as `LivenessSession.action_starts`: the
+    frame on which an action was asked ends the span before it); of every span, its
+    first and its last frame fit for identity, or its least turned or tilted measured
+    frame when none is fit; then `between` more fit frames drawn at random.
+
+    So every part of the challenge is looked at: a face swapped in for one action is
+    compared while it performs it, whatever its own resting pose."""
+    cuts = [0, *(start + 1 for start in action_starts), len(samples)]
+    chosen: set[int] = set()
+    for begin, end in itertools.pairwise(cuts):
+        fit = [i for i in range(begin, end) if fit_for_identity(samples[i], baseline, policy)]
+        if fit:
+            chosen.update((fit[0], fit[-1]))
+            continue
+        offsets = {
+            i: offset
+            for i in range(begin, end)
+            if (offset := _pose_offset(samples[i], baseline, policy)) < float("inf")
+        }
+        if offsets:
+            chosen.add(min(offsets, key=offsets.__getitem__))
+    rest = [
+        i
+        for i, sample in enumerate(samples)
+        if i not in chosen and fit_for_identity(sample, baseline, policy)
+    ]
+    if between and rest:
+        chosen.update((rng or secrets.SystemRandom()).sample(rest, min(between, len(rest))))
     return sorted(chosen)
 
 
@@ -253,7 +286,9 @@ def finish_burst(
         return BurstVerdict(result, ())
     baseline = session.baseline
     assert baseline is not None
-    chosen = identity_frames(session.samples, baseline, session.policy, between, rng)
+    chosen = identity_frames(
+        session.samples, baseline, session.policy, session.action_starts, between, rng
+    )
     if not chosen:
         return BurstVerdict(session.finish(identity_same=False), (), "no_face")
     embeddings = []

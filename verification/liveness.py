@@ -305,6 +305,7 @@ class LivenessSession:
         self._stats = {name: _RunningStd() for name in ("ear", "mar", "yaw", "pitch", "x", "y")}
         self._moving = False
         self._done: list[Action] = []
+        self._action_starts: list[int] = []
         self._tracker: _ActionTracker | None = None
         self._result: LivenessResult | None = None
         self._awaiting_identity = False
@@ -321,6 +322,12 @@ class LivenessSession:
     def baseline(self) -> Baseline | None:
         """The learner's own baseline, once taken."""
         return self._baseline
+
+    @property
+    def action_starts(self) -> tuple[int, ...]:
+        """For each action asked so far, the index in `samples` of the frame on which it
+        was asked: action k spans the samples from its start to the next one's."""
+        return tuple(self._action_starts)
 
     def summary(self) -> dict[str, Any]:
         """`sequence_summary` of every sample fed so far (evidence metadata)."""
@@ -421,6 +428,7 @@ class LivenessSession:
 
     def _start_action(self, at_ms: int) -> None:
         index = len(self._done)
+        self._action_starts.append(len(self._samples) - 1)
         self._tracker = _ActionTracker(self.challenge.actions[index], started_ms=at_ms)
 
     def _track(self, signals: _Signals, at_ms: int) -> None:
