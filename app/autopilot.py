@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.prompt_rules import PromptState
+from player.events import PauseReason
 from qt_binding import QAbstractButton, QApplication, QMessageBox, QObject, QTimer
 
 log = logging.getLogger("app.autopilot")
@@ -136,6 +137,7 @@ class Autopilot(QObject):
             "face_dialog": lambda: app.faces.dialog is not None and app.faces.dialog.isVisible(),
             "signed_in": lambda: window.is_signed_in and bool(app.courses) and page == "courses",
             "playing": lambda: app.player.state == "playing",
+            "store_failed": lambda: PauseReason.STORE_FAILED in app.player.holds,
             "ended": lambda: app.player.state == "ended",
             "signed_out": lambda: not window.is_signed_in and page == "sign_in",
             "records_loaded": lambda: app.records_loaded > 0 and app.records_request is None,
@@ -206,7 +208,10 @@ class Autopilot(QObject):
         return True
 
     def _do_close_course(self, step: dict) -> bool:
-        self.window.study_page.back_button.click()
+        page = self.window.study_page
+        page.back_button.click()
+        if page.close_box is not None:  # "Close this course?": yes
+            page.close_box.button(QMessageBox.StandardButton.Yes).click()
         return True
 
     def _do_play(self, step: dict) -> bool:
@@ -380,6 +385,10 @@ class Autopilot(QObject):
                     "login_attempts_left": None if app is None else app.login_attempts_left,
                     "face_retry": dialog is not None and dialog.retry_button.isVisible(),
                     "face_result": "" if dialog is None else dialog.result.text(),
+                    "notice": "" if window.notice.isHidden() else window.notice.text(),
+                    "player_state": None if app is None else app.player.state,
+                    "player_message": window.study_page.player_view.message.text(),
+                    "saved_seq": None if app is None else app.saved_seq,
                 }
             },
         )

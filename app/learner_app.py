@@ -17,6 +17,7 @@ from app.face_check_flow import FaceCheckFlow
 from app.messages import failure_text, sign_out_text, study_stop_text
 from app.prompt_rules import PromptSchedule, PromptState
 from app.rating_dialog import CourseRatingDialog
+from app.store_messages import study_store_failed_text
 from app.study_recorder import StudySessionRecorder
 from app.test_dialog import CourseTestDialog
 from player.events import PauseReason
@@ -25,6 +26,7 @@ from player.media_check import CourseMedia
 from player.messages import refusal_text
 from qt_binding import QMessageBox, QObject, QTimer, Slot
 from records.events import EventKind
+from records.signing import SignedEvent
 from sync.qt_facade import StudyStoreService, SyncService
 from sync.sync_rules import FaceChallenge, FaceProof, due_check_of
 from verification.check_runner import FaceCheckResult
@@ -126,6 +128,8 @@ class LearnerApp(QObject):
         self.records_loaded = 0  # how many times the records page received its data
         self.rated = 0  # ratings the server accepted in this session
         self.stop_in_effect: str | None = None  # a StudyStop the server's answers imply
+        self.store_failure: str | None = None  # the store's error code since a write failed
+        self.saved_seq = 0  # the newest study event the store committed
         self._test_course: dict | None = None  # the course whose test was asked for
         self._records_generation = 0
         self.test_dialog = None
@@ -171,6 +175,8 @@ class LearnerApp(QObject):
         sync.status_changed.connect(self._on_sync_status)
         sync.study_stopped.connect(self._on_study_stopped)
         sync.study_allowed.connect(self._on_study_allowed)
+        self.store.append_failed.connect(self._on_store_write_failed)
+        self.store.event_committed.connect(self._on_event_committed)
         self.faces.challenge_wanted.connect(self._want_face_challenge)
         self.faces.result_ready.connect(self._on_face_result)
         self.faces.passed.connect(self._on_face_passed)
@@ -578,12 +584,30 @@ class LearnerApp(QObject):
     def _on_study_allowed(self) -> None:
         self.stop_in_effect = None
         self.player.release(PauseReason.STUDY_STOPPED)
-        self.window.show_notice("")
+        failure = self.store_failure
+        self.window.show_notice("" if failure is None else study_store_failed_text(failure))
 
     def _on_course_opened(self, _course_id: str) -> None:
         # A stop said before this course opened (clock skew seen at its start) holds it.
         if self.stop_in_effect is not None:
             self.player.hold(PauseReason.STUDY_STOPPED)
+        if self.store_failure is not None:
+            # Opened again to try: a store still failing refuses this opening's first
+            # event and holds it again.
+            self.store_failure = None
+            if self.stop_in_effect is None:
+                self.window.show_notice("")
+
+    def _on_store_write_failed(self, code: str) -> None:
+        """A study event was not saved: playback would earn time nobody records, so the
+        course is held until it is closed and opened again."""
+        self.store_failure = code
+        if self.player.course is not None:
+            self.player.hold(PauseReason.STORE_FAILED)
+        self.window.show_notice(study_store_failed_text(code))
+
+    def _on_event_committed(self, signed: SignedEvent) -> None:
+        self.saved_seq = signed.event.seq
 
     def _end_signed_out(self, text: str, server_sign_out: bool) -> None:
         """Pause, flush, close the course, back to the sign-in page with the reason."""

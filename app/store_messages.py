@@ -62,3 +62,13 @@ def store_error_text(code: str) -> str:
             "The study records could not be opened. Start the client again; if this keeps happening, contact support.",
         ),
     )
+
+
+def study_store_failed_text(code: str) -> str:
+    """What the learner reads when a study record could not be saved during a course:
+    study is held, what was saved is kept, and what to do (the store's own advice)."""
+    held = translate(
+        "StoreMessages",
+        "Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1",
+    )
+    return held.replace("%1", store_error_text(code))

@@ -1,12 +1,37 @@
 """The study view: the locked player, the attendance prompt, and a status line (synced
-or waiting, credited today, what is still owed). The controller drives it."""
+or waiting, credited today, what is still owed). The controller drives it.
+
+Keys as in every player: Space (and the keyboard's play/pause keys) pauses and plays
+wherever the focus is on the page, through the play button itself (so through the same
+guard, and never a seek); closing the course asks first, so no stray key loses it."""
 
 from __future__ import annotations
 
 from app.courses_page import minutes
 from player.facade import LockedPlayer
 from player.widget import PlayerView
-from qt_binding import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
+from qt_binding import (
+    QApplication,
+    QEvent,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QObject,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+PLAY_PAUSE_KEYS = frozenset(
+    {
+        Qt.Key.Key_Space,
+        Qt.Key.Key_MediaTogglePlayPause,
+        Qt.Key.Key_MediaPlay,
+        Qt.Key.Key_MediaPause,
+    }
+)
 
 
 class StudyPage(QWidget):
@@ -48,7 +73,8 @@ class StudyPage(QWidget):
         layout.addWidget(self.player_view, 1)
         layout.addWidget(self.status_line)
         self.prompt_button.clicked.connect(self.prompt_answered)
-        self.back_button.clicked.connect(self.back_requested)
+        self.back_button.clicked.connect(self._ask_to_close)
+        self.close_box: QMessageBox | None = None  # the confirmation, while it is open
         self._sync_text = ""
         self._today_text = ""
         self._owed_text = ""
@@ -64,6 +90,61 @@ class StudyPage(QWidget):
 
     def set_course(self, name: str) -> None:
         self.course_title.setText(name)
+
+    # -- keys and closing --------------------------------------------------------------
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)
+        # On the application: a key goes to the focused widget (a button would take
+        # Space as a click), and only an application filter sees it first.
+        QApplication.instance().installEventFilter(self)
+
+    def hideEvent(self, event: QEvent) -> None:
+        QApplication.instance().removeEventFilter(self)
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self.window():
+            return False  # a dialog's keys are the dialog's
+        plain = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() not in PLAY_PAUSE_KEYS or event.modifiers() not in plain:
+            return False
+        if event.type() == QEvent.Type.KeyPress and not event.isAutoRepeat():
+            self.player_view.play_button.click()  # disabled while no course plays or pauses
+        return True
+
+    def _ask_to_close(self) -> None:
+        player = self.player_view.player
+        if player.course is None or player.state == "ended":
+            self.back_requested.emit()  # nothing to lose
+            return
+        if self.close_box is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Close the course"),
+            self.tr(
+                "Close this course? Your place is saved, and it continues from here next time."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Close the course"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Keep studying"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        box.finished.connect(self._close_answered)
+        self.close_box = box
+        box.open()
+
+    def _close_answered(self, result: int) -> None:
+        box, self.close_box = self.close_box, None
+        if box is not None:
+            box.deleteLater()
+        if result == QMessageBox.StandardButton.Yes.value:
+            self.back_requested.emit()
 
     # -- the attendance prompt -------------------------------------------------------
 

@@ -23,6 +23,7 @@ class PauseReason(StrEnum):
     FACE_CHECK = "face_check"  # a scheduled face check is due or running
     PROMPT_MISSED = "prompt_missed"  # a "still there?" prompt went unanswered
     STUDY_STOPPED = "study_stopped"  # signed out, course withdrawn, offline too long
+    STORE_FAILED = "store_failed"  # the study record could not be saved on this computer
 
 
 class TamperKind(StrEnum):

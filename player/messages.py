@@ -45,6 +45,10 @@ def pause_reason_text(reason: PauseReason | str) -> str:
             "Paused because the attendance prompt was not answered: that time is not counted.",
         ),
         PauseReason.STUDY_STOPPED: translate("PlayerMessages", "Study has stopped."),
+        PauseReason.STORE_FAILED: translate(
+            "PlayerMessages",
+            "Paused because your study record cannot be saved on this computer: time is not counted until it can.",
+        ),
     }
     return texts[PauseReason(reason)]
 
@@ -88,9 +92,6 @@ def refusal_text(reason: str) -> str:
         "another_course_open": translate(
             "PlayerMessages",
             "Another course is open. Close it before opening a new one: only one course can be studied at a time.",
-        ),
-        "on_hold": translate(
-            "PlayerMessages", "Playback is on hold until the face check or the prompt is done."
         ),
         "backend_unavailable": translate(
             "PlayerMessages",

@@ -7,6 +7,7 @@ Nothing here seeks or changes speed, and nothing here calls libVLC: widgets talk
 
 from __future__ import annotations
 
+from player.events import PauseReason
 from player.facade import LockedPlayer
 from player.messages import media_problem_text, pause_reason_text, refusal_text
 from qt_binding import (
@@ -60,6 +61,14 @@ _INPUT_EVENTS = frozenset(
         QEvent.Type.KeyPress,
         QEvent.Type.KeyRelease,
     }
+)
+
+
+HOLDS_BY_WEIGHT = (
+    PauseReason.STORE_FAILED,
+    PauseReason.STUDY_STOPPED,
+    PauseReason.FACE_CHECK,
+    PauseReason.PROMPT_MISSED,
 )
 
 
@@ -233,4 +242,10 @@ class PlayerView(QWidget):
 
     @Slot(str)
     def _on_refused(self, reason: str) -> None:
-        self.message.setText(refusal_text(reason))
+        holds = self.player.holds
+        if reason == "on_hold" and holds:
+            # Why it is held, not only that it is: the most serious hold first.
+            held = next((hold for hold in HOLDS_BY_WEIGHT if hold in holds), next(iter(holds)))
+            self.message.setText(pause_reason_text(held))
+        else:
+            self.message.setText(refusal_text(reason))

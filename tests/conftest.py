@@ -300,6 +300,7 @@ def make_player(default_language, qtbot, tmp_path: Path, protections: bool):
         resume_path: Path | None = None,
         backend_args: tuple[str, ...] = (),
         timing: PlayerTiming | None = None,
+        study_page: bool = False,
     ) -> PlayerHarness:
         backend = VlcBackend(backend_args)
         resume_path = resume_path or tmp_path / "resume.json"
@@ -311,8 +312,15 @@ def make_player(default_language, qtbot, tmp_path: Path, protections: bool):
             guard_enabled=protections,
         )
         window = QMainWindow()
-        view = PlayerView(player, window)
-        window.setCentralWidget(view)
+        if study_page:  # the player inside the client's study page, with its keys
+            from app.study_page import StudyPage
+
+            page = StudyPage(player, window)
+            view = page.player_view
+            window.setCentralWidget(page)
+        else:
+            view = PlayerView(player, window)
+            window.setCentralWidget(view)
         window.resize(800, 520)
         if protections:
             view.watch_window(window)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,10 @@ import pytest
 
 from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD
 from qt_binding import QColor, QImage
+from records.events import EventKind
+from sync.store import open_with_keyring
 from tests.buses import BUS_WITHOUT_SERVICES
+from tests.small_disk import mounted_small_disk
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("display")
@@ -235,3 +239,57 @@ def test_without_a_key_store_the_client_stops_with_a_message(tmp_path, demo_plat
     assert any("no_key_store" in e.get("msg", "") for e in log_entries(data))
     assert not any(e.get("event") == "started" for e in log_entries(data))
     assert not list(data.glob("study.db*"))  # nothing written without a key
+
+
+def test_a_full_disk_during_a_course_holds_it_tells_the_learner_and_keeps_what_was_saved(
+    tmp_path, demo_platform_data
+) -> None:
+    """The study records' disk fills while a course plays: the course is held (Play is
+    refused), the learner reads why and what to do, and every event the store said it
+    committed is still there, chained, once space is freed."""
+    outside = tmp_path / "outside"  # everything but the store stays on the roomy disk
+    shutil.copytree(demo_platform_data, outside / "demo-platform")
+    (outside / "media").mkdir()
+    (outside / "client.log").touch()
+    with mounted_small_disk(tmp_path / "data", "2m") as disk:
+        data = disk.root
+        for name in ("demo-platform", "media", "client.log", "settings.json"):
+            (data / name).symlink_to(outside / name)
+        steps = open_first_course(
+            [
+                {"do": "wait", "for": "store_failed", "timeout_s": 60},
+                {"do": "play"},
+                {"do": "pause", "seconds": 1},
+                {"do": "log_state"},
+                {"do": "screenshot", "name": "store-failed"},
+                {"do": "close_course"},
+                {"do": "quit"},
+            ]
+        )
+        shots = tmp_path / "shots"
+        client = start_client(data, "--screenshots-dir", str(shots), steps=steps)
+        try:
+            wait_for_log(data, lambda e: e.get("event") == "started", timeout=240)
+            ballast = disk.fill()
+            code, err = finish(client, timeout=120)
+        finally:
+            if client.poll() is None:
+                client.kill()
+        assert code == 0, err
+        entries = log_entries(data)
+        assert any("study event not stored: store_disk_full" in e.get("msg", "") for e in entries)
+        (told,) = [e for e in entries if e.get("msg") == "autopilot state"]
+        assert told["player_state"] == "paused"  # held: the Play click was refused
+        assert "学习已暂停" in told["notice"] and "磁盘已满" in told["notice"]
+        assert "无法保存您的学习记录" in told["player_message"]
+        assert (shots / "store-failed.png").exists()
+        assert told["saved_seq"] >= 2  # the session's start and its PLAY, at least
+        ballast.unlink()
+        with open_with_keyring(data / "study.db", "main") as store:
+            events = store.events(limit=100_000)
+            assert store.integrity_problems == []
+        seqs = [signed.event.seq for signed in events]
+        assert seqs == list(range(1, len(seqs) + 1))
+        assert len(seqs) >= told["saved_seq"]  # nothing acknowledged was lost
+        kinds = {signed.event.kind for signed in events}
+        assert {EventKind.SESSION_START, EventKind.PLAY} <= kinds

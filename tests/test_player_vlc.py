@@ -17,7 +17,7 @@ from player.events import Ended, Paused, PauseReason, Progress, Started, TamperK
 from player.facade import PlayerTiming, RefusalReason
 from player.media_check import MediaProblem
 from player.resume import JsonFileResumeStore
-from qt_binding import Qt
+from qt_binding import QMessageBox, Qt
 from tests.conftest import course_for, xdotool
 
 # Position may run ahead of the monotonic clock by VLC's reporting jitter, no more.
@@ -496,3 +496,54 @@ def test_resume_positions_belong_to_the_learner_who_studied(make_player, clip) -
     assert started[0].resumed_from_ms == 0  # a's first opening
     assert started[1].resumed_from_ms >= 2000  # a again
     assert started[-1].resumed_from_ms == 0  # b starts at the beginning
+
+
+def test_space_pauses_and_plays_on_the_study_page_wherever_the_focus_is(
+    make_player, clip, qtbot
+) -> None:
+    """As in every player, Space pauses and plays, through the play button's own path:
+    also when the focus is on "Close the course" (a button takes Space as a click), and
+    never past a hold. A pause saves the place to resume from."""
+    harness = make_player(study_page=True)
+    page = harness.window.centralWidget()
+    harness.open(course_for(clip))
+    page.back_button.setFocus()
+    qtbot.waitUntil(page.back_button.hasFocus, timeout=5000)
+    xdotool("key", "--clearmodifiers", "space")
+    qtbot.waitUntil(lambda: harness.player.state == "paused", timeout=PAUSE_WAIT_MS)
+    assert harness.player.last_pause_reason is PauseReason.USER
+    assert harness.player.course is not None and page.close_box is None
+    paused = [e for e in harness.events if isinstance(e, Paused)][-1]
+    qtbot.waitUntil(lambda: not harness.player.worker_busy, timeout=5000)
+    saved = JsonFileResumeStore(harness.resume_path).position_ms("learner-1", "c1")
+    assert saved == paused.position_ms > 0
+    xdotool("key", "--clearmodifiers", "space")
+    qtbot.waitUntil(lambda: harness.player.state == "playing", timeout=PAUSE_WAIT_MS)
+    advance, elapsed = harness.measure_advance(lambda: None, settle_s=1.0)
+    assert_normal_advance(advance, elapsed)
+    assert harness.tampers == []
+    refused = []
+    harness.player.refused.connect(refused.append)
+    harness.player.hold(PauseReason.FACE_CHECK)
+    xdotool("key", "--clearmodifiers", "space")
+    qtbot.waitUntil(lambda: refused == ["on_hold"], timeout=5000)
+    assert harness.player.state == "paused"
+
+
+def test_closing_the_course_asks_first(make_player, clip, qtbot) -> None:
+    harness = make_player(study_page=True)
+    page = harness.window.centralWidget()
+    closing = []
+    page.back_requested.connect(lambda: closing.append(True))
+    harness.open(course_for(clip))
+    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    box = page.close_box
+    assert box is not None and box.isVisible()
+    assert box.button(QMessageBox.StandardButton.No).text() == "继续学习"
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # the learner changed their mind
+    qtbot.waitUntil(lambda: page.close_box is None, timeout=5000)
+    assert closing == [] and harness.player.course is not None
+    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    assert page.close_box is not None
+    page.close_box.button(QMessageBox.StandardButton.Yes).click()
+    assert closing == [True]

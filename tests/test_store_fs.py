@@ -8,14 +8,11 @@ these tests fail with a message saying so (never skip)."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
-import os
 import secrets
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from sync.store import (
     StudyStore,
 )
 from tests._store_child import progress_fields
+from tests.small_disk import SmallDisk, mounted_small_disk
 
 CHILD = Path(__file__).with_name("_store_child.py")
 
@@ -37,52 +35,10 @@ def key() -> bytes:
     return secrets.token_bytes(32)
 
 
-@dataclass
-class SmallDisk:
-    root: Path
-
-    def remount(self, *options: str) -> None:
-        subprocess.run(
-            ["mount", "-o", ",".join(("remount", *options)), str(self.root)],
-            check=True,
-            capture_output=True,
-            timeout=10,
-        )
-
-    def fill(self) -> Path:
-        """Take every free block with a ballast file; return it."""
-        ballast = self.root / "ballast"
-        fd = os.open(ballast, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
-        return ballast
-
-
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    root = tmp_path / "disk"
-    root.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(
-            f"cannot mount a 1 MiB tmpfs ({done.stderr.strip()}): the disk-full and "
-            "read-only tests need root with mount permission (CAP_SYS_ADMIN)"
-        )
-    try:
-        yield SmallDisk(root)
-    finally:
-        subprocess.run(["umount", "-l", str(root)], check=False, timeout=10)
+    with mounted_small_disk(tmp_path / "disk", "1m") as disk:
+        yield disk
 
 
 def digest(path: Path) -> str:

@@ -1047,6 +1047,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Paused because your study record cannot be saved on this computer: time is not counted until it can.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The course video file is missing. Download the course again or contact your training institution.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1076,10 +1080,6 @@
     </message>
     <message>
         <source>Another course is open. Close it before opening a new one: only one course can be studied at a time.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Playback is on hold until the face check or the prompt is done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1529,11 +1529,23 @@
         <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>StudyPage</name>
     <message>
         <source>Close the course</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close this course? Your place is saved, and it continues from here next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep studying</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1046,6 +1046,10 @@
         <translation>学习已停止。</translation>
     </message>
     <message>
+        <source>Paused because your study record cannot be saved on this computer: time is not counted until it can.</source>
+        <translation>已暂停：本机无法保存您的学习记录，在能够保存之前的时间不计入学时。</translation>
+    </message>
+    <message>
         <source>The course video file is missing. Download the course again or contact your training institution.</source>
         <translation>课程视频文件缺失。请重新下载课程或联系您的培训机构。</translation>
     </message>
@@ -1076,10 +1080,6 @@
     <message>
         <source>Another course is open. Close it before opening a new one: only one course can be studied at a time.</source>
         <translation>已有课程正在学习。请先关闭该课程再打开新课程：一次只能学习一门课程。</translation>
-    </message>
-    <message>
-        <source>Playback is on hold until the face check or the prompt is done.</source>
-        <translation>请先完成人脸核验或在线确认，再继续播放。</translation>
     </message>
     <message>
         <source>The video player could not start: VLC is not installed or incomplete.</source>
@@ -1528,12 +1528,24 @@
         <source>The study records could not be opened. Start the client again; if this keeps happening, contact support.</source>
         <translation>无法打开学习记录。请重新启动客户端；如果反复出现，请联系技术支持。</translation>
     </message>
+    <message>
+        <source>Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1</source>
+        <translation>学习已暂停：本机未能保存您最新的学习记录，此后的时间将无法计入学时。此前已保存的记录全部保留。%1</translation>
+    </message>
 </context>
 <context>
     <name>StudyPage</name>
     <message>
         <source>Close the course</source>
         <translation>关闭课程</translation>
+    </message>
+    <message>
+        <source>Close this course? Your place is saved, and it continues from here next time.</source>
+        <translation>要关闭本课程吗？学习进度已保存，下次将从这里继续。</translation>
+    </message>
+    <message>
+        <source>Keep studying</source>
+        <translation>继续学习</translation>
     </message>
     <message>
         <source>You did not answer in time: playback paused and the time since your last answer is not counted.</source>

@@ -98,7 +98,6 @@ ZH = {
     "Paused for a face check. Playback continues once it is passed.": "人脸核验中，已暂停。核验通过后可继续播放。",
     "Paused because the attendance prompt was not answered: that time is not counted.": "未应答在线确认，已暂停：该段时间不计入学时。",
     "Study has stopped.": "学习已停止。",
-    "Playback is on hold until the face check or the prompt is done.": "请先完成人脸核验或在线确认，再继续播放。",
     # app/messages.py
     "The account or the password is wrong.": "账号或密码错误。",
     "The SMS code is wrong or has expired.": "短信验证码错误或已过期。",
@@ -139,4 +138,8 @@ ZH = {
     "Another course is open on your account: study has stopped.": "您的账户正在学习另一门课程：学习已停止。",
     "The platform has not been reachable for too long: study is paused until it is.": "长时间无法连接平台：学习已暂停，恢复连接后可继续。",
     "This computer's clock is wrong: study is paused until it is set correctly.": "本机时钟不准确：学习已暂停，请校准时间后继续。",
+    "Paused because your study record cannot be saved on this computer: time is not counted until it can.": "已暂停：本机无法保存您的学习记录，在能够保存之前的时间不计入学时。",
+    "Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1": "学习已暂停：本机未能保存您最新的学习记录，此后的时间将无法计入学时。此前已保存的记录全部保留。%1",
+    "Close this course? Your place is saved, and it continues from here next time.": "要关闭本课程吗？学习进度已保存，下次将从这里继续。",
+    "Keep studying": "继续学习",
 }
