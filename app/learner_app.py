@@ -608,6 +608,10 @@ class LearnerApp(QObject):
 
     def _on_event_committed(self, signed: SignedEvent) -> None:
         self.saved_seq = signed.event.seq
+        if signed.event.kind is EventKind.PLAY and self.study is not None:
+            # The server credits playing time from when it hears of the PLAY, by its own
+            # clock: sent at once, not with the next heartbeat up to 10 s later.
+            self.sync.flush()
 
     def _end_signed_out(self, text: str, server_sign_out: bool) -> None:
         """Pause, flush, close the course, back to the sign-in page with the reason."""
