@@ -12,7 +12,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 import urllib.parse
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from qt_binding import (
     QTimer,
     Signal,
 )
+from qt_binding.gui_thread import GuiHandoff
 from sync.qt_facade import StudyStoreService
 from sync.store_worker import StoreOpened
 
@@ -136,19 +136,18 @@ class PlatformStarter(QObject):
             self.ready.emit((args.server, None, True))
             return
 
-        def run() -> None:
-            try:
-                from app.demo_platform import start_demo_platform  # noqa: PLC0415
+        def find() -> tuple:
+            from app.demo_platform import start_demo_platform  # noqa: PLC0415
 
-                platform = start_demo_platform(data_dir / "demo-platform")
-                has_camera = _has_camera()
-            except Exception as error:  # a bug or a broken install: say so and stop
-                log.exception("demo platform failed to start")
-                self.failed.emit(type(error).__name__)
-                return
-            self.ready.emit((platform.base_url, platform, has_camera))
+            platform = start_demo_platform(data_dir / "demo-platform")
+            return platform.base_url, platform, _has_camera()
 
-        threading.Thread(target=run, name="demo-platform", daemon=True).start()
+        GuiHandoff(self).run(find, self.ready.emit, self._on_failed, name="demo-platform")
+
+    def _on_failed(self, error: BaseException) -> None:
+        # A bug or a broken install: say so and stop.
+        log.error("demo platform failed to start", exc_info=error)
+        self.failed.emit(type(error).__name__)
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -11,10 +11,8 @@ come from `app.diagnostics` and are translated here by the same sources.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +41,7 @@ from qt_binding import (
     Signal,
     Slot,
 )
+from qt_binding.gui_thread import GuiHandoff
 
 log = logging.getLogger(__name__)
 
@@ -326,21 +325,19 @@ class DiagnosticsPage(QWidget):
 
 
 class DiagnosticsService(QObject):
-    """Runs a collection on a daemon thread; `ready` comes on the thread this object lives
-    on (the GUI thread). One collection at a time: `run()` while one is running does
-    nothing and returns False."""
+    """Runs a collection on a daemon thread; `ready` comes on the GUI thread. One
+    collection at a time: `run()` while one is running does nothing and returns False."""
 
     ready = Signal(object)  # DiagnosticsReport
     running_changed = Signal(bool)
-    _finished = Signal(object)  # emitted on the worker thread, queued to this object
 
     def __init__(
         self, collect_report: Callable[[], DiagnosticsReport], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        self._gui = GuiHandoff(self)
         self._collect = collect_report
         self._running = False
-        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def running(self) -> bool:
@@ -352,24 +349,21 @@ class DiagnosticsService(QObject):
             return False
         self._running = True
         self.running_changed.emit(True)
-        threading.Thread(target=self._work, name="diagnostics", daemon=True).start()
+        self._gui.run(self._collect, self._deliver, self._on_failed, name="diagnostics")
         return True
 
-    def _work(self) -> None:
-        try:
-            report: DiagnosticsReport | None = self._collect()
-        except Exception:  # collect catches every known error; this is a bug
-            log.exception("diagnostics collection failed")
-            report = None
-        with contextlib.suppress(RuntimeError):  # the service was deleted meanwhile
-            self._finished.emit(report)
+    def _on_failed(self, error: BaseException) -> None:
+        # `collect` catches every known error: this is a bug.
+        log.error("diagnostics collection failed", exc_info=error)
+        self._finish()
 
-    @Slot(object)
-    def _deliver(self, report: DiagnosticsReport | None) -> None:
+    def _deliver(self, report: DiagnosticsReport) -> None:
+        self._finish()
+        self.ready.emit(report)
+
+    def _finish(self) -> None:
         self._running = False
         self.running_changed.emit(False)
-        if report is not None:
-            self.ready.emit(report)
 
 
 def client_collector(**inputs: object) -> Callable[[], DiagnosticsReport]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -38,6 +39,7 @@ from player.media_check import (
 )
 from player.resume import ResumeStore
 from qt_binding import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from qt_binding.gui_thread import GuiHandoff
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +76,10 @@ class RefusalReason:
     BACKEND_UNAVAILABLE = "backend_unavailable"
 
 
-class _MediaCheckSignals(QObject):
-    finished = Signal(object, object, int, int)  # course, result, resume ms, open token
-
-
 class _MediaCheckTask(QRunnable):
     """Hash and probe the file, and look up where the learner stopped, off the GUI
-    thread (the resume store may be a database on its own worker)."""
+    thread (the resume store may be a database on its own worker); `report` hands the
+    outcome back."""
 
     def __init__(
         self,
@@ -88,15 +87,14 @@ class _MediaCheckTask(QRunnable):
         backend: PlaybackBackend,
         resume: ResumeStore,
         learner_id: str,
-        token: int,
+        report: Callable[[MediaCheckResult, int], None],
     ) -> None:
         super().__init__()
-        self.signals = _MediaCheckSignals()
-        self._token = token
         self._course = course
         self._backend = backend
         self._resume = resume
         self._learner_id = learner_id
+        self._report = report
 
     def run(self) -> None:
         resume_ms = 0
@@ -109,7 +107,7 @@ class _MediaCheckTask(QRunnable):
         except Exception as error:  # a bug, but the learner must still get an answer
             log.exception("media check failed unexpectedly")
             result = MediaCheckResult(MediaProblem.UNREADABLE, type(error).__name__)
-        self.signals.finished.emit(self._course, result, resume_ms, self._token)
+        self._report(result, resume_ms)
 
     def _resume_position(self) -> int:
         try:
@@ -171,9 +169,10 @@ class LockedPlayer(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(self._timing.guard_interval_ms)
         self._poll.timeout.connect(self._tick)
+        # One worker, so position saves stay in order; `shutdown` waits for it.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._pending_task: _MediaCheckTask | None = None
+        self._gui = GuiHandoff(self)
 
     # -- public interface ------------------------------------------------------------
     @property
@@ -199,12 +198,14 @@ class LockedPlayer(QObject):
         self._checking = True
         self._open_token += 1
         self._set_state("checking")
-        task = _MediaCheckTask(
-            course, self.backend, self._resume, self._learner_id, self._open_token
+        token = self._open_token
+
+        def report(result: MediaCheckResult, resume_ms: int) -> None:
+            self._gui.post(lambda: self._on_media_checked(course, result, resume_ms, token))
+
+        self._pool.start(
+            _MediaCheckTask(course, self.backend, self._resume, self._learner_id, report)
         )
-        task.signals.finished.connect(self._on_media_checked)
-        self._pending_task = task  # keep the signals object alive until it reports
-        self._pool.start(task)
         return True
 
     def play(self) -> None:
@@ -294,14 +295,12 @@ class LockedPlayer(QObject):
         self._pool.waitForDone(10_000)
 
     # -- opening -----------------------------------------------------------------------
-    @Slot(object, object, int, int)
     def _on_media_checked(
         self, course: CourseMedia, result: MediaCheckResult, resume_ms: int, token: int
     ) -> None:
         if token != self._open_token or not self._checking:
             return  # this open was cancelled
         self._checking = False
-        self._pending_task = None
         if not result.ok:
             self._set_state("idle")
             log.warning("course media refused: %s", result.problem)

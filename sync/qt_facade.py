@@ -7,15 +7,14 @@ waits on the database.
 from __future__ import annotations
 
 import logging
-import queue
 from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
-from qt_binding import QObject, Qt, Signal
-from records.signing import SignedEvent
+from qt_binding import QObject, Signal
+from qt_binding.gui_thread import GuiHandoff
 from sync.store import open_with_keyring
-from sync.store_worker import StoreOpened, StoreWorker, WorkerResumeStore
+from sync.store_worker import StoreWorker, WorkerResumeStore
 from sync.sync_rules import FaceProof
 
 log = logging.getLogger(__name__)
@@ -26,37 +25,7 @@ def error_code(error: BaseException) -> str:
     return str(getattr(error, "code", "store_failed"))
 
 
-class _GuiThreadSignals(QObject):
-    """Signals said on a worker thread, emitted on the GUI thread.
-
-    A worker posts the signal's name and arguments to a Python queue and wakes the GUI
-    thread with an argument-less queued signal; the GUI thread emits the real signal.
-    Emitting PySide signals that carry Python objects straight from a non-Qt thread
-    crashed the suite now and then (a segfault inside pytest-qt's receiver while the
-    sync thread emitted): no Python object crosses threads through Qt this way."""
-
-    _wake = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._inbox: queue.SimpleQueue[tuple[str, tuple[object, ...]]] = queue.SimpleQueue()
-        self._wake.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-
-    def _post(self, signal_name: str, *args: object) -> None:
-        """Any thread: emit `signal_name(*args)` on the GUI thread, in posting order."""
-        self._inbox.put((signal_name, args))
-        self._wake.emit()
-
-    def _deliver(self) -> None:
-        while True:
-            try:
-                signal_name, args = self._inbox.get_nowait()
-            except queue.Empty:
-                return
-            getattr(self, signal_name).emit(*args)
-
-
-class StudyStoreService(_GuiThreadSignals):
+class StudyStoreService(QObject):
     opened = Signal(object)  # StoreOpened
     failed = Signal(str)  # error code: the UI says what happened and what to do
     event_committed = Signal(object)  # SignedEvent, only after the COMMIT that stored it
@@ -64,6 +33,7 @@ class StudyStoreService(_GuiThreadSignals):
 
     def __init__(self, path: Path, store_id: str = "main", parent: QObject | None = None):
         super().__init__(parent)
+        self._gui = GuiHandoff(self)
         # The key store is asked on the worker too: a D-Bus round trip, or an unlock
         # prompt, must not freeze the window.
         self.worker = StoreWorker(lambda: open_with_keyring(path, store_id))
@@ -71,13 +41,15 @@ class StudyStoreService(_GuiThreadSignals):
     def start(self) -> None:
         """Report `opened` or `failed`: call once the receivers are connected. The store
         began opening at construction; if it is open already this reports at once."""
-        self.worker.opened.add_done_callback(self._on_opened)
+        self._gui.when_done(self.worker.opened, self.opened.emit, self._on_open_failed)
 
     def resume_store(self) -> WorkerResumeStore:
         return WorkerResumeStore(self.worker)
 
     def append(self, fields: Mapping[str, object]) -> None:
-        self.worker.append(fields).add_done_callback(self._on_appended)
+        self._gui.when_done(
+            self.worker.append(fields), self.event_committed.emit, self._on_append_failed
+        )
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Finish the queued appends (each committed) and close the database."""
@@ -86,25 +58,16 @@ class StudyStoreService(_GuiThreadSignals):
         except Exception as error:  # a store that never opened has nothing to finish
             log.info("store closed: %s", error_code(error))
 
-    # Callbacks run on the store's thread: their signals are posted to the GUI thread.
-    def _on_opened(self, future: Future[StoreOpened]) -> None:
-        error = future.exception()
-        if error is not None:
-            log.error("study store unavailable: %s", error_code(error))
-            self._post("failed", error_code(error))
-        else:
-            self._post("opened", future.result())
+    def _on_open_failed(self, error: BaseException) -> None:
+        log.error("study store unavailable: %s", error_code(error))
+        self.failed.emit(error_code(error))
 
-    def _on_appended(self, future: Future[SignedEvent]) -> None:
-        error = future.exception()
-        if error is not None:
-            log.error("study event not stored: %s", error_code(error))
-            self._post("append_failed", error_code(error))
-        else:
-            self._post("event_committed", future.result())
+    def _on_append_failed(self, error: BaseException) -> None:
+        log.error("study event not stored: %s", error_code(error))
+        self.append_failed.emit(error_code(error))
 
 
-class SyncService(_GuiThreadSignals):
+class SyncService(QObject):
     """The Qt facade of `sync.engine.SyncEngine`: its calls return at once, their
     outcomes and every status change come back as signals on the GUI thread. The player
     connects `study_stopped` to pause (within a second of the server's answer)."""
@@ -117,6 +80,7 @@ class SyncService(_GuiThreadSignals):
 
     def __init__(self, make_engine, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
+        self._gui = GuiHandoff(self)
         self._allowed = True
         self._stopped: tuple[str, str] | None = None
         self.engine = make_engine(self._on_status)
@@ -178,23 +142,20 @@ class SyncService(_GuiThreadSignals):
         self.engine.close()
 
     def _track(self, name: str, future: Future) -> None:  # type: ignore[type-arg]
-        def done(finished: Future) -> None:  # type: ignore[type-arg]
-            error = finished.exception()
-            if error is None:
-                self._post("request_done", name, finished.result())
-            else:
-                self._post(
-                    "request_failed",
-                    name,
-                    error_code(error),
-                    str(getattr(error, "reason_code", "") or ""),
-                )
+        self._gui.when_done(
+            future,
+            lambda answer: self.request_done.emit(name, answer),
+            lambda error: self.request_failed.emit(
+                name, error_code(error), str(getattr(error, "reason_code", "") or "")
+            ),
+        )
 
-        future.add_done_callback(done)
-
-    # Runs on the sync thread: its signals are posted to the GUI thread.
     def _on_status(self, status) -> None:  # type: ignore[no-untyped-def]
-        self._post("status_changed", status)
+        """On the sync thread: said on the GUI thread."""
+        self._gui.post(lambda: self._publish_status(status))
+
+    def _publish_status(self, status) -> None:  # type: ignore[no-untyped-def]
+        self.status_changed.emit(status)
         verdict = status.verdict
         if not verdict.allowed:
             sign_out = verdict.sign_out.value if verdict.sign_out else ""
@@ -204,8 +165,8 @@ class SyncService(_GuiThreadSignals):
             if stop != self._stopped:
                 self._stopped = stop
                 self._allowed = False
-                self._post("study_stopped", *stop)
+                self.study_stopped.emit(*stop)
         elif not self._allowed:
             self._allowed = True
             self._stopped = None
-            self._post("study_allowed")
+            self.study_allowed.emit()

@@ -292,7 +292,7 @@ class PlayerHarness:
 
 
 @pytest.fixture
-def make_player(default_language, qtbot, tmp_path: Path, protections: bool):
+def make_player(default_language, qtbot, tmp_path: Path, protections: bool, emits_on_gui_thread):
     """Build players on demand; each is shown, activated and torn down after the test."""
     made: list[PlayerHarness] = []
 
@@ -327,6 +327,7 @@ def make_player(default_language, qtbot, tmp_path: Path, protections: bool):
         else:
             UnlockedControls(view)
             player.attention.lost.disconnect(player._on_attention_lost)
+        emits_on_gui_thread.watch(player)
         harness = PlayerHarness(player, view, window, backend, resume_path, qtbot)
         player.event.connect(harness.record)
         window.show()
@@ -340,6 +341,17 @@ def make_player(default_language, qtbot, tmp_path: Path, protections: bool):
         harness.player.shutdown()
         harness.window.close()
         harness.backend.release()
+
+
+@pytest.fixture
+def emits_on_gui_thread():
+    """Watch facades' signals (`watch.watch(facade)`); the test fails if one of them was
+    emitted off the GUI thread (tests/gui_thread_watch.py)."""
+    from tests.gui_thread_watch import EmitWatch
+
+    watch = EmitWatch()
+    yield watch
+    assert watch.off_gui_thread == [], "emitted off the GUI thread"
 
 
 @pytest.fixture(scope="session")

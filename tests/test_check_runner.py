@@ -182,7 +182,7 @@ def test_a_face_swapped_during_the_challenge_fails(tmp_path, embedder):
 
 @pytest.mark.gui
 def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
-    tmp_path, embedder, qtbot, default_language
+    tmp_path, embedder, qtbot, default_language, emits_on_gui_thread
 ):
     from verification.check_dialog import FaceCheckDialog, failure_text
     from verification.qt_facade import FaceCheckService
@@ -193,7 +193,7 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
         path = tmp_path / f"f{index:03d}.png"
         cv2.imwrite(str(path), photo)
         paths.append(path)
-    service = FaceCheckService(embedder)
+    service = emits_on_gui_thread.watch(FaceCheckService(embedder))
     dialog = FaceCheckDialog(demo_camera=True)
     qtbot.addWidget(dialog)
     service.progress.connect(dialog.show_progress)
@@ -210,6 +210,11 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
     assert any("\u4e00" <= ch <= "\u9fff" for ch in dialog.result.text())  # Chinese first
     assert dialog.retry_button.isVisible() and dialog.demo_label.isVisible()
     assert dialog.windowTitle() == "人脸核验"
+    assert emits_on_gui_thread.names == {
+        "FaceCheckService.progress",
+        "FaceCheckService.finished",
+        "FaceCheckService.finished_run",
+    }
 
 
 def test_a_real_photo_animated_along_its_mesh_passes_the_real_models(tmp_path, embedder):

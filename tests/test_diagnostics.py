@@ -644,7 +644,9 @@ def test_save_text_writes_the_report(chinese_page, tmp_path: Path, monkeypatch) 
 
 
 @pytest.mark.gui
-def test_the_service_collects_off_the_gui_thread_and_delivers_on_it(chinese_page, qtbot) -> None:
+def test_the_service_collects_off_the_gui_thread_and_delivers_on_it(
+    chinese_page, qtbot, emits_on_gui_thread
+) -> None:
     from app.diagnostics_page import DiagnosticsService, wire
 
     page = chinese_page
@@ -658,7 +660,7 @@ def test_the_service_collects_off_the_gui_thread_and_delivers_on_it(chinese_page
         release.wait(10)
         return quick()
 
-    service = DiagnosticsService(collector)
+    service = emits_on_gui_thread.watch(DiagnosticsService(collector))
     wire(page, service)
     service.ready.connect(lambda _report: delivered_on.append(threading.get_ident()))
     busy: list[bool] = []
@@ -674,6 +676,26 @@ def test_the_service_collects_off_the_gui_thread_and_delivers_on_it(chinese_page
     assert collected_on[0] != gui and delivered_on == [gui]
     assert page.report is ready.args[0] and busy == [True, False]
     assert page.run_button.isEnabled() and not page.busy_bar.isVisible()
+    assert emits_on_gui_thread.names == {
+        "DiagnosticsService.ready",
+        "DiagnosticsService.running_changed",
+    }
+
+
+@pytest.mark.gui
+def test_a_collection_that_crashes_ends_the_busy_state(qtbot, emits_on_gui_thread) -> None:
+    from app.diagnostics_page import DiagnosticsService
+
+    def collector() -> DiagnosticsReport:
+        raise RuntimeError("a bug in a probe")
+
+    service = emits_on_gui_thread.watch(DiagnosticsService(collector))
+    busy: list[bool] = []
+    service.running_changed.connect(busy.append)
+    service.ready.connect(lambda _report: busy.append(None))  # type: ignore[arg-type]
+    service.run()
+    qtbot.waitUntil(lambda: busy == [True, False], timeout=10_000)
+    assert not service.running and service.run()  # another collection may start
 
 
 @pytest.mark.gui

@@ -23,12 +23,10 @@ def fields(n: int) -> dict:
 
 
 def test_events_are_acknowledged_on_the_gui_thread_after_commit(
-    display,
-    qtbot,
-    tmp_path,
+    display, qtbot, tmp_path, emits_on_gui_thread
 ) -> None:
     path = tmp_path / "study.db"
-    service = StudyStoreService(path, store_id=f"svc-{tmp_path.name}")
+    service = emits_on_gui_thread.watch(StudyStoreService(path, store_id=f"svc-{tmp_path.name}"))
     threads: list[threading.Thread] = []
     committed = []
     service.event_committed.connect(
@@ -42,6 +40,14 @@ def test_events_are_acknowledged_on_the_gui_thread_after_commit(
     assert {t is threading.main_thread() for t in threads} == {True}
     assert [s.event.seq for s in committed] == [1, 2, 3, 4, 5]
     service.close()
+    with qtbot.waitSignal(service.append_failed, timeout=10_000) as refused:
+        service.append(fields(6))  # after closing: refused, and said so
+    assert refused.args == ["store_closed"]
+    assert emits_on_gui_thread.names == {
+        "StudyStoreService.opened",
+        "StudyStoreService.event_committed",
+        "StudyStoreService.append_failed",
+    }
     # Every acknowledged event is in the file, chained and signed.
     reopened = open_with_keyring(path, f"svc-{tmp_path.name}")
     try:
@@ -52,10 +58,13 @@ def test_events_are_acknowledged_on_the_gui_thread_after_commit(
         reopened.close()
 
 
-def test_a_store_that_cannot_open_reports_its_code(display, qtbot, tmp_path) -> None:
+def test_a_store_that_cannot_open_reports_its_code(
+    display, qtbot, tmp_path, emits_on_gui_thread
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     service = StudyStoreService(blocker / "study.db", store_id=f"bad-{tmp_path.name}")
+    emits_on_gui_thread.watch(service)
     with qtbot.waitSignal(service.failed, timeout=20_000) as failed:
         service.start()
     assert failed.args[0].startswith("store_")

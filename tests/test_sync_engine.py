@@ -302,7 +302,9 @@ def test_clock_skew_is_recorded_and_pauses_study_until_corrected(world, faces):
         assert status.verdict.allowed
 
 
-def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qtbot):
+def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(
+    world, faces, qtbot, emits_on_gui_thread
+):
     from sync.qt_facade import SyncService
 
     with client_device(world, "a") as (_unused, worker), client_device(world, "b") as (other, _):
@@ -310,6 +312,7 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
         service = SyncService(
             lambda on_status: SyncEngine(client, worker, worker.opened.result(), on_status)
         )
+        emits_on_gui_thread.watch(service)
         try:
             with qtbot.waitSignal(service.request_done, timeout=30_000) as done:
                 service.password_login("learner1", "correct horse learner1")
@@ -337,6 +340,9 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(world, faces, qt
             assert failed.args[0] == "start_course"
             qtbot.wait(200)
             assert repeats == []
+            assert {"SyncService.status_changed", "SyncService.study_stopped"} < (
+                emits_on_gui_thread.names
+            )
         finally:
             service.close()
             client.close()

@@ -1,6 +1,6 @@
 """`FaceCheckService`: the Qt facade of a face check. The check runs on a worker thread
 of its own (camera reads, MediaPipe and dlib never touch the GUI thread or the player's);
-progress and the result come back as signals on the GUI thread."""
+progress and the result come back as signals on the GUI thread (`qt_binding.gui_thread`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 import cv2
 
 from qt_binding import QImage, QObject, Signal
+from qt_binding.gui_thread import GuiHandoff
 from verification.check_runner import CheckProgress, FaceCheckResult, FaceCheckRunner
 from verification.face_embedding import FaceEmbedder, FaceTemplate, MatchPolicy
 from verification.frames import FrameSource
@@ -43,6 +44,7 @@ class FaceCheckService(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._gui = GuiHandoff(self)
         self._embedder = embedder
         self._match_policy = match_policy
         self._cancel = threading.Event()
@@ -111,16 +113,24 @@ class FaceCheckService(QObject):
             region_analyzer.close()
             if source is not None:
                 source.close()
+        self._gui.post(lambda: self._finish(run_id, result))
+
+    def _finish(self, run_id: int, result: FaceCheckResult) -> None:
         # Not busy before the signal: a receiver may start the next check at once.
         self._busy = False
         self.finished.emit(result)
         self.finished_run.emit(run_id, result)
 
     def _report(self, progress: CheckProgress) -> None:
-        self.progress.emit(
-            preview_image(progress.frame),
-            progress.state,
-            progress.measurement.box,
-            progress.total_actions,
-            progress.measurement.quality.issues,
+        """On the check's thread: the preview is made here, shown on the GUI thread."""
+        preview = preview_image(progress.frame)
+        measurement = progress.measurement
+        self._gui.post(
+            lambda: self.progress.emit(
+                preview,
+                progress.state,
+                measurement.box,
+                progress.total_actions,
+                measurement.quality.issues,
+            )
         )
