@@ -254,6 +254,7 @@ case "$cmd" in
     ensure_face_test_data
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    "$VENV/bin/mypy"
     start_display
     if [ $# -eq 0 ]; then
       # The whole suite also proves full branch coverage of the pure rules in records/.
@@ -275,7 +276,7 @@ case "$cmd" in
     ;;
   lint)
     setup
-    "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
+    "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . && "$VENV/bin/mypy"
     ;;
   *)
     echo "usage: ./dev.sh {demo|test|bench|lint} [args]" >&2

@@ -13,7 +13,9 @@ import os
 import signal
 import sys
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_language
 from app.main_window import MainWindow
@@ -30,11 +32,23 @@ from qt_binding import (
     QMessageBox,
     QObject,
     QTimer,
+    QWidget,
     Signal,
 )
 from qt_binding.gui_thread import GuiHandoff
 from sync.qt_facade import StudyStoreService
 from sync.store_worker import StoreOpened
+
+if TYPE_CHECKING:
+    # Loaded on demand at run time (the demo platform, the session's subsystems, the
+    # scripted learner): imported here for their types only.
+    from app.autopilot import Autopilot
+    from app.demo_platform import DemoPlatform
+    from app.learner_app import LearnerApp
+    from sync.http_client import PlatformClient
+    from sync.qt_facade import SyncService
+    from verification.frames import FrameSource
+    from verification.simulated_face import SimulatedCamera
 
 log = logging.getLogger("app")
 
@@ -63,7 +77,7 @@ def _log_player(player: LockedPlayer) -> None:
     )
 
 
-def _quit_after(args: argparse.Namespace, app: QApplication, window: MainWindow) -> None:
+def _quit_after(args: argparse.Namespace, app: QCoreApplication, window: MainWindow) -> None:
     """--quit-after (and --screenshot): for headless checks and tests."""
 
     def finish() -> None:
@@ -75,7 +89,7 @@ def _quit_after(args: argparse.Namespace, app: QApplication, window: MainWindow)
     QTimer.singleShot(int(args.quit_after * 1000), finish)
 
 
-def save_screenshot(window: MainWindow, path: Path) -> None:
+def save_screenshot(window: QWidget, path: Path) -> None:
     screen = QGuiApplication.primaryScreen()
     # grabWindow reads the screen, so libVLC's native video surface is in it.
     shot = screen.grabWindow(int(window.winId()))
@@ -84,7 +98,7 @@ def save_screenshot(window: MainWindow, path: Path) -> None:
     log.info("screenshot written")  # not the path: it names the OS user
 
 
-def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> None:
+def _quit_on_termination_signals(app: QCoreApplication, window: MainWindow) -> None:
     """SIGTERM (logout, a service manager) and Ctrl+C close the window like a click on
     its close button, so the course is paused and its position saved."""
 
@@ -123,12 +137,16 @@ class Settings:
             log.warning("settings not saved")
 
 
+# The platform's base URL, the demo's own platform (None: another one), a camera exists.
+PlatformFound = tuple[str, "DemoPlatform | None", bool]
+
+
 class PlatformStarter(QObject):
     """Finds the platform to talk to off the GUI thread: the demo's own (started and
     seeded here, which takes seconds the first time) or the configured address. The demo
     also looks for a camera here (probing devices can take a while on some systems)."""
 
-    ready = Signal(object)  # (base_url, DemoPlatform | None, a camera exists)
+    ready = Signal(object)  # PlatformFound
     failed = Signal(str)
 
     def start(self, args: argparse.Namespace, data_dir: Path) -> None:
@@ -136,7 +154,7 @@ class PlatformStarter(QObject):
             self.ready.emit((args.server, None, True))
             return
 
-        def find() -> tuple:
+        def find() -> PlatformFound:
             from app.demo_platform import start_demo_platform  # noqa: PLC0415
 
             platform = start_demo_platform(data_dir / "demo-platform")
@@ -169,7 +187,9 @@ def simulated_camera_allowed(args: argparse.Namespace) -> bool:
     return os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1" and is_loopback_url(args.server)
 
 
-def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignore[no-untyped-def]
+def make_open_camera(
+    args: argparse.Namespace, has_camera: bool
+) -> tuple[Callable[[], FrameSource], bool]:
     """What the face checks read: the camera, or (demo, tests) an animated photo."""
     allowed = simulated_camera_allowed(args)
     if args.simulated_camera is not None or (args.demo and not has_camera):
@@ -178,7 +198,7 @@ def make_open_camera(args: argparse.Namespace, has_camera: bool):  # type: ignor
 
         photo_path = args.simulated_camera
 
-        def open_simulated():  # type: ignore[no-untyped-def]
+        def open_simulated() -> SimulatedCamera:
             import cv2  # noqa: PLC0415
 
             if photo_path is not None:
@@ -204,6 +224,17 @@ def _has_camera() -> bool:
         return bool(list_cameras())
     except Exception:
         return False
+
+
+class _State(TypedDict, total=False):
+    """What `run` has learnt so far; `_connect` runs once the store and the platform are
+    both known."""
+
+    opened: StoreOpened
+    platform: str  # the platform's base URL
+    has_camera: bool
+    demo_platform: DemoPlatform
+    controller: _Session
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the wiring
@@ -240,7 +271,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     window.show()
     log.info("window shown")
     exit_code = 0
-    state: dict[str, object] = {}
+    state: _State = {}
 
     def change_language(code: str) -> None:
         install_language(app, code)
@@ -271,7 +302,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
         box.finished.connect(lambda _result: app.exit(exit_code))
         box.open()
 
-    def platform_ready(found: tuple) -> None:
+    def platform_ready(found: PlatformFound) -> None:
         base_url, demo_platform, state["has_camera"] = found
         state["platform"] = base_url
         if demo_platform is not None:
@@ -311,10 +342,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     code = app.exec()
     controller = state.get("controller")
     if controller is not None:
-        controller.shutdown()  # type: ignore[attr-defined]
+        controller.shutdown()
     store.close()  # after the player's last events and position: all committed
     if "demo_platform" in state:
-        state["demo_platform"].stop()  # type: ignore[attr-defined]
+        state["demo_platform"].stop()
     backend.release()
     instance.release()
     code = code or exit_code
@@ -322,7 +353,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     return code
 
 
-def _autopilot(args, window, state, app):  # type: ignore[no-untyped-def]
+def _autopilot(
+    args: argparse.Namespace, window: MainWindow, state: _State, app: QCoreApplication
+) -> Autopilot | None:
     """The demo tour or a test's script, when asked for and allowed."""
     if not (args.tour or args.autopilot):
         return None
@@ -333,7 +366,7 @@ def _autopilot(args, window, state, app):  # type: ignore[no-untyped-def]
         return None
     from app.autopilot import Autopilot, demo_tour  # noqa: PLC0415
 
-    def controller():  # type: ignore[no-untyped-def]
+    def controller() -> LearnerApp | None:
         session = state.get("controller")
         return None if session is None else session.learner_app
 
@@ -353,7 +386,7 @@ def _autopilot(args, window, state, app):  # type: ignore[no-untyped-def]
 class _Session:
     """What `_connect` built, and how to take it down at exit."""
 
-    def __init__(self, learner_app, sync, client) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, learner_app: LearnerApp, sync: SyncService, client: PlatformClient) -> None:
         self.learner_app = learner_app
         self.sync = sync
         self.client = client
@@ -368,7 +401,15 @@ class _Session:
         self.client.close()
 
 
-def _connect(args, data_dir, window, store, player, state, backend):  # type: ignore[no-untyped-def]
+def _connect(
+    args: argparse.Namespace,
+    data_dir: Path,
+    window: MainWindow,
+    store: StudyStoreService,
+    player: LockedPlayer,
+    state: _State,
+    backend: VlcBackend,
+) -> _Session:
     """Store open and platform known: the sync engine, the face checks, the controller."""
     from app.diagnostics_page import DiagnosticsService, client_collector  # noqa: PLC0415
     from app.diagnostics_page import wire as wire_diagnostics  # noqa: PLC0415

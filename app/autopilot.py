@@ -14,10 +14,15 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.prompt_rules import PromptState
 from player.events import PauseReason
-from qt_binding import QAbstractButton, QApplication, QMessageBox, QObject, QTimer
+from qt_binding import QAbstractButton, QApplication, QMessageBox, QObject, QTimer, QWidget
+
+if TYPE_CHECKING:
+    from app.learner_app import LearnerApp
+    from app.main_window import MainWindow
 
 log = logging.getLogger("app.autopilot")
 
@@ -55,10 +60,10 @@ def demo_tour(login: str, password: str, shots: Path | None, quit_at_end: bool) 
 class Autopilot(QObject):
     def __init__(
         self,
-        window,  # app.main_window.MainWindow  # type: ignore[no-untyped-def]
+        window: MainWindow,
         steps: list[dict],
         shots_dir: Path | None,
-        controller: Callable[[], object | None],
+        controller: Callable[[], LearnerApp | None],
         on_failure: Callable[[int], None],
     ) -> None:
         super().__init__(window)
@@ -79,7 +84,7 @@ class Autopilot(QObject):
         return cls(steps=json.loads(path.read_text(encoding="utf-8")), **kwargs)  # type: ignore[arg-type]
 
     @property
-    def app(self):  # type: ignore[no-untyped-def]
+    def app(self) -> LearnerApp | None:
         return self._controller()
 
     def start(self) -> None:
@@ -180,7 +185,7 @@ class Autopilot(QObject):
         from app.application import save_screenshot  # noqa: PLC0415
 
         if self.shots_dir is not None:
-            target = self.window
+            target: QWidget = self.window
             dialog = self.app.faces.dialog if self.app is not None else None
             if step.get("window") == "face" and dialog is not None:
                 target = dialog
@@ -293,6 +298,7 @@ class Autopilot(QObject):
                     raise ValueError(f"no option {text!r} in question {question}")
                 index = shown[question].index(text)
                 button = dialog.findChild(QAbstractButton, f"option:{question}:{index}")
+                assert button is not None  # every option shown has its button
                 if not button.isChecked():
                     button.click()
         dialog.submit_button.click()
@@ -384,7 +390,7 @@ class Autopilot(QObject):
                     "menu": window.study_menu.title(),
                     "login_attempts_left": None if app is None else app.login_attempts_left,
                     "face_retry": dialog is not None and dialog.retry_button.isVisible(),
-                    "face_result": "" if dialog is None else dialog.result.text(),
+                    "face_result": "" if dialog is None else dialog.result_label.text(),
                     "notice": "" if window.notice.isHidden() else window.notice.text(),
                     "player_state": None if app is None else app.player.state,
                     "player_message": window.study_page.player_view.message.text(),
@@ -396,5 +402,5 @@ class Autopilot(QObject):
 
     def _do_quit(self, step: dict) -> bool:
         self.window.close()
-        QApplication.instance().exit(0)
+        QApplication.exit(0)  # static: ends the running application's event loop
         return True

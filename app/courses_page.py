@@ -4,6 +4,8 @@ controller; this page only shows it and emits what the learner asks for."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from qt_binding import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +24,12 @@ from qt_binding import (
 def minutes(ms: int) -> str:
     # Rounded down, like the record: the screen never shows more than was credited.
     return f"{(ms // 6000) / 10:.1f}"
+
+
+class _CourseSignal(Protocol):
+    """A signal that carries the course (server dict) the learner chose."""
+
+    def emit(self, course: dict, /) -> None: ...
 
 
 class CoursesPage(QWidget):
@@ -133,7 +141,10 @@ class CoursesPage(QWidget):
         self._update_buttons()
 
     def cap_reached(self) -> bool:
-        return bool(self.today) and self.today["effective_ms"] >= self.today["daily_cap_ms"]
+        today = self.today
+        if not today:
+            return False
+        return today["effective_ms"] >= today["daily_cap_ms"]
 
     def show_reason(self, text: str) -> None:
         self.reason.setText(text)
@@ -149,7 +160,7 @@ class CoursesPage(QWidget):
             if course["id"] == course_id:
                 self.table.selectRow(row)
 
-    def _emit_selected(self, signal) -> None:  # type: ignore[no-untyped-def]
+    def _emit_selected(self, signal: _CourseSignal) -> None:
         course = self.selected_course()
         if course is not None:
             signal.emit(course)

@@ -47,7 +47,7 @@ def generate_clock_video(
     # Written under a temporary name and renamed when complete: an interrupted run must
     # not leave a truncated clip that a later run would take for a finished one.
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
-    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    writer = cv2.VideoWriter(str(partial), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV cannot write MPEG-4 video to {partial}")
     scale = height / 360

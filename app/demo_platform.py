@@ -38,7 +38,7 @@ DEMO_PHONE = "13800138000"
 DEMO_NAME = "演示学员"
 DEMO_ID_NUMBER = "44010619900307001X"
 # Short enough that a prompt and a face check happen within the demo's 2-minute course.
-DEMO_POLICY = {"interaction_limit_ms": 60_000}
+DEMO_POLICY: dict[str, object] = {"interaction_limit_ms": 60_000}
 DEMO_COURSES = (
     ("安全生产基础（演示）", 120.0, "SAFETY 101", "王老师"),
     ("电工基础（演示）", 60.0, "ELECTRIC 201", "李老师"),
@@ -52,8 +52,11 @@ DEMO_LIVENESS_ACTIONS = ("blink", "turn_left", "nod")
 DEMO_INSTITUTION = "示范职业培训学校（演示）"
 # The simulated camera is a file source: the demo must not refuse it; and it performs
 # only some actions, so the challenges the demo platform issues ask for those.
-DEMO_VERIFICATION = {"virtual_camera": "warn", "liveness_actions": list(DEMO_LIVENESS_ACTIONS)}
-DEMO_QUESTIONS = [
+DEMO_VERIFICATION: dict[str, object] = {
+    "virtual_camera": "warn",
+    "liveness_actions": list(DEMO_LIVENESS_ACTIONS),
+}
+DEMO_QUESTIONS: list[dict[str, object]] = [
     {
         "id": "q1",
         "kind": "single",
@@ -122,7 +125,7 @@ def start_demo_platform(folder: Path, photo: np.ndarray | None = None) -> DemoPl
 
 
 def seed_platform(
-    platform: Platform, folder: Path, photo: np.ndarray, policy: dict | None = None
+    platform: Platform, folder: Path, photo: np.ndarray, policy: dict[str, object] | None = None
 ) -> None:
     """The demo institution, learner (face enrolled from `photo`) and two courses with
     tests; `policy` overrides the institution's effective-time policy."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from qt_binding import QObject, QTimer, QWidget, Signal
+from qt_binding import QImage, QObject, QTimer, QWidget, Signal
 from verification.check_dialog import FaceCheckDialog
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSource
-from verification.liveness import Challenge
+from verification.landmarks import QualityIssue
+from verification.liveness import Challenge, LivenessState
 from verification.qt_facade import FaceCheckService
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ class FaceCheckFlow(QObject):
         self._passed = False
         self._first_frame = True
         self.dialog.retry_button.setVisible(False)
-        self.dialog.result.setStyleSheet("")
-        self.dialog.result.setText(self.tr("Asking the training platform for a challenge…"))
+        self.dialog.result_label.setStyleSheet("")
+        self.dialog.result_label.setText(self.tr("Asking the training platform for a challenge…"))
         self._awaiting_challenge = True
         assert self.purpose is not None
         self.challenge_wanted.emit(self.purpose)
@@ -91,15 +92,22 @@ class FaceCheckFlow(QObject):
             return  # the dialog was closed meanwhile
         self._awaiting_challenge = False
         # The camera and the face models load on the check's worker: say so meanwhile.
-        self.dialog.result.setText(self.tr("Starting the camera and the face models…"))
+        self.dialog.result_label.setText(self.tr("Starting the camera and the face models…"))
         self._service.start(self._open_source, None, challenge)
         self._run_id = self._service.run_id
 
-    def _on_progress(self, image, state, box, total, issues) -> None:  # type: ignore[no-untyped-def]
+    def _on_progress(
+        self,
+        image: QImage,
+        state: LivenessState,
+        box: tuple[int, int, int, int] | None,
+        total: int,
+        issues: tuple[QualityIssue, ...],
+    ) -> None:
         if self.dialog is not None:
             if self._first_frame:
                 self._first_frame = False
-                self.dialog.result.setText("")
+                self.dialog.result_label.setText("")
             self.dialog.show_progress(image, state, box, total, issues)
 
     def _on_finished(self, run_id: int, result: FaceCheckResult) -> None:
@@ -114,8 +122,8 @@ class FaceCheckFlow(QObject):
         )
         self._waiting_for_server = bool(result.burst)
         if self._waiting_for_server:
-            self.dialog.result.setStyleSheet("")
-            self.dialog.result.setText(self.tr("Checking with the training platform…"))
+            self.dialog.result_label.setStyleSheet("")
+            self.dialog.result_label.setText(self.tr("Checking with the training platform…"))
         self.result_ready.emit(self.purpose, result)
 
     def show_verdict(self, passed: bool, text: str, attempts_left: int) -> None:
@@ -125,8 +133,8 @@ class FaceCheckFlow(QObject):
             return
         self._waiting_for_server = False
         self._awaiting_challenge = False
-        dialog.result.setText(text)
-        dialog.result.setStyleSheet("color: #1b7f3b;" if passed else "color: #b3261e;")
+        dialog.result_label.setText(text)
+        dialog.result_label.setStyleSheet("color: #1b7f3b;" if passed else "color: #b3261e;")
         if passed:
             self._passed = True
             dialog.progress.setValue(100)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.courses_page import minutes
 from app.face_check_flow import FaceCheckFlow
@@ -33,6 +34,10 @@ from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSourceError
 from verification.liveness import Action, Challenge
 from verification.schedule import CheckAttempts, CheckOutcome
+
+if TYPE_CHECKING:
+    from app.main_window import MainWindow
+    from sync.engine import SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,10 @@ def _frame_source_codes(error: type[FrameSourceError] = FrameSourceError) -> set
 # the verification package knows, plus a check that crashed or was cancelled) is a known
 # condition of the device, not a failed identity check: it costs no attempt.
 DEVICE_FAILURES = frozenset(_frame_source_codes() | {"check_failed", "cancelled"})
+
+
+# The dialogs that submit a body to the platform (`submitted`) and close (`finished`).
+_Dialog = TypeVar("_Dialog", CourseTestDialog, CourseRatingDialog)
 
 
 def proof_of(result: FaceCheckResult) -> FaceProof:
@@ -90,7 +99,8 @@ class RecordsRequest:
     generation: int
     filters: dict
     wanted: tuple[str, ...] = ("me", "records", "tests", "progress")
-    answers: dict[str, object] = field(default_factory=dict)
+    # The server's JSON answers, untyped as they came: `RecordsPage.set_data` reads them.
+    answers: dict[str, Any] = field(default_factory=dict)
 
     def complete(self) -> bool:
         return all(name in self.answers for name in self.wanted)
@@ -99,7 +109,7 @@ class RecordsRequest:
 class LearnerApp(QObject):
     def __init__(
         self,
-        window,  # app.main_window.MainWindow  # type: ignore[no-untyped-def]
+        window: MainWindow,
         sync: SyncService,
         store: StudyStoreService,
         player: LockedPlayer,
@@ -132,8 +142,8 @@ class LearnerApp(QObject):
         self.saved_seq = 0  # the newest study event the store committed
         self._test_course: dict | None = None  # the course whose test was asked for
         self._records_generation = 0
-        self.test_dialog = None
-        self.rating_dialog = None
+        self.test_dialog: CourseTestDialog | None = None
+        self.rating_dialog: CourseRatingDialog | None = None
         self._prompt_timer = QTimer(self)
         self._prompt_timer.setInterval(PROMPT_TICK_MS)
         self._prompt_timer.timeout.connect(self._tick_prompt)
@@ -564,7 +574,7 @@ class LearnerApp(QObject):
 
     # -- sync status and stops ---------------------------------------------------------
 
-    def _on_sync_status(self, status) -> None:  # type: ignore[no-untyped-def]
+    def _on_sync_status(self, status: SyncStatus) -> None:
         self.window.study_page.set_sync_status(status.pending, status.online)
         self.window.set_sync_status(status.pending, status.online)
         if status.check_due is not None:
@@ -702,7 +712,9 @@ class LearnerApp(QObject):
             dialog, "rating", f"/courses/{course['id']}/rating", self._forget_rating_dialog
         )
 
-    def _open_dialog(self, dialog, request: str, path: str, forget: Callable[[], None]):  # type: ignore[no-untyped-def]
+    def _open_dialog(
+        self, dialog: _Dialog, request: str, path: str, forget: Callable[[], None]
+    ) -> _Dialog:
         """Open `dialog`: what it submits is posted to `path` as `request`; when it
         closes, `forget` runs and the dialog is deleted."""
         dialog.submitted.connect(lambda body: self.sync.post(request, path, body))
@@ -718,6 +730,7 @@ class LearnerApp(QObject):
     def _on_rated(self, answer: object) -> None:
         self.rated += 1
         if self.rating_dialog is not None:
+            assert isinstance(answer, dict)
             self.rating_dialog.show_result(answer)
 
     def load_records(self, filters: dict | None = None) -> None:

@@ -4,6 +4,8 @@ language and learner. The controller (app/learner_app.py) decides what happens."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.courses_page import CoursesPage
 from app.sign_in_page import SignInPage
 from app.study_page import StudyPage
@@ -20,6 +22,11 @@ from qt_binding import (
     Slot,
 )
 
+if TYPE_CHECKING:
+    # The caller builds these two pages: it imports their modules, not this one.
+    from app.diagnostics_page import DiagnosticsPage
+    from app.records_page import RecordsPage
+
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}  # each in its own language
 
 
@@ -32,8 +39,8 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         player: LockedPlayer,
-        records_page: QWidget,
-        diagnostics_page: QWidget,
+        records_page: RecordsPage,
+        diagnostics_page: DiagnosticsPage,
         demo: bool = False,
     ) -> None:
         super().__init__()
@@ -58,7 +65,7 @@ class MainWindow(QMainWindow):
         self.records_page = records_page
         self.diagnostics_page = diagnostics_page
         self.pages = QStackedWidget(central)
-        self._page_index = {}
+        self._page_index: dict[str, int] = {}
         for name, page in (
             ("sign_in", self.sign_in_page),
             ("courses", self.courses_page),
@@ -99,7 +106,7 @@ class MainWindow(QMainWindow):
         self.account_menu.addAction(self.sign_out_action)
         self.settings_menu = bar.addMenu("")
         self.language_menu = self.settings_menu.addMenu("")
-        self.language_actions = {}
+        self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGE_NAMES.items():
             action = QAction(name, self)
             action.triggered.connect(lambda _c=False, code=code: self.language_requested.emit(code))

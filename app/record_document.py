@@ -302,8 +302,8 @@ def filter_lines(
     translate: ContextTranslate = _qt_translate,
 ) -> tuple[str, str]:
     """The period and the course the record was selected by, as the reader sees them."""
-    filters = filters or NO_FILTER
-    from_ms, to_ms = filters.get("from_ms"), filters.get("to_ms")
+    chosen: Mapping[str, Any] = filters or NO_FILTER
+    from_ms, to_ms = chosen.get("from_ms"), chosen.get("to_ms")
     first = shanghai_day(from_ms).isoformat() if from_ms is not None else None
     # to_ms is exclusive (the next midnight): the last day shown is the one before it.
     last = shanghai_day(to_ms - 1).isoformat() if to_ms is not None else None
@@ -315,7 +315,7 @@ def filter_lines(
         period = translate("RecordDocument", "Until %1").replace("%1", last)
     else:
         period = translate("RecordDocument", "All dates")
-    course_id = filters.get("course_id")
+    course_id = chosen.get("course_id")
     course = (
         names.get(course_id, course_id) if course_id else translate("RecordDocument", "All courses")
     )

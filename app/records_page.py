@@ -75,6 +75,11 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _day(day: QDate) -> date:
+    # The day `QDate.toPython()` gives, which its stubs type only as `object`.
+    return date(day.year(), day.month(), day.day())
+
+
 def _plain_label(parent: QWidget) -> QLabel:
     # Names and course titles come from people: never let QLabel read them as HTML.
     label = QLabel(parent)
@@ -244,8 +249,8 @@ class RecordsPage(QWidget):
         """The query the filter widgets describe now (the shape of `refresh_requested`)."""
         dated = self.date_check.isChecked()
         return filter_payload(
-            self.from_edit.date().toPython() if dated else None,
-            self.to_edit.date().toPython() if dated else None,
+            _day(self.from_edit.date()) if dated else None,
+            _day(self.to_edit.date()) if dated else None,
             self.course_combo.currentData() or None,
         )
 

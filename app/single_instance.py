@@ -72,7 +72,7 @@ class SingleInstance(QObject):
         socket.disconnected.connect(socket.deleteLater)
 
     def _on_message(self, socket: QLocalSocket) -> None:
-        if socket.readAll().data().startswith(_ACTIVATE.strip()):
+        if bytes(socket.readAll().data()).startswith(_ACTIVATE.strip()):
             log.info("second start handed over: raising the window")
             self.activation_requested.emit()
         socket.disconnectFromServer()

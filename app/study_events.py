@@ -31,7 +31,7 @@ def study_event_fields(
         "course_id": event.course_id,
         "at_ms": at_ms,
     }
-    position = {"position_ms": event.position_ms}
+    position: dict[str, int | str] = {"position_ms": event.position_ms}
     if isinstance(event, Started):
         return {**base, "kind": EventKind.PLAY, "data": position}
     if isinstance(event, Paused):

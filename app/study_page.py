@@ -14,10 +14,13 @@ from qt_binding import (
     QApplication,
     QEvent,
     QHBoxLayout,
+    QHideEvent,
+    QKeyEvent,
     QLabel,
     QMessageBox,
     QObject,
     QPushButton,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -93,18 +96,24 @@ class StudyPage(QWidget):
 
     # -- keys and closing --------------------------------------------------------------
 
-    def showEvent(self, event: QEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # On the application: a key goes to the focused widget (a button would take
         # Space as a click), and only an application filter sees it first.
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None  # a widget exists only while the application does
+        app.installEventFilter(self)
 
-    def hideEvent(self, event: QEvent) -> None:
-        QApplication.instance().removeEventFilter(self)
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        assert app is not None
+        app.removeEventFilter(self)
         super().hideEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        # Both types arrive as QKeyEvent: the isinstance only tells the type checker so.
+        key_types = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+        if event.type() not in key_types or not isinstance(event, QKeyEvent):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window():
             return False  # a dialog's keys are the dialog's

@@ -122,7 +122,8 @@ class CourseTestDialog(QDialog):
 
         self.pass_mark_label = _label(self, "passMarkLabel", wrap=True)
         self.progress_label = _label(self, "progressLabel")
-        self.scroll = self._build_questions()
+        scroll = self._build_questions()
+        self.question_scroll = scroll
         self.status_label = _label(self, "statusLabel", wrap=True)
         self.result_panel = self._build_result_panel()
         self.submit_button = _button(self, "submitButton", self._submit)
@@ -136,7 +137,7 @@ class CourseTestDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pass_mark_label)
         layout.addWidget(self.progress_label)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.result_panel)
         layout.addLayout(buttons)

@@ -15,7 +15,17 @@ from __future__ import annotations
 import logging
 
 from player.events import PauseReason
-from qt_binding import SLOT, QDBusConnection, QEvent, QGuiApplication, QObject, Qt, Signal, Slot
+from qt_binding import (
+    SLOT,
+    QDBusConnection,
+    QEvent,
+    QGuiApplication,
+    QObject,
+    Qt,
+    QWidget,
+    Signal,
+    Slot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +43,10 @@ class AttentionMonitor(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._window = None
+        self._window: QWidget | None = None
         self._unattended_polls = 0
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):  # not under a console-only QCoreApplication
             app.applicationStateChanged.connect(self._on_application_state)
         self._listen_dbus()
 
@@ -77,17 +87,24 @@ class AttentionMonitor(QObject):
             self._unattended_polls = 0
             self.lost.emit(reason.value)
 
-    def watch(self, window: QObject) -> None:
-        if self._window is not None:
-            self._window.removeEventFilter(self)
+    def watch(self, window: QWidget) -> None:
+        self.unwatch()
         self._window = window
         window.installEventFilter(self)
 
+    def unwatch(self) -> None:
+        """Stop filtering the window's events (the player shuts down; the window may
+        outlive this object's Python side, which its filter calls would need)."""
+        if self._window is not None:
+            self._window.removeEventFilter(self)
+            self._window = None
+
     # -- window manager events ----------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window:
+        window = self._window
+        if window is not None and watched is window:
             kind = event.type()
-            if kind == QEvent.Type.WindowStateChange and self._window.isMinimized():
+            if kind == QEvent.Type.WindowStateChange and window.isMinimized():
                 self.lost.emit(PauseReason.MINIMIZED.value)
             elif kind == QEvent.Type.Hide:
                 self.lost.emit(PauseReason.HIDDEN.value)
@@ -111,12 +128,19 @@ class AttentionMonitor(QObject):
         session = QDBusConnection.sessionBus()
         if session.isConnected():
             for path, interface in _SCREENSAVER_SIGNALS:
-                session.connect(
-                    "", path, interface, "ActiveChanged", self, SLOT("_on_screensaver(bool)")
+                # PySide's stubs type the slot as bytes; at run time it takes SLOT()'s str
+                # and refuses bytes.
+                session.connect(  # type: ignore[call-overload]
+                    "",
+                    path,
+                    interface,
+                    "ActiveChanged",
+                    self,
+                    SLOT("_on_screensaver(bool)"),
                 )
         system = QDBusConnection.systemBus()
         if system.isConnected():
-            system.connect(
+            system.connect(  # type: ignore[call-overload]  # the slot as str, as above
                 "",
                 "/org/freedesktop/login1",
                 "org.freedesktop.login1.Manager",

@@ -120,7 +120,9 @@ class _MediaCheckTask(QRunnable):
 class LockedPlayer(QObject):
     """Plays one course at a time at 1.0x, with no way to skip ahead."""
 
-    event = Signal(PlayerEvent)  # Started / Paused / Progress / Tamper / Ended
+    # Started / Paused / Progress / Tamper / Ended. The name hides QObject.event();
+    # renamed, PySide 6.12 aborted the test process at exit (a bool refcount error).
+    event = Signal(PlayerEvent)  # type: ignore[assignment]
     state_changed = Signal(str)  # "idle" | "checking" | "playing" | "paused" | "ended"
     position_changed = Signal(int, int, int)  # position, furthest, duration (ms)
     course_opened = Signal(str)  # course id, once the media check passed
@@ -292,6 +294,7 @@ class LockedPlayer(QObject):
 
     def shutdown(self) -> None:
         self.close_course()
+        self.attention.unwatch()
         self._pool.waitForDone(10_000)
 
     # -- opening -----------------------------------------------------------------------
@@ -301,7 +304,7 @@ class LockedPlayer(QObject):
         if token != self._open_token or not self._checking:
             return  # this open was cancelled
         self._checking = False
-        if not result.ok:
+        if result.problem is not None:
             self._set_state("idle")
             log.warning("course media refused: %s", result.problem)
             self.media_error.emit(result.problem.value, result.detail)

@@ -14,6 +14,7 @@ from qt_binding import (
     QColor,
     QEvent,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QObject,
     QPainter,
@@ -199,7 +200,8 @@ class PlayerView(QWidget):
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        shortcut_or_key = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+        if isinstance(event, QKeyEvent) and event.type() in shortcut_or_key:
             if event.key() in SEEK_KEYS:
                 event.accept()
                 return True

@@ -109,7 +109,7 @@ def parse_json(data: bytes) -> JsonValue:
     are that caller's to refuse: here the last one wins, and a float under an earlier
     one is dropped with it, as orjson parses."""
     try:
-        value = orjson.loads(data)
+        value: JsonValue = orjson.loads(data)
     except orjson.JSONDecodeError:
         # Beyond orjson (a huge integer, an escaped lone surrogate) or not JSON at all:
         # the standard parser takes it or says why not.
@@ -123,9 +123,10 @@ def parse_json(data: bytes) -> JsonValue:
 
 def _standard_parse(data: bytes) -> JsonValue:
     try:
-        return json.loads(
+        parsed: JsonValue = json.loads(
             data.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_float
         )
+        return parsed
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CanonicalJsonError(f"not JSON: {error}") from error
 

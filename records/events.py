@@ -96,7 +96,8 @@ class StudyEvent:
     def canonical(self) -> bytes:
         # The event is immutable and its encoding is needed for the hash, the signature
         # and the stored row: `validate_event` encodes it once, at construction.
-        return self.__dict__["_canonical"]
+        canonical: bytes = self.__dict__["_canonical"]
+        return canonical
 
     def hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
@@ -157,7 +158,7 @@ def event_from_payload(payload: Mapping[str, JsonValue]) -> StudyEvent:
     if not isinstance(payload, Mapping) or set(payload) != expected:
         raise EventFormatError("event fields missing or unexpected")
     try:
-        kind = EventKind(payload["kind"])
+        kind = EventKind(str(payload["kind"]))
     except ValueError as error:
         raise EventFormatError(f"unknown event kind {payload['kind']!r}") from error
     data = payload["data"]

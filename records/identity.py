@@ -352,6 +352,8 @@ def validate_id(document_type: IdDocumentType | str, number: str, *, today: date
     cleaned = _clean(number)
     if kind is IdDocumentType.PASSPORT:
         cleaned = "".join(cleaned.split())
+    problem: IdProblem | None
+    normalized: str
     if not cleaned:
         problem, normalized = IdProblem.EMPTY, cleaned
     else:

@@ -333,6 +333,7 @@ def create_app(platform: Platform) -> FastAPI:  # noqa: PLR0915 - one route tabl
     def policy(session: LearnerSession) -> dict[str, object]:
         with platform.transaction() as db:
             learner = db.get(identity.Learner, session.learner_id)
+            assert learner is not None  # a signed-in session has its learner
             institution = study.institution_of(db, learner)
             return {
                 "institution_id": institution.id,

@@ -330,15 +330,17 @@ def master_key_from_config(text: str) -> bytes:
     else:
         standard = stripped.replace("-", "+").replace("_", "/")
         standard += "=" * (-len(standard) % 4)
+        decoded: bytes | None
         try:
-            key = base64.b64decode(standard, validate=True)
+            decoded = base64.b64decode(standard, validate=True)
         except (binascii.Error, ValueError):
-            key = None  # raised below, outside the handler: nothing chained to the error
-        if key is None:
+            decoded = None  # raised below, outside the handler: nothing chained to the error
+        if decoded is None:
             raise ConfigKeyError(
                 f"the configured key ({len(stripped)} characters) is neither base64 nor "
                 f"{KEY_LEN * 2} hex digits"
             )
+        key = decoded
     if len(key) != KEY_LEN:
         raise ConfigKeyError(
             f"the configured key decodes to {len(key)} bytes; it must be {KEY_LEN} bytes "

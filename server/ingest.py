@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from records.canonical import JsonValue
 from records.events import EventFormatError, StudyEvent
-from records.signing import SignedEvent, signatures_valid
+from records.signing import DeviceVerifier, SignedEvent, signatures_valid
 from server.checks import advance_checks
 from server.errors import bad_request
 from server.identity import institution_of
 from server.ingest_rules import (
     ChainState,
-    DeviceVerifier,
     EventStatus,
     Refusal,
     StudyBinding,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from records.effective_time import CourseRule, TestResult, credit_sessions, summarize_session
 from records.events import event_from_canonical
+from records.policy import EffectiveTimePolicy
 from server.check_rules import DueCheck
 from server.ledger_rules import (
     Contact,
@@ -48,7 +49,7 @@ from server.models import (
     StudySession,
     TestAttempt,
 )
-from server.platform import Platform
+from server.platform import Platform, VerificationSettings
 
 
 def record_contact(db: Session, study: StudySession, kind: ContactKind, now_ms: int) -> None:
@@ -103,7 +104,9 @@ def refresh_all(platform: Platform, db: Session) -> int:
     return len(learners)
 
 
-def _policy_of(platform: Platform, db: Session, learner_id: str):  # type: ignore[no-untyped-def]
+def _policy_of(
+    platform: Platform, db: Session, learner_id: str
+) -> tuple[Learner, EffectiveTimePolicy, VerificationSettings]:
     learner = db.get(Learner, learner_id)
     assert learner is not None
     institution = db.get(Institution, learner.institution_id)

@@ -122,7 +122,7 @@ def rate_course(
     }
 
 
-def _totals_query() -> Select[tuple[int, int, int, int]]:
+def _totals_query() -> Select[int, int, int, int]:
     return select(
         func.count(),
         func.coalesce(func.sum(CourseRating.content), 0),

@@ -378,7 +378,7 @@ def course_test_paper(
                 409 if decision.refusal is SittingRefusal.PASSED else 403,
                 decision.refusal.value,
                 "the test cannot be sat now",
-                **details,
+                details=details,
             )
         paper = draw_paper(
             json.loads(course.questions_json), course.questions_per_test, secrets.SystemRandom()

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from records.events import EventKind
 from records.signing import SignedEvent
@@ -48,6 +49,8 @@ from sync.sync_rules import (
 )
 
 log = logging.getLogger(__name__)
+
+Answer = TypeVar("Answer")
 
 API = "/api/v1"
 HEARTBEAT_EVENTS = 100  # the server takes at most this many events with a heartbeat
@@ -263,7 +266,7 @@ class SyncEngine:
 
     # -- on the sync thread ------------------------------------------------------------
 
-    def _run(self, work: Callable[[], object]) -> Future:  # type: ignore[type-arg]
+    def _run(self, work: Callable[[], Answer]) -> Future[Answer]:
         return self._executor.submit(work)
 
     def _face_login(self, challenge_token: str, proof: FaceProof, consent: bool) -> dict:
@@ -390,7 +393,7 @@ class SyncEngine:
             )
         )
 
-    def _call(self, request: Callable[[], dict]) -> dict:
+    def _call(self, request: Callable[[], Answer]) -> Answer:
         """A request whose outcome also tells whether the server is reachable and
         whether the learner is still signed in."""
         sent = self._wall_ms()
@@ -398,7 +401,7 @@ class SyncEngine:
             answer = request()
         except ServerRefusedError as refusal:
             self._connectivity.succeeded(self._mono_ms())  # the server did answer
-            reason = sign_out_reason(refusal.status, refusal.reason_code)
+            reason = sign_out_reason(refusal.status, refusal.reason_code or "")
             if reason is not None:
                 self._signed_out(reason)
             elif refusal.reason_code == "course_delisted":

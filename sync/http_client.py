@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -317,7 +317,8 @@ class _PinCheckingHTTPSConnection(HTTPSConnection):
         super().connect()
         if not self.spki_pins:
             return
-        der = self.sock.getpeercert(binary_form=True)
+        # An HTTPS connection's socket is TLS (urllib3 types it as a plain socket).
+        der = cast("ssl.SSLSocket", self.sock).getpeercert(binary_form=True)
         seen = spki_pin_of_der(der) if der else ""
         if seen not in self.spki_pins:
             self.close()
@@ -334,7 +335,10 @@ class _PlatformAdapter(HTTPAdapter):
 
     def __init__(self, ssl_context: ssl.SSLContext, pins: frozenset[str], retry: Retry) -> None:
         self._ssl_context = ssl_context
-        self._pool_classes = {"http": HTTPConnectionPool, "https": _https_pool_class(pins)}
+        self._pool_classes: dict[str, type[HTTPConnectionPool]] = {
+            "http": HTTPConnectionPool,
+            "https": _https_pool_class(pins),
+        }
         super().__init__(max_retries=retry)  # calls init_poolmanager
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:

@@ -7,12 +7,14 @@ waits on the database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from qt_binding import QObject, Signal
 from qt_binding.gui_thread import GuiHandoff
+from sync.engine import SyncEngine, SyncStatus
 from sync.store import open_with_keyring
 from sync.store_worker import StoreWorker, WorkerResumeStore
 from sync.sync_rules import FaceProof
@@ -78,7 +80,11 @@ class SyncService(QObject):
     request_done = Signal(str, object)  # request name, the server's answer
     request_failed = Signal(str, str, str)  # request name, error code, server reason code
 
-    def __init__(self, make_engine, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        make_engine: Callable[[Callable[[SyncStatus], None]], SyncEngine],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._gui = GuiHandoff(self)
         self._allowed = True
@@ -112,7 +118,7 @@ class SyncService(QObject):
     def post(self, name: str, path: str, body: dict) -> None:
         self._track(name, self.engine.post(path, body))
 
-    def download_media(self, course_id: str, destination, expected_sha256: str) -> None:  # type: ignore[no-untyped-def]
+    def download_media(self, course_id: str, destination: Path, expected_sha256: str) -> None:
         self._track(
             "download_media", self.engine.download_media(course_id, destination, expected_sha256)
         )
@@ -141,7 +147,7 @@ class SyncService(QObject):
     def close(self) -> None:
         self.engine.close()
 
-    def _track(self, name: str, future: Future) -> None:  # type: ignore[type-arg]
+    def _track(self, name: str, future: Future[Any]) -> None:
         self._gui.when_done(
             future,
             lambda answer: self.request_done.emit(name, answer),
@@ -150,14 +156,14 @@ class SyncService(QObject):
             ),
         )
 
-    def _on_status(self, status) -> None:  # type: ignore[no-untyped-def]
+    def _on_status(self, status: SyncStatus) -> None:
         """On the sync thread: said on the GUI thread."""
         self._gui.post(lambda: self._publish_status(status))
 
-    def _publish_status(self, status) -> None:  # type: ignore[no-untyped-def]
+    def _publish_status(self, status: SyncStatus) -> None:
         self.status_changed.emit(status)
         verdict = status.verdict
-        if not verdict.allowed:
+        if verdict.stop is not None:  # not allowed: a verdict that stops says why
             sign_out = verdict.sign_out.value if verdict.sign_out else ""
             stop = (verdict.stop.value, sign_out)
             # Once per stop: every later status repeats it, and a receiver that reacts by

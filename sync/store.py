@@ -729,7 +729,7 @@ class StudyStore:
 
     def _event_fields(self, item: EventFields) -> dict[str, object]:
         fields = dict(item)
-        fields["kind"] = EventKind(fields["kind"])
+        fields["kind"] = EventKind(str(fields["kind"]))
         fields.setdefault("at_ms", self._clock_ms())
         fields.setdefault("course_id", "")
         fields.setdefault("data", {})

@@ -9,6 +9,7 @@ disk sync instead of N. A Qt facade turns the futures into signals; this module 
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -74,10 +75,14 @@ class StoreWorker:
 
     def submit(self, run: Callable[[StudyStore], T]) -> Future[T]:
         """Run `run(store)` on the store's thread."""
-        return self._put(_Job(run)).future
+        job = _Job(run)
+        self._put(job)
+        return job.future
 
     def append(self, fields: EventFields) -> Future[SignedEvent]:
-        return self._put(_Append(fields)).future
+        append = _Append(fields)
+        self._put(append)
+        return append.future
 
     def append_many(self, items: list[EventFields]) -> Future[list[SignedEvent]]:
         return self.submit(lambda store: store.append_many(items))
@@ -119,13 +124,12 @@ class StoreWorker:
 
     # -- the thread --
 
-    def _put(self, item: _Job | _Append) -> _Job | _Append:
+    def _put(self, item: _Job | _Append) -> None:
         with self._lock:
             if self._closed:
                 item.future.set_exception(StoreClosedError("The study records store is closed."))
             else:
                 self._queue.put(item)
-        return item
 
     def _run(self) -> None:
         try:
@@ -197,7 +201,7 @@ class StoreWorker:
             # One malformed event (a bug in its caller) must not fail the others: retry
             # them one by one, so each future gets its own outcome.
             for append in live:
-                _settle(append.future, lambda a=append: store.append(a.fields))
+                _settle(append.future, functools.partial(store.append, append.fields))
             return
         except BaseException as error:
             for append in live:

@@ -87,7 +87,7 @@ def due_check_of(answer: Mapping[str, object]) -> DueCheck | None:
     due = answer.get("check_due")
     if not isinstance(due, Mapping):
         return None
-    return DueCheck(str(due["id"]), str(due["reason"]), int(due["deadline_ms"]))  # type: ignore[call-overload]
+    return DueCheck(str(due["id"]), str(due["reason"]), int(due["deadline_ms"]))
 
 
 def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:

@@ -377,10 +377,10 @@ def test_a_long_test_scrolls_and_every_question_can_be_answered(qtbot, dialogs_c
     questions = many_questions(30)
     course = server_course(questions)
     dialog = shown(qtbot, CourseTestDialog(server_test(course)))
-    assert dialog.scroll.verticalScrollBar().maximum() > 0
+    assert dialog.question_scroll.verticalScrollBar().maximum() > 0
     for question in questions:
         click(qtbot, option(dialog, question["id"], 0))
-    assert dialog.scroll.verticalScrollBar().value() > 0, "scrolled down to the last one"
+    assert dialog.question_scroll.verticalScrollBar().value() > 0, "scrolled down to the last one"
     assert dialog.progress_label.text() == "已答 30 题，共 30 题"
     body = submit_and_catch(qtbot, dialog)
     assert grade(course, body) == 100

@@ -206,8 +206,8 @@ def test_the_dialog_shows_the_live_check_and_its_result_in_chinese(
     dialog.show_result(result, attempts_left=2)
     assert not result.passed and result.reason in ("static_image", "timeout")
     assert frames_seen and frames_seen[0].width() == 640
-    assert dialog.result.text() == failure_text(result.reason)
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in dialog.result.text())  # Chinese first
+    assert dialog.result_label.text() == failure_text(result.reason)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in dialog.result_label.text())  # Chinese first
     assert dialog.retry_button.isVisible() and dialog.demo_label.isVisible()
     assert dialog.windowTitle() == "人脸核验"
     assert emits_on_gui_thread.names == {

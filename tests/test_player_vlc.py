@@ -493,8 +493,11 @@ def test_resume_positions_belong_to_the_learner_who_studied(make_player, clip) -
     harness.player.set_learner("learner-b")
     harness.open(course_for(clip), min_position_ms=0)
     started = [e for e in harness.events if isinstance(e, Started)]
+    closed = next(e for e in harness.events if isinstance(e, Paused))  # a's first closing
     assert started[0].resumed_from_ms == 0  # a's first opening
-    assert started[1].resumed_from_ms >= 2000  # a again
+    # a again, where a closed (the guard's position, which may trail VLC's on a busy
+    # machine: compared with what was saved, not with a time)
+    assert started[1].resumed_from_ms == closed.position_ms > 0
     assert started[-1].resumed_from_ms == 0  # b starts at the beginning
 
 

@@ -9,6 +9,7 @@ from qt_binding import (
     QColor,
     QCoreApplication,
     QDialog,
+    QEvent,
     QHBoxLayout,
     QImage,
     QLabel,
@@ -127,7 +128,7 @@ class FacePreview(QWidget):
         self._source_size = (image.width(), image.height())
         self.update()
 
-    def paintEvent(self, _event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, _event: QEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(20, 20, 20))
         if self._pixmap is not None:
@@ -173,9 +174,9 @@ class FaceCheckDialog(QDialog):
         self.guidance.setStyleSheet("color: #9a6700;")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
-        self.result = QLabel("", self)
-        self.result.setWordWrap(True)
-        self.result.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_label = QLabel("", self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.demo_label = QLabel(
             translate("FaceCheck", "Demo: a simulated camera plays recorded pictures."), self
         )
@@ -194,7 +195,7 @@ class FaceCheckDialog(QDialog):
         layout.addWidget(self.prompt)
         layout.addWidget(self.guidance)
         layout.addWidget(self.progress)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addLayout(buttons)
 
     def show_progress(
@@ -214,9 +215,9 @@ class FaceCheckDialog(QDialog):
     def show_result(self, result: FaceCheckResult, attempts_left: int) -> None:
         if result.passed:
             self.progress.setValue(100)
-            self.result.setText(translate("FaceCheck", "Face check passed."))
-            self.result.setStyleSheet("color: #1b7f3b;")
+            self.result_label.setText(translate("FaceCheck", "Face check passed."))
+            self.result_label.setStyleSheet("color: #1b7f3b;")
         else:
-            self.result.setText(failure_text(result.reason))
-            self.result.setStyleSheet("color: #b3261e;")
+            self.result_label.setText(failure_text(result.reason))
+            self.result_label.setStyleSheet("color: #b3261e;")
         self.retry_button.setVisible(not result.passed and attempts_left > 0)

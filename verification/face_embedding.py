@@ -23,11 +23,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import cv2
 import dlib
 import numpy as np
+from numpy.typing import NDArray
 
 MODEL_NAME = "dlib_face_recognition_resnet_model_v1"
 EMBEDDING_SIZE = 128
@@ -297,11 +298,42 @@ def face_crop_jpeg(
     return encoded.tobytes()
 
 
+# dlib ships no type information: the parts of its API used here, as this module calls them.
+class _DlibRect(Protocol):
+    def left(self) -> int: ...
+    def top(self) -> int: ...
+    def right(self) -> int: ...
+    def bottom(self) -> int: ...
+
+
+class _FaceDetector(Protocol):
+    """`dlib.fhog_object_detector`: rectangles, scores and sub-detector indexes."""
+
+    def run(
+        self, image: NDArray[np.uint8], upsample_num_times: int, adjust_threshold: float
+    ) -> tuple[Sequence[_DlibRect], Sequence[float], Sequence[int]]: ...
+
+
+class _ShapePredictor(Protocol):
+    """`dlib.shape_predictor`: the landmarks of the face in `box`, only passed on to the
+    recognizer."""
+
+    def __call__(self, image: NDArray[np.uint8], box: _DlibRect) -> object: ...
+
+
+class _FaceRecognizer(Protocol):
+    """`dlib.face_recognition_model_v1`: the descriptor is a `dlib.vector` of floats."""
+
+    def compute_face_descriptor(
+        self, image: NDArray[np.uint8], face: object, num_jitters: int, padding: float
+    ) -> Sequence[float]: ...
+
+
 @dataclass(frozen=True)
 class _Models:
-    detector: object
-    landmarks: object
-    recognizer: object
+    detector: _FaceDetector
+    landmarks: _ShapePredictor
+    recognizer: _FaceRecognizer
 
 
 def model_directory() -> Path:
@@ -385,7 +417,8 @@ class FaceEmbedder:
         in front of the camera, or a photo held up beside the learner) or
         FaceTooSmallError (too far from the camera to tell people apart)."""
         image = _as_bgr(image_bgr)
-        rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        # Already uint8 (`_as_bgr` refuses anything else): the dtype argument only types it.
+        rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), dtype=np.uint8)
         models = self._loaded()
         with self._run_lock:
             box, score = self._find_one_face(models, rgb)

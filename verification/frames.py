@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import os
 import queue
 import struct
@@ -503,7 +504,7 @@ class CameraSource(FrameSourceBase):
         else:
             index = self.device.index
             candidates = [
-                (lambda b=backend: cv2.VideoCapture(index, b)) for backend in _index_backends()
+                functools.partial(cv2.VideoCapture, index, backend) for backend in _index_backends()
             ]
         for make in candidates:
             capture = make()

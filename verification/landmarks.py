@@ -232,7 +232,7 @@ def head_pose(landmarks: np.ndarray, image_size: tuple[int, int]) -> tuple[float
         dtype=np.float64,
     )
     rvec = np.zeros((3, 1), dtype=np.float64)
-    ok, rvec, tvec = cv2.solvePnP(
+    ok, rvec, tvec = cv2.solvePnP(  # type: ignore[call-overload]  # stubs refuse None distCoeffs
         POSE_MODEL,
         image_points,
         camera,

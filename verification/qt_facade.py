@@ -9,6 +9,8 @@ import threading
 from collections.abc import Callable
 
 import cv2
+import numpy as np
+from numpy.typing import NDArray
 
 from qt_binding import QImage, QObject, Signal
 from qt_binding.gui_thread import GuiHandoff
@@ -21,7 +23,7 @@ from verification.liveness import Challenge
 log = logging.getLogger(__name__)
 
 
-def preview_image(frame_bgr) -> QImage:  # type: ignore[no-untyped-def]
+def preview_image(frame_bgr: NDArray[np.uint8]) -> QImage:
     """A deep copy as a QImage: the numpy buffer may be reused by the next frame."""
     rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
     height, width = rgb.shape[:2]
@@ -81,7 +83,14 @@ class FaceCheckService(QObject):
         if self._thread is not None:
             self._thread.join(wait_s)
 
-    def _run(self, open_source, template, challenge, cancel, run_id) -> None:  # type: ignore[no-untyped-def]
+    def _run(
+        self,
+        open_source: Callable[[], FrameSource],
+        template: FaceTemplate | None,
+        challenge: Challenge,
+        cancel: threading.Event,
+        run_id: int,
+    ) -> None:
         # The analyzers belong to this thread (MediaPipe graphs are not thread-safe): one
         # follows the camera's frames, the other the burst's face-region frames.
         analyzer = FaceAnalyzer(static_image_mode=False)

@@ -89,10 +89,10 @@ def warp_face(image: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.n
     )
     src = np.vstack([source, border])
     dst = np.vstack([target, border])
-    src = np.float32(np.clip(src, 0, [width - 1, height - 1]))
+    src = np.clip(src, 0, [width - 1, height - 1]).astype(np.float32)
     subdiv = cv2.Subdiv2D((0, 0, width, height))
     # Subdiv2D hands its triangles back as float32 corners: find each point by those.
-    index_of = {}
+    index_of: dict[tuple[float, float], int] = {}
     for index, (x, y) in enumerate(src):
         index_of.setdefault((float(x), float(y)), index)
         subdiv.insert((float(x), float(y)))
@@ -102,7 +102,7 @@ def warp_face(image: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.n
         if any(c not in index_of for c in corners):
             continue
         ids = [index_of[c] for c in corners]
-        _warp_triangle(image, output, np.float32(src[ids]), np.float32(dst[ids]))
+        _warp_triangle(image, output, src[ids].astype(np.float32), dst[ids].astype(np.float32))
     return output
 
 
@@ -112,10 +112,12 @@ def _warp_triangle(image: np.ndarray, output: np.ndarray, src: np.ndarray, dst: 
     if w <= 0 or h <= 0 or sw <= 0 or sh <= 0:
         return
     patch = image[sy : sy + sh, sx : sx + sw]
-    matrix = cv2.getAffineTransform(np.float32(src - (sx, sy)), np.float32(dst - (x, y)))
+    matrix = cv2.getAffineTransform(
+        (src - (sx, sy)).astype(np.float32), (dst - (x, y)).astype(np.float32)
+    )
     warped = cv2.warpAffine(patch, matrix, (w, h), borderMode=cv2.BORDER_REFLECT_101)
     mask = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(mask, np.int32(np.round(dst - (x, y))), 255)
+    cv2.fillConvexPoly(mask, np.round(dst - (x, y)).astype(np.int32), (255,))
     region = output[y : y + h, x : x + w]
     if region.shape[:2] != (h, w):
         return
@@ -153,14 +155,14 @@ _INNER_LIPS = (
 
 
 def paint_closed_eyes(frame: np.ndarray, points2d: np.ndarray) -> np.ndarray:
-    mask = np.zeros(frame.shape[:2], np.uint8)
+    eyes = np.zeros(frame.shape[:2], np.uint8)
     for outline in _EYE_OUTLINES:
-        polygon = np.int32(np.round(points2d[list(outline)]))
-        cv2.fillPoly(mask, [polygon], 255)
-    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+        polygon = np.round(points2d[list(outline)]).astype(np.int32)
+        cv2.fillPoly(eyes, [polygon], (255,))
+    mask = cv2.dilate(eyes, np.ones((5, 5), np.uint8))
     closed = cv2.inpaint(frame, mask, 5, cv2.INPAINT_TELEA)
     for outline in _EYE_OUTLINES:  # the lash line of a closed eye
-        lower = np.int32(np.round(points2d[[*outline[8:], outline[0]]]))
+        lower = np.round(points2d[[*outline[8:], outline[0]]]).astype(np.int32)
         cv2.polylines(closed, [lower], False, (40, 30, 30), 2, cv2.LINE_AA)
     return closed
 
