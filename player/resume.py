@@ -1,8 +1,9 @@
 """Where each course was left, so it reopens there (notice Attachment 1, item 2: 断点续播).
 
-Behind a small interface: this JSON file implementation stands in until the encrypted
-store of the records issue replaces it. Writes are atomic (temp file + rename), so a crash
-mid-write keeps the previous positions rather than losing all of them.
+Behind a small interface (`ResumeStore`): the client keeps the positions in its encrypted
+store (`sync.store_worker.WorkerResumeStore`); `JsonFileResumeStore`, a plain file, serves
+the player's own tests and benchmarks, where no store runs. Its writes are atomic (temp
+file + rename), so a crash mid-write keeps the previous positions.
 """
 
 from __future__ import annotations

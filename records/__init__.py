@@ -1,1 +1,1 @@
-"""Pure study-record domain shared by client and server (filled by the study records issue)."""
+"""Pure study-record domain shared by client and server."""

@@ -1,1 +1,1 @@
-"""The platform server, the authority that credits time (filled by the platform server issue)."""
+"""The platform server, the authority that credits time."""

@@ -1,3 +1,1 @@
-"""Encrypted local store, device keys, outbox and heartbeat.
-
-Filled by the study records and sync issues."""
+"""Encrypted local store, device keys, outbox and heartbeat, and the platform's client."""

@@ -1,3 +1,1 @@
-"""Face verification: frame sources, liveness and matching.
-
-Filled by the face verification issue."""
+"""Face verification: frame sources, liveness and matching."""
