@@ -36,7 +36,7 @@ APT_TEST_PACKAGES=(postgresql opencv-doc)
 
 # Real photos of one person taken apart (obama*.jpg) exist offline only in the
 # face_recognition 1.3.0 source archive on PyPI: fetched once, hash-checked, kept outside
-# the venv (a venv rebuild must not lose it). tests/face_images.py reads the tarball.
+# the venv (a venv rebuild must not lose it). tests/support/face_images.py reads the tarball.
 FACE_TEST_DATA_DIR=${FACE_TEST_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vocational-learning-client/face-test-data}
 export FACE_TEST_DATA_DIR
 ensure_face_test_data() {

@@ -71,7 +71,7 @@ KEYS: tuple[str, ...] = (
 
 # The English sources of every text this module can put into an export. The page has
 # each of them as a literal `self.tr(...)` (so lupdate finds them) and hands its
-# translation in as `tr`; tests/test_diagnostics.py checks the two stay the same.
+# translation in as `tr`; tests/gui/test_diagnostics.py checks the two stay the same.
 LABELS: dict[str, str] = {
     "client_version": "Client version",
     "python": "Python",

@@ -3,7 +3,7 @@ on the bursts a check sends, on one core, with the real MediaPipe analyzer and d
 embedder, as `server.face_evidence.judge_face_proof` runs it behind the face gate.
 
 Bursts: the learner's photo animated along its mesh performing each 2- and 3-action
-challenge of the demo's actions (tests/face_bursts.py renders them), and the photo held
+challenge of the demo's actions (tests/support/face_bursts.py renders them), and the photo held
 still (which fails at the first action's timeout). Per burst: frames, bytes, and the time
 to decode, to analyse every frame (a fresh analyzer, as per request) and to embed the
 identity frames. Figures go to bench/out/burst_judge.json and bench/RESULTS.md.
@@ -32,8 +32,8 @@ ACTIONS = ("blink", "turn_left", "nod")
 def main() -> None:
     import cv2
 
-    from tests.face_bursts import Sitter
-    from tests.face_images import face_photo
+    from tests.support.face_bursts import Sitter
+    from tests.support.face_images import face_photo
     from verification.burst import judge_burst
     from verification.face_embedding import FaceEmbedder, decode_jpeg
     from verification.landmarks import FaceAnalyzer

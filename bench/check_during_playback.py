@@ -35,7 +35,7 @@ from player.media_check import CourseMedia  # noqa: E402
 from player.resume import JsonFileResumeStore  # noqa: E402
 from player.widget import PlayerView  # noqa: E402
 from qt_binding import QApplication, QMainWindow, QTimer  # noqa: E402
-from tests.face_images import face_photo  # noqa: E402
+from tests.support.face_images import face_photo  # noqa: E402
 from verification.face_embedding import FaceEmbedder  # noqa: E402
 from verification.frames import FileFrameSource  # noqa: E402
 from verification.liveness import Action, Challenge  # noqa: E402

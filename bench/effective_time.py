@@ -35,7 +35,7 @@ from records.effective_time import (  # noqa: E402
 )
 from records.events import EventKind  # noqa: E402
 from records.policy import EffectiveTimePolicy  # noqa: E402
-from tests.records_streams import MIN, T0, Stream  # noqa: E402
+from tests.support.records_streams import MIN, T0, Stream  # noqa: E402
 
 DAY_MS = 86_400_000
 LESSON_MIN = 45

@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
-from tests.face_images import face_photo  # noqa: E402
+from tests.support.face_images import face_photo  # noqa: E402
 from verification.face_embedding import FaceEmbedder, FaceEmbeddingError  # noqa: E402
 from verification.landmarks import FaceAnalyzer  # noqa: E402
 
@@ -274,7 +274,7 @@ detection at 2x, 5-point alignment, 128-d embedding) on every {DLIB_EVERY}th fra
   (its input is 192 x 192 either way), so it now runs on every 3rd frame while the mesh
   tracks exactly one face. The cost: a second face joining is counted up to 2 frames
   (133 ms at 15 fps) later; a face leaving is seen on the next frame
-  (tests/test_landmarks.py). The Python work (landmarks, head pose, quality) is under 1 ms.
+  (tests/unit/test_landmarks.py). The Python work (landmarks, head pose, quality) is under 1 ms.
 - dlib's embedding costs {clean["dlib_hog_embedding"]["median_ms"]:.0f} ms a frame, 20x
   more: it runs at face checks, not on every frame.
 """

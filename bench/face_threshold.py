@@ -1,6 +1,6 @@
 """Genuine and impostor distances of the face embedding, to choose its match threshold.
 
-Every real face photo available offline (tests/face_images.py lists them and where they
+Every real face photo available offline (tests/support/face_images.py lists them and where they
 come from) is embedded clean and under capture degradations: lighting (gamma,
 brightness, contrast), scale (smaller faces), blur, sensor noise, JPEG quality, in-plane
 rotation and mirroring. Each degraded probe is compared with
@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
-from tests.face_images import PHOTOS, face_photo, side_by_side  # noqa: E402
+from tests.support.face_images import PHOTOS, face_photo, side_by_side  # noqa: E402
 from verification.face_embedding import (  # noqa: E402
     DEFAULT_MATCH_THRESHOLD,
     DEFAULT_MIN_FACE_PX,

@@ -5,7 +5,7 @@ from a face check falling due until it is passed, and more (`records.effective_t
 `server.ledger_rules`, `server.check_rules`). Those rules must not cost an honest learner
 time. Two honest learners are measured against the real server over HTTP:
 
-1. **A scripted device** (`tests/server_harness.py`): a 30-minute course watched straight
+1. **A scripted device** (`tests/support/server_harness.py`): a 30-minute course watched straight
    through at 1x with a heartbeat every 10 s on the server's clock (moved forward, not
    waited for), each position reading up to +-300 ms off the true one like libVLC's, a
    pause in the middle, and every face check the server asks for taken as soon as a
@@ -42,7 +42,7 @@ JITTER_MS = 300
 
 def scripted_run(seed: int, work: Path, faces) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from records.events import EventKind
-    from tests.server_harness import (
+    from tests.support.server_harness import (
         ID_NUMBERS,
         LearnerDevice,
         LiveServer,
@@ -121,8 +121,8 @@ def real_client_run(work: Path) -> dict[str, object]:
     from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platform
     from server.ledger import refresh_learner
     from server.models import Account, Course, LedgerSession
-    from tests.server_harness import LiveServer
-    from tests.test_app_e2e import client, finish, short_course
+    from tests.support.server_harness import LiveServer
+    from tests.e2e.test_app_e2e import client, finish, short_course
 
     with LiveServer.running(work / "server", f"sqlite:///{work / 'p.db'}") as server:
         seed_platform(server.platform, work / "server-media", demo_photo(), {})
@@ -164,8 +164,8 @@ def real_client_run(work: Path) -> dict[str, object]:
 def main() -> None:
     import cv2
 
-    from tests.face_bursts import Sitter
-    from tests.face_images import face_photo
+    from tests.support.face_bursts import Sitter
+    from tests.support.face_images import face_photo
 
     learner = face_photo("astronaut")
     darker = cv2.convertScaleAbs(learner, alpha=0.8, beta=-10)
@@ -177,17 +177,17 @@ def main() -> None:
     for seed in range(SCRIPTED_RUNS):
         with tempfile.TemporaryDirectory() as work:
             scripted.append(scripted_run(seed, Path(work), faces))
-    from tests.conftest import _PrivateBuses
+    from tests.support.buses import PrivateBuses
 
     # The client keeps its database key in a Secret Service: a private D-Bus session
     # bus with an unlocked gnome-keyring, as the test suite runs it.
-    _PrivateBuses.start()
-    _PrivateBuses.start_keyring()
+    PrivateBuses.start()
+    PrivateBuses.start_keyring()
     try:
         with tempfile.TemporaryDirectory() as work:
             app = real_client_run(Path(work))
     finally:
-        _PrivateBuses.stop()
+        PrivateBuses.stop()
     figures = {
         "machine": {"cpu": cpu_model(), "python": platform.python_version()},
         "scripted_device": scripted,

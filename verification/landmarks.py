@@ -40,7 +40,7 @@ The first thread that calls `analyze` owns it until `close()`; a call from anoth
 thread raises RuntimeError instead of corrupting the graphs.
 
 The defaults of `QualityPolicy` and the measurements on the real photos of
-`tests/face_images.py` they were chosen from are documented at the class.
+`tests/support/face_images.py` they were chosen from are documented at the class.
 """
 
 from __future__ import annotations
@@ -125,10 +125,10 @@ class QualityReport:
 @dataclass(frozen=True)
 class QualityPolicy:
     """Thresholds of the quality gate, chosen from measurements on the real photos of
-    `tests/face_images.py` (astronaut, grace_hopper, obama1-3, biden), brought to a
+    `tests/support/face_images.py` (astronaut, grace_hopper, obama1-3, biden), brought to a
     webcam-like face width (80-200 px) and degraded in software. Figures are for the
     face box; "x1.8" multiplies every pixel by 1.8 (clipped), "sigma" is a Gaussian blur
-    expressed for a 150 px face. tests/test_landmarks.py re-checks the decisive cases.
+    expressed for a 150 px face. tests/unit/test_landmarks.py re-checks the decisive cases.
     """
 
     # MediaPipe detection score (full-range model) a face must reach to count. Real faces

@@ -7,7 +7,7 @@ Workflow when strings change:
     zh_CN_strings_<area>.py of the screen they belong to: every such file is merged)
     .venv/bin/python resources/i18n/fill_translations.py
 English needs no translation: the source strings are English (en.ts stays empty).
-`tests/test_i18n.py` fails when a visible string has no finished Chinese translation.
+`tests/gui/test_i18n.py` fails when a visible string has no finished Chinese translation.
 """
 
 from __future__ import annotations
