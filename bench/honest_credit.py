@@ -121,8 +121,8 @@ def real_client_run(work: Path) -> dict[str, object]:
     from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platform
     from server.ledger import refresh_learner
     from server.models import Account, Course, LedgerSession
-    from tests.support.server_harness import LiveServer
     from tests.e2e.test_app_e2e import client, finish, short_course
+    from tests.support.server_harness import LiveServer
 
     with LiveServer.running(work / "server", f"sqlite:///{work / 'p.db'}") as server:
         seed_platform(server.platform, work / "server-media", demo_photo(), {})

@@ -37,6 +37,8 @@ from server.models import (
 from server.platform import Platform, VerificationSettings
 from server.tokens import new_id, new_sms_code, new_token, token_hash
 from verification.face_embedding import template_from_embeddings
+from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
+from wire.face import LivenessChallenge
 
 log = logging.getLogger("server.auth")
 
@@ -75,7 +77,7 @@ def record_failure(platform: Platform, account: Account) -> None:
 
 def _open_challenge(
     platform: Platform, db: Session, account: Account, device_id: str, factor: str
-) -> dict[str, object]:
+) -> FirstFactorPassed:
     token = new_token()
     now = platform.clock.now_ms()
     challenge = LoginChallenge(
@@ -92,12 +94,12 @@ def _open_challenge(
     db.add(challenge)
     learner = db.get(Learner, account.learner_id)
     assert learner is not None
-    return {
-        "challenge_token": token,
-        "next_step": "face",
-        "expires_ms": challenge.expires_ms,
-        "face_enrolled": learner.face_template_enc is not None,
-    }
+    return FirstFactorPassed(
+        challenge_token=token,
+        next_step="face",
+        expires_ms=challenge.expires_ms,
+        face_enrolled=learner.face_template_enc is not None,
+    )
 
 
 def _valid_device_id(device_id: str) -> None:
@@ -107,7 +109,7 @@ def _valid_device_id(device_id: str) -> None:
 
 def password_factor(
     platform: Platform, db: Session, login_name: str, password: str, device_id: str, address: str
-) -> dict[str, object]:
+) -> FirstFactorPassed:
     _check_rate(platform, address)
     _valid_device_id(device_id)
     account = db.scalar(select(Account).where(Account.login_name == login_name))
@@ -139,9 +141,7 @@ def _account_by_phone(platform: Platform, db: Session, phone: str) -> Account | 
     return db.scalar(select(Account).where(Account.learner_id == learner_id))
 
 
-def request_sms_code(
-    platform: Platform, db: Session, phone: str, address: str
-) -> dict[str, object]:
+def request_sms_code(platform: Platform, db: Session, phone: str, address: str) -> SmsCodeSent:
     _check_rate(platform, address)
     if platform.sms_gateway is None:
         raise ApiError(503, "sms_unavailable", "sign-in by SMS is not available here")
@@ -162,12 +162,12 @@ def request_sms_code(
             )
         )
         platform.sms_gateway.send_login_code(identity.normalized_phone(phone), code)
-    return {"sent": True, "expires_in_ms": platform.config.sms_code_ttl_ms}
+    return SmsCodeSent(sent=True, expires_in_ms=platform.config.sms_code_ttl_ms)
 
 
 def sms_factor(
     platform: Platform, db: Session, phone: str, code: str, device_id: str, address: str
-) -> dict[str, object]:
+) -> FirstFactorPassed:
     _check_rate(platform, address)
     _valid_device_id(device_id)
     account = _account_by_phone(platform, db, phone)
@@ -219,7 +219,7 @@ def _open_login(
 
 def login_face_challenge(
     platform: Platform, db: Session, challenge_token: str, device_id: str, address: str
-) -> dict[str, object]:
+) -> LivenessChallenge:
     """The liveness challenge the sign-in's face check must perform."""
     _check_rate(platform, address)
     login, _account, learner, settings = _open_login(platform, db, challenge_token, device_id)
@@ -237,7 +237,7 @@ def face_factor(
     proof: FaceProof,
     consent_to_enrollment: bool,
     address: str,
-) -> dict[str, object]:
+) -> SignedIn:
     _check_rate(platform, address)
     now = platform.clock.now_ms()
     login, account, learner, settings = _open_login(platform, db, challenge_token, device_id)
@@ -334,7 +334,7 @@ def _start_session(
     learner: Learner,
     device: Device,
     address: str,
-) -> dict[str, object]:
+) -> SignedIn:
     now = platform.clock.now_ms()
     active = AuthSession.revoked_ms.is_(None)
     db.execute(
@@ -360,14 +360,14 @@ def _start_session(
     )
     db.add(session)
     log.info("signed in", extra={"data": {"account": account.id, "device": device.id}})
-    return {
-        "session_token": token,
-        "learner_id": learner.id,
-        "device_id": device.id,
-        "device_last_seq": device.last_seq,
-        "device_last_hash": device.last_hash,
-        "server_time_ms": now,
-    }
+    return SignedIn(
+        session_token=token,
+        learner_id=learner.id,
+        device_id=device.id,
+        device_last_seq=device.last_seq,
+        device_last_hash=device.last_hash,
+        server_time_ms=now,
+    )
 
 
 def authenticate(platform: Platform, db: Session, token: str | None) -> AuthSession:

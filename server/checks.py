@@ -16,6 +16,7 @@ from server.errors import conflict
 from server.models import CheckDue, FaceCheck, StudySession
 from server.platform import VerificationSettings
 from server.tokens import new_id
+from wire.study import FaceCheckDue
 
 
 def check_policy(settings: VerificationSettings) -> CheckPolicy:
@@ -83,16 +84,16 @@ def advance_checks(
 
 def due_answer(
     db: Session, study: StudySession, settings: VerificationSettings
-) -> dict[str, object] | None:
+) -> FaceCheckDue | None:
     due = latest_due(db, study)
     if due is None:
         return None
-    return {
-        "id": due.id,
-        "reason": due.reason,
-        "due_ms": due.due_ms,
-        "deadline_ms": due.due_ms + settings.check_grace_ms,
-    }
+    return FaceCheckDue(
+        id=due.id,
+        reason=due.reason,
+        due_ms=due.due_ms,
+        deadline_ms=due.due_ms + settings.check_grace_ms,
+    )
 
 
 def due_to_answer(

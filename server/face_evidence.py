@@ -43,6 +43,7 @@ from verification.face_embedding import (
 )
 from verification.landmarks import FaceAnalyzer
 from verification.liveness import Action, Challenge, LivenessPolicy
+from wire.face import FaceProofBody, LivenessChallenge
 
 # Failed face checks that count toward the account lock, like a wrong password: not a
 # photo with no face in it or a camera problem, which say nothing about who is there.
@@ -100,6 +101,21 @@ def decode_frames(items: Sequence[tuple[int, str]]) -> tuple[BurstFrame, ...]:
     return tuple(frames)
 
 
+def face_proof(body: FaceProofBody) -> FaceProof:
+    """The evidence as sent, its frames and signature decoded (not judged yet)."""
+    try:
+        signature = base64.b64decode(body.signature_b64, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise bad_request("bad_signature", "the signature is not base64") from error
+    return FaceProof(
+        challenge_id=body.challenge_id,
+        frames=decode_frames([(f.at_ms, f.jpeg_b64) for f in body.frames]),
+        signature=signature,
+        simulated_camera=body.camera.simulated,
+        virtual_camera=body.camera.virtual,
+    )
+
+
 def check_face_rate(platform: Platform, learner_id: str) -> None:
     if not platform.face_check_limiter.allow(learner_id, platform.clock.now_ms()):
         raise too_many("rate_limited", "too many face checks; wait a minute", retry_after_s=60)
@@ -114,7 +130,7 @@ def issue_challenge(
     *,
     login_challenge_id: str | None = None,
     due_id: str | None = None,
-) -> dict[str, object]:
+) -> LivenessChallenge:
     """A new challenge for the sign-in or the due check; any open one it replaces is
     closed (one attempt at a time). Rate limited per learner."""
     check_face_rate(platform, learner_id)
@@ -142,12 +158,12 @@ def issue_challenge(
         expires_ms=now + policy.ttl_ms,
     )
     db.add(challenge)
-    return {
-        "challenge_id": challenge.id,
-        "actions": list(actions),
-        "issued_ms": challenge.issued_ms,
-        "expires_ms": challenge.expires_ms,
-    }
+    return LivenessChallenge(
+        challenge_id=challenge.id,
+        actions=list(actions),
+        issued_ms=challenge.issued_ms,
+        expires_ms=challenge.expires_ms,
+    )
 
 
 def open_challenge(

@@ -68,7 +68,8 @@ def create_institution(
         raise bad_request("bad_region_code", "the county code is not in the city")
     try:
         EffectiveTimePolicy.from_dict(policy or {})
-        platform.verification_settings(json.dumps(verification or {}))
+        # Of the types the clients parse them as, or every learner's answers would fail.
+        platform.verification_settings(json.dumps(verification or {})).as_sent()
     except (PolicyError, TypeError, ValueError) as error:
         raise bad_request("bad_policy", str(error)) from error
     institution = Institution(
@@ -267,6 +268,7 @@ def validate_questions(questions: list[dict[str, object]]) -> None:
             and isinstance(question.get("text"), str)
             and isinstance(options, list)
             and len(options) >= 2
+            and all(isinstance(option, str) for option in options)
             and isinstance(answer, list)
             and answer
             and all(isinstance(a, int) and 0 <= a < len(options) for a in answer)

@@ -36,6 +36,7 @@ from server.models import (
     StudySession,
 )
 from server.platform import Platform
+from wire.study import EventResult, UploadAck
 
 log = logging.getLogger("server.ingest")
 
@@ -82,7 +83,7 @@ def ingest_batch(
     db: Session,
     batch: list[SignedEvent],
     contact: ContactKind = ContactKind.UPLOAD,
-) -> dict[str, object]:
+) -> UploadAck:
     device_id = batch[0].event.device_id
     now = platform.clock.now_ms()
     # Lock the device row: two uploads of one device must not both extend its chain.
@@ -109,14 +110,14 @@ def ingest_batch(
     bindings: dict[str, StudyBinding | None] = {}
     touched: set[str] = set()
     accepted: dict[str, list[StudyEvent]] = {}
-    results: list[dict[str, object]] = []
+    results: list[EventResult] = []
     new_rows: list[dict[str, object]] = []
     for decision in decisions:
         signed = decision.signed
         assert signed is not None
         event = signed.event
         if decision.duplicate:
-            results.append({"seq": decision.seq, "status": stored[decision.seq].status})
+            results.append(EventResult(seq=decision.seq, status=stored[decision.seq].status))
             continue
         if decision.refusal is not None:
             if decision.refusal is not Refusal.NOT_PROCESSED:
@@ -139,7 +140,7 @@ def ingest_batch(
                         }
                     },
                 )
-            results.append({"seq": decision.seq, "status": decision.refusal.value})
+            results.append(EventResult(seq=decision.seq, status=decision.refusal.value))
             continue
         if event.session_id not in bindings:
             bindings[event.session_id] = _binding(db, event.session_id)
@@ -183,7 +184,7 @@ def ingest_batch(
             )
         assert device is not None
         device.last_seq, device.last_hash = event.seq, signed.hash
-        results.append({"seq": decision.seq, "status": status.value})
+        results.append(EventResult(seq=decision.seq, status=status.value))
     if new_rows:
         # One multi-row INSERT (Core, not one ORM object per event): ingestion is a hot path.
         db.execute(insert(StoredEvent), new_rows)
@@ -197,9 +198,9 @@ def ingest_batch(
         assert learner is not None
         settings = platform.verification_settings(institution_of(db, learner).verification_json)
         advance_checks(db, study, settings, events, now)
-    return {
-        "device_id": device_id,
-        "acked_seq": device.last_seq if device is not None else 0,
-        "last_hash": device.last_hash if device is not None else "",
-        "results": results,
-    }
+    return UploadAck(
+        device_id=device_id,
+        acked_seq=device.last_seq if device is not None else 0,
+        last_hash=device.last_hash if device is not None else "",
+        results=results,
+    )

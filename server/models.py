@@ -1,5 +1,5 @@
 """The platform's tables (SQLAlchemy 2 declarative). The schema itself is created only by
-the Alembic migrations in `server/migrations`; `tests/test_server_migrations.py` checks
+the Alembic migrations in `server/migrations`; `tests/server/test_server_migrations.py` checks
 that the migrated schema and these classes agree.
 
 Personal data (姓名, ID number, phone, face template) is stored only as AES-GCM blobs

@@ -1,6 +1,7 @@
 """The platform's shared state: configuration, database, clock, personal-data cipher,
-face matcher, rate limits and SMS gateway. One instance per server process; the HTTP
-layer (`server.api`) and the services take it as their first argument."""
+face matcher, rate limits and SMS gateway. One instance per server process: the routes
+reach it as `app.state.platform` (`server.routes.deps`), the services take it as their
+first argument."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -29,6 +30,7 @@ from server.sms import DevLogSmsGateway, SmsGateway
 from server.test_rules import TestPolicy
 from verification.face_embedding import FaceEmbedder
 from verification.liveness import Action
+from wire.policy import VerificationPolicy
 
 log = logging.getLogger("server")
 
@@ -101,6 +103,11 @@ class VerificationSettings:
     liveness_min_actions: int = 2
     liveness_max_actions: int = 3
     face_challenge_ttl_ms: int = 120_000
+
+    def as_sent(self) -> VerificationPolicy:
+        """The settings as clients are sent them (a ValueError for a value of the
+        wrong type)."""
+        return VerificationPolicy.model_validate(asdict(self))
 
     def challenge_policy(self) -> ChallengePolicy:
         return ChallengePolicy(

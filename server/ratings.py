@@ -23,6 +23,15 @@ from server.rating_rules import (
     should_delist,
     validate_rating,
 )
+from wire.ratings import (
+    CourseRatings,
+    LearnerRating,
+    MyRating,
+    MyScores,
+    RatingMeans,
+    RatingSaved,
+    RatingView,
+)
 
 log = logging.getLogger("server.ratings")
 
@@ -36,16 +45,8 @@ DELISTED = "delisted"
 SYSTEM_ACTOR = "system"
 
 
-def rating_view(rating: CourseRating) -> dict[str, object]:
-    return {
-        "course_id": rating.course_id,
-        "content": rating.content,
-        "design": rating.design,
-        "teacher": rating.teacher,
-        "comment": rating.comment,
-        "created_ms": rating.created_ms,
-        "updated_ms": rating.updated_ms,
-    }
+def rating_view(rating: CourseRating) -> RatingView:
+    return RatingView.model_validate(rating, from_attributes=True)
 
 
 def _has_studied(db: Session, learner_id: str, course_id: str) -> bool:
@@ -69,7 +70,7 @@ def rate_course(
     scores: Sequence[int],
     comment: str,
     policy: RatingPolicy | None = None,
-) -> dict[str, object]:
+) -> RatingSaved:
     """Store (or replace) the learner's rating, then withdraw the course if its ratings
     now say so."""
     policy = policy or RATING_POLICY
@@ -97,9 +98,9 @@ def rate_course(
     db.flush()
     summary = course_summary(db, course.id)
     delisted = should_delist(summary, policy)
+    shown = summary.to_dict()
     if delisted:
         course.status = DELISTED
-        shown = summary.to_dict()
         platform.audit(
             db,
             SYSTEM_ACTOR,
@@ -114,12 +115,12 @@ def rate_course(
             "course delisted by ratings",
             extra={"data": {"course": course.id, "ratings": summary.count}},
         )
-    return {
-        "rating": rating_view(rating),
-        "summary": summary.to_dict(),
-        "course_status": course.status,
-        "delisted_by_ratings": delisted,
-    }
+    return RatingSaved(
+        rating=rating_view(rating),
+        summary=RatingMeans.model_validate(shown),
+        course_status=course.status,
+        delisted_by_ratings=delisted,
+    )
 
 
 def _totals_query() -> Select[int, int, int, int]:
@@ -149,25 +150,20 @@ def course_summaries(db: Session) -> dict[str, RatingSummary]:
     }
 
 
-def my_scores(db: Session, learner_id: str) -> dict[str, dict[str, object]]:
+def my_scores(db: Session, learner_id: str) -> dict[str, MyScores]:
     """The learner's own scores and comment by course (for the course list: rating
     again starts from the earlier rating, comment included)."""
     return {
-        r.course_id: {
-            "content": r.content,
-            "design": r.design,
-            "teacher": r.teacher,
-            "comment": r.comment,
-        }
+        r.course_id: MyScores.model_validate(r, from_attributes=True)
         for r in db.scalars(select(CourseRating).where(CourseRating.learner_id == learner_id))
     }
 
 
-def my_ratings(db: Session, learner_id: str) -> list[dict[str, object]]:
+def my_ratings(db: Session, learner_id: str) -> list[MyRating]:
     """The learner's ratings, with each course's name and status (a withdrawn course is
     no longer in the course list)."""
     return [
-        {**rating_view(rating), "course_name": name, "course_status": status}
+        MyRating(**rating_view(rating).model_dump(), course_name=name, course_status=status)
         for rating, name, status in db.execute(
             select(CourseRating, Course.name, Course.status)
             .join(Course, Course.id == CourseRating.course_id)
@@ -177,7 +173,7 @@ def my_ratings(db: Session, learner_id: str) -> list[dict[str, object]]:
     ]
 
 
-def course_ratings_for_admin(db: Session, course_id: str) -> dict[str, object]:
+def course_ratings_for_admin(db: Session, course_id: str) -> CourseRatings:
     """A course's summary and every rating, by learner id (no names)."""
     course = db.get(Course, course_id)
     if course is None:
@@ -187,9 +183,9 @@ def course_ratings_for_admin(db: Session, course_id: str) -> dict[str, object]:
         .where(CourseRating.course_id == course_id)
         .order_by(CourseRating.updated_ms.desc(), CourseRating.learner_id)
     )
-    return {
-        "course_id": course.id,
-        "course_status": course.status,
-        "summary": course_summary(db, course.id).to_dict(),
-        "ratings": [{"learner_id": r.learner_id, **rating_view(r)} for r in ratings],
-    }
+    return CourseRatings(
+        course_id=course.id,
+        course_status=course.status,
+        summary=RatingMeans.model_validate(course_summary(db, course.id).to_dict()),
+        ratings=[LearnerRating.model_validate(r, from_attributes=True) for r in ratings],
+    )

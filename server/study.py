@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from records.attachment2 import LearnerIdentity, StudyRecord, attachment2_csv
+from records.attachment2 import ATTACHMENT2_COLUMNS, LearnerIdentity, StudyRecord, attachment2_csv
 from records.identity import mask_id_number
+from records.policy import EffectiveTimePolicy
 from records.signing import SignedEvent
 from server import face_evidence, identity, ratings
 from server.auth import record_failure
@@ -57,30 +58,38 @@ from server.test_rules import (
     shown_question,
 )
 from server.tokens import new_id
+from wire.face import LivenessChallenge
+from wire.learner import (
+    CourseListing,
+    CourseProgress,
+    CourseTestAttempt,
+    CourseTestPaper,
+    CourseTestResult,
+    CourseView,
+    DayTotals,
+    InstitutionRef,
+    Profile,
+    RecordRow,
+    ShownQuestion,
+    StudyRecords,
+)
+from wire.policy import InstitutionPolicy, TimePolicy
+from wire.ratings import RatingBrief
+from wire.study import FaceCheckResult, HeartbeatAnswer, StudyStarted
 
 LISTED = "listed"
 DELISTED = "delisted"
 
 
-def course_view(course: Course, progress: dict[str, object] | None = None) -> dict[str, object]:
-    return {
-        "id": course.id,
-        "name": course.name,
-        "duration_ms": course.duration_ms,
-        "media_sha256": course.media_sha256,
-        "media_size": course.media_size,
-        "version": course.version,
-        "teacher": course.teacher,
-        "provenance": course.provenance,
-        "licence": course.licence,
-        "requires_test": course.requires_test,
-        "pass_mark": course.pass_mark,
-        "status": course.status,
-        **(progress or {}),
-    }
+def time_policy(policy: EffectiveTimePolicy) -> TimePolicy:
+    return TimePolicy.model_validate(policy.to_dict())
 
 
-def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
+def course_view(course: Course) -> CourseView:
+    return CourseView.model_validate(course, from_attributes=True)
+
+
+def list_courses(db: Session, learner_id: str) -> list[CourseListing]:
     totals = dict(
         db.execute(
             select(
@@ -101,14 +110,12 @@ def list_courses(db: Session, learner_id: str) -> list[dict[str, object]]:
     summaries = ratings.course_summaries(db)
     mine = ratings.my_scores(db, learner_id)
     return [
-        course_view(
-            course,
-            {
-                "studied_ms": int(totals.get(course.id) or 0),
-                "test_passed": course.id in passed,
-                "rating": summaries.get(course.id, NO_RATINGS).brief(),
-                "my_rating": mine.get(course.id),
-            },
+        CourseListing(
+            **course_view(course).model_dump(),
+            studied_ms=int(totals.get(course.id) or 0),
+            test_passed=course.id in passed,
+            rating=RatingBrief.model_validate(summaries.get(course.id, NO_RATINGS).brief()),
+            my_rating=mine.get(course.id),
         )
         for course in db.scalars(
             select(Course).where(Course.status == LISTED).order_by(Course.created_ms)
@@ -142,7 +149,7 @@ def _open_elsewhere(
 
 def start_study(
     platform: Platform, db: Session, auth: AuthSession, course_id: str, address: str
-) -> dict[str, object]:
+) -> StudyStarted:
     course = listed_course(db, course_id)
     learner = db.get(Learner, auth.learner_id)
     assert learner is not None
@@ -189,13 +196,13 @@ def start_study(
     due = start_due(last_pass, now, check_policy(settings))
     if due is not None:
         add_due(db, study, due, now)
-    return {
-        "study_session_id": study.id,
-        "course_id": course.id,
-        "server_time_ms": now,
-        "policy": policy.to_dict(),
-        "check_due": due_answer(db, study, settings),
-    }
+    return StudyStarted(
+        study_session_id=study.id,
+        course_id=course.id,
+        server_time_ms=now,
+        policy=time_policy(policy),
+        check_due=due_answer(db, study, settings),
+    )
 
 
 def _own_study(db: Session, auth: AuthSession, study_session_id: str) -> StudySession:
@@ -229,7 +236,7 @@ def _due_check(
 
 def study_face_challenge(
     platform: Platform, db: Session, auth: AuthSession, study_session_id: str, due_id: str
-) -> dict[str, object]:
+) -> LivenessChallenge:
     """The liveness challenge for the check the server asked for (`due_id`)."""
     _study, learner, settings, due = _due_check(platform, db, auth, study_session_id, due_id)
     return face_evidence.issue_challenge(
@@ -244,7 +251,7 @@ def study_face_check(
     study_session_id: str,
     due_id: str,
     proof: FaceProof,
-) -> dict[str, object]:
+) -> FaceCheckResult:
     study, learner, settings, due = _due_check(platform, db, auth, study_session_id, due_id)
     issued = face_evidence.open_challenge(
         platform, db, proof, learner.id, auth.device_id, due_id=due.id
@@ -265,7 +272,7 @@ def study_face_check(
         assert account is not None
         record_failure(platform, account)
     mark_dirty(db, study)  # the decision changes what the session earns
-    return {"check_id": check.id, "passed": verdict.passed, "reason": verdict.reason}
+    return FaceCheckResult(check_id=check.id, passed=verdict.passed, reason=verdict.reason)
 
 
 def heartbeat(
@@ -274,7 +281,7 @@ def heartbeat(
     auth: AuthSession,
     study_session_id: str,
     events: Sequence[SignedEvent],
-) -> dict[str, object]:
+) -> HeartbeatAnswer:
     study = _open_study(db, auth, study_session_id)
     learner = db.get(Learner, auth.learner_id)
     assert learner is not None
@@ -295,14 +302,14 @@ def heartbeat(
         record_contact(db, study, ContactKind.HEARTBEAT, now)
     settings = platform.verification_settings(institution.verification_json)
     advance_checks(db, study, settings, [], now)  # wall-time and overdue checks
-    return {
-        "status": "ok",
-        "server_time_ms": now,
-        "ack": ack,
-        "policy": policy.to_dict(),
-        "verification": settings.__dict__,
-        "check_due": due_answer(db, study, settings),
-    }
+    return HeartbeatAnswer(
+        status="ok",
+        server_time_ms=now,
+        ack=ack,
+        policy=time_policy(policy),
+        verification=settings.as_sent(),
+        check_due=due_answer(db, study, settings),
+    )
 
 
 def end_study(platform: Platform, db: Session, auth: AuthSession, study_session_id: str) -> None:
@@ -335,7 +342,7 @@ def _day_bounds(now_ms: int) -> tuple[int, int]:
 
 def course_test_paper(
     platform: Platform, db: Session, auth: AuthSession, course_id: str
-) -> dict[str, object]:
+) -> CourseTestPaper:
     """A paper of the course test for this learner: the open one if they have it, else
     a new draw, once the rules allow a sitting now (`server.test_rules.may_sit`)."""
     course = listed_course(db, course_id)
@@ -394,13 +401,16 @@ def course_test_paper(
         )
         db.add(sitting)
     bank = {str(q["id"]): q for q in json.loads(course.questions_json)}
-    return {
-        "course_id": course.id,
-        "sitting_id": sitting.id,
-        "expires_ms": sitting.expires_ms,
-        "pass_mark": course.pass_mark,
-        "questions": [shown_question(bank[q.id], q.order) for q in _paper(sitting)],
-    }
+    return CourseTestPaper(
+        course_id=course.id,
+        sitting_id=sitting.id,
+        expires_ms=sitting.expires_ms,
+        pass_mark=course.pass_mark,
+        questions=[
+            ShownQuestion.model_validate(shown_question(bank[q.id], q.order))
+            for q in _paper(sitting)
+        ],
+    )
 
 
 def _paper(sitting: TestSitting) -> list[PaperQuestion]:
@@ -414,7 +424,7 @@ def submit_test(
     course_id: str,
     sitting_id: str,
     answers: dict[str, list[int]],
-) -> dict[str, object]:
+) -> CourseTestResult:
     course = listed_course(db, course_id)
     if not course.requires_test:
         raise bad_request("no_test", "this course has no test")
@@ -446,13 +456,13 @@ def submit_test(
     refresh_learner(platform, db, auth.learner_id)
     released = _released_total(db, auth.learner_id) - before
     policy = platform.test_policy
-    return {
-        "score": score,
-        "passed": passed,
-        "pass_mark": course.pass_mark,
-        "released_ms": released,
-        "next_attempt_ms": None if passed else now + policy.cooldown_ms,
-    }
+    return CourseTestResult(
+        score=score,
+        passed=passed,
+        pass_mark=course.pass_mark,
+        released_ms=released,
+        next_attempt_ms=None if passed else now + policy.cooldown_ms,
+    )
 
 
 def _released_total(db: Session, learner_id: str) -> int:
@@ -466,9 +476,9 @@ def _released_total(db: Session, learner_id: str) -> int:
     )
 
 
-def learner_test_results(db: Session, learner_id: str) -> list[dict[str, object]]:
+def learner_test_results(db: Session, learner_id: str) -> list[CourseTestAttempt]:
     return [
-        {"course_id": t.course_id, "score": t.score, "passed": t.passed, "at_ms": t.at_ms}
+        CourseTestAttempt.model_validate(t, from_attributes=True)
         for t in db.scalars(
             select(TestAttempt)
             .where(TestAttempt.learner_id == learner_id)
@@ -480,45 +490,53 @@ def learner_test_results(db: Session, learner_id: str) -> list[dict[str, object]
 # -- the learner's own records --------------------------------------------------------
 
 
-def profile(platform: Platform, db: Session, auth: AuthSession) -> dict[str, object]:
+def profile(platform: Platform, db: Session, auth: AuthSession) -> Profile:
     learner = db.get(Learner, auth.learner_id)
     account = db.get(Account, auth.account_id)
     assert learner is not None and account is not None
     institution = institution_of(db, learner)
     number = platform.vault.open(learner.id_number_enc, identity.ID_NUMBER)
-    return {
-        "learner_id": learner.id,
-        "name": platform.vault.open(learner.name_enc, identity.NAME),
-        "id_type": learner.id_type,
-        "id_number_masked": mask_id_number(number),
-        "login_name": account.login_name,
-        "institution": {"id": institution.id, "name": institution.name},
-        "face_enrolled": learner.face_template_enc is not None,
-    }
+    return Profile(
+        learner_id=learner.id,
+        name=platform.vault.open(learner.name_enc, identity.NAME),
+        id_type=learner.id_type,
+        id_number_masked=mask_id_number(number),
+        login_name=account.login_name,
+        institution=InstitutionRef(id=institution.id, name=institution.name),
+        face_enrolled=learner.face_template_enc is not None,
+    )
 
 
-def today(platform: Platform, db: Session, learner_id: str) -> dict[str, object]:
+def institution_policy(platform: Platform, db: Session, learner_id: str) -> InstitutionPolicy:
+    """The limits the learner's institution sets for their client."""
+    learner = db.get(Learner, learner_id)
+    assert learner is not None  # a signed-in session has its learner
+    institution = institution_of(db, learner)
+    return InstitutionPolicy(
+        institution_id=institution.id,
+        policy=time_policy(platform.policy_for(institution.policy_json)),
+        verification=platform.verification_settings(institution.verification_json).as_sent(),
+    )
+
+
+def today(platform: Platform, db: Session, learner_id: str) -> DayTotals:
     learner = db.get(Learner, learner_id)
     assert learner is not None
     policy = platform.policy_for(institution_of(db, learner).policy_json)
     day = identity.beijing_today(platform.clock.now_ms()).isoformat()
     row = db.get(LedgerDay, (learner_id, day))
-    return {
-        "day": day,
-        "effective_ms": row.effective_ms if row else 0,
-        "pending_ms": row.pending_ms if row else 0,
-        "daily_cap_ms": policy.daily_cap_ms,
-    }
+    return DayTotals(
+        day=day,
+        effective_ms=row.effective_ms if row else 0,
+        pending_ms=row.pending_ms if row else 0,
+        daily_cap_ms=policy.daily_cap_ms,
+    )
 
 
-def progress(db: Session, learner_id: str) -> list[dict[str, object]]:
+def progress(db: Session, learner_id: str) -> list[CourseProgress]:
     return [
-        {
-            k: v
-            for k, v in c.items()
-            if k in ("id", "name", "duration_ms", "studied_ms", "test_passed")
-        }
-        for c in list_courses(db, learner_id)
+        CourseProgress.model_validate(course, from_attributes=True)
+        for course in list_courses(db, learner_id)
     ]
 
 
@@ -529,7 +547,8 @@ def my_records(
     from_ms: int | None,
     to_ms: int | None,
     course_id: str | None,
-) -> tuple[list[dict[str, object]], list[StudyRecord]]:
+) -> tuple[StudyRecords, list[StudyRecord]]:
+    """The learner's records, as the API answers them and as Attachment 2 writes them."""
     query = (
         select(LedgerSession, Course)
         .join(Course, Course.id == LedgerSession.course_id)
@@ -551,7 +570,8 @@ def my_records(
         id_number=platform.vault.open(learner.id_number_enc, identity.ID_NUMBER),
         account=account.login_name,
     )
-    rows, records = [], []
+    rows: list[RecordRow] = []
+    records: list[StudyRecord] = []
     for entry, course in db.execute(query.order_by(LedgerSession.start_ms)).all():
         record = StudyRecord(
             learner=person,
@@ -564,17 +584,17 @@ def my_records(
         )
         records.append(record)
         rows.append(
-            {
-                "study_session_id": entry.study_session_id,
-                "course_id": course.id,
-                "columns": list(record.row(mask_id=True)),
-                "effective_ms": entry.effective_ms,
-                "pending_ms": entry.pending_ms,
-                "excluded_ms": json.loads(entry.excluded_json),
-                "demo": entry.demo,
-            }
+            RecordRow(
+                study_session_id=entry.study_session_id,
+                course_id=course.id,
+                columns=list(record.row(mask_id=True)),
+                effective_ms=entry.effective_ms,
+                pending_ms=entry.pending_ms,
+                excluded_ms=json.loads(entry.excluded_json),
+                demo=entry.demo,
+            )
         )
-    return rows, records
+    return StudyRecords(columns=list(ATTACHMENT2_COLUMNS), records=rows), records
 
 
 def my_records_csv(records: list[StudyRecord]) -> bytes:

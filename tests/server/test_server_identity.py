@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from server.models import Learner
-from tests.support.server_harness import API, ID_NUMBERS, LearnerDevice, make_fixture
+from tests.support.server_harness import ADMIN_TOKEN, API, ID_NUMBERS, LearnerDevice, make_fixture
 
 
 @pytest.fixture
@@ -172,3 +172,40 @@ def test_face_templates_are_sealed_under_their_own_key(live_server):
     # Not openable with the identity data's key, even naming the same column.
     with pytest.raises(ValueError):
         vault._cipher.decrypt(sealed, "biometric:learner.face_template")
+
+
+def test_settings_and_questions_no_client_could_read_are_refused(live_server, tmp_path):
+    # The clients parse what an institution's settings and a course's questions become
+    # (wire.policy.VerificationPolicy, wire.learner.ShownQuestion): a value of another
+    # type is refused when it is configured, not answered to every learner later.
+    for verification in ({"virtual_camera": 5}, {"max_face_attempts": "three"}):
+        refused = live_server.call(
+            "POST",
+            f"{API}/admin/institutions",
+            ADMIN_TOKEN,
+            json={
+                "name": "x",
+                "city_code": "440100",
+                "county_code": "440106",
+                "verification": verification,
+            },
+        )
+        assert refused.status_code == 400 and refused.json()["code"] == "bad_policy"
+    media = tmp_path / "course.bin"
+    media.write_bytes(b"\0" * 16)
+    question = {"id": "q1", "kind": "single", "text": "?", "options": [1, 2], "answer": [0]}
+    refused = live_server.call(
+        "POST",
+        f"{API}/admin/courses",
+        ADMIN_TOKEN,
+        json={
+            "name": "c",
+            "duration_ms": 60_000,
+            "media_path": str(media),
+            "teacher": "t",
+            "provenance": "p",
+            "licence": "l",
+            "questions": [question],
+        },
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "bad_question"

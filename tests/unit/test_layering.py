@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "player", "verification", "sync", "records", "server", "qt_binding")
+PACKAGES = ("app", "player", "verification", "sync", "records", "wire", "server", "qt_binding")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -70,17 +71,27 @@ def test_nothing_imports_app() -> None:
             assert not any(name.split(".")[0] == "app" for name in imports_of(path)), path
 
 
-def test_server_imports_only_records_and_the_qt_free_face_modules() -> None:
-    # DESIGN.md: the server shares the pure rules and the face models with the client
-    # (it re-judges each check's burst with them), and nothing else of it (no Qt, no
-    # player, no client store).
+def test_wire_imports_only_pydantic_and_the_standard_library() -> None:
+    # The client parses the server's answers with these models: importing them must
+    # not bring in the server's framework and database, nor Qt.
+    for path in sources("wire"):
+        roots = {name.split(".")[0] for name in imports_of(path)}
+        assert not roots & {"fastapi", "starlette", "sqlalchemy", "PySide6", "qt_binding"}, path
+        assert not roots & (set(PACKAGES) - {"wire", "records"}), path
+        assert roots <= set(sys.stdlib_module_names) | {"pydantic", "wire", "records"}, path
+
+
+def test_server_imports_only_records_wire_and_the_qt_free_face_modules() -> None:
+    # DESIGN.md: the server shares the pure rules, the wire models and the face models
+    # with the client (it re-judges each check's burst with them), and nothing else of
+    # it (no Qt, no player, no client store).
     for path in sources("server"):
         ours = {
             name
             for name in imports_of(path)
             if name.split(".")[0] in PACKAGES and name.split(".")[0] != "server"
         }
-        assert {name.split(".")[0] for name in ours} <= {"records", "verification"}, path
+        assert {name.split(".")[0] for name in ours} <= {"records", "verification", "wire"}, path
         assert {n for n in ours if n.startswith("verification")} <= {
             "verification.face_embedding",
             "verification.landmarks",
