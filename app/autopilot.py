@@ -140,20 +140,28 @@ class Autopilot(QObject):
         page = window.current_page()
         conditions: dict[str, Callable[[], bool]] = {
             "face_dialog": lambda: app.faces.dialog is not None and app.faces.dialog.isVisible(),
-            "signed_in": lambda: window.is_signed_in and bool(app.courses) and page == "courses",
+            "signed_in": lambda: (
+                window.is_signed_in and bool(app.study_flow.courses) and page == "courses"
+            ),
             "playing": lambda: app.player.state == "playing",
             "store_failed": lambda: PauseReason.STORE_FAILED in app.player.holds,
             "ended": lambda: app.player.state == "ended",
             "signed_out": lambda: not window.is_signed_in and page == "sign_in",
-            "records_loaded": lambda: app.records_loaded > 0 and app.records_request is None,
+            "records_loaded": lambda: (
+                app.records_flow.records_loaded > 0 and app.records_flow.query is None
+            ),
             "records_rows": lambda: (
-                app.records_loaded > 0 and window.records_page.records_table.rowCount() > 0
+                app.records_flow.records_loaded > 0
+                and window.records_page.records_table.rowCount() > 0
             ),
-            "test_dialog": lambda: app.test_dialog is not None and app.test_dialog.isVisible(),
+            "test_dialog": lambda: (
+                app.study_flow.test_dialog is not None and app.study_flow.test_dialog.isVisible()
+            ),
             "test_graded": lambda: (
-                app.test_dialog is not None and app.test_dialog.result_panel.isVisible()
+                app.study_flow.test_dialog is not None
+                and app.study_flow.test_dialog.result_panel.isVisible()
             ),
-            "rated": lambda: app.rated > 0,
+            "rated": lambda: app.study_flow.rated > 0,
             "diagnostics_shown": lambda: (
                 page == "diagnostics" and window.diagnostics_page.table.rowCount() > 0
             ),
@@ -235,9 +243,9 @@ class Autopilot(QObject):
         paused the course, answer prompts (or let them run out with "prompts": "miss"),
         until the time is up or the event named in "until" happened."""
         app, page = self.app, self.window.study_page
-        if app is None or app.study is None:
+        if app is None or app.study_flow.study is None:
             return step.get("until") in ("closed", "signed_out")
-        prompts = app.study.prompts
+        prompts = app.study_flow.study.prompts
         until = step.get("until")
         if until == "prompt_missed" and prompts.state is PromptState.MISSED:
             return True
@@ -282,14 +290,18 @@ class Autopilot(QObject):
 
     def _do_take_test(self, step: dict) -> bool:
         app = self.app
-        if app is None or app.test_dialog is None or not app.test_dialog.isVisible():
+        if (
+            app is None
+            or app.study_flow.test_dialog is None
+            or not app.study_flow.test_dialog.isVisible()
+        ):
             if step.get("_asked") is None:
                 if step.get("course_id"):
                     self.window.courses_page.select_course(step["course_id"])
                 self.window.courses_page.test_button.click()
                 step["_asked"] = True
             return False
-        dialog = app.test_dialog
+        dialog = app.study_flow.test_dialog
         # Answers by the options' text: every paper shows them in its own order.
         shown = {q.id: q.options for q in dialog.questions}
         for question, texts in step["answers"].items():
@@ -306,13 +318,13 @@ class Autopilot(QObject):
 
     def _do_close_test(self, step: dict) -> bool:
         app = self.app
-        if app is not None and app.test_dialog is not None:
-            app.test_dialog.close_button.click()
+        if app is not None and app.study_flow.test_dialog is not None:
+            app.study_flow.test_dialog.close_button.click()
         return True
 
     def _do_rate(self, step: dict) -> bool:
         app = self.app
-        dialog = None if app is None else app.rating_dialog
+        dialog = None if app is None else app.study_flow.rating_dialog
         if dialog is None or not dialog.isVisible():
             if step.get("_asked") is None:
                 self.window.courses_page.select_course(step["course_id"])
@@ -330,8 +342,8 @@ class Autopilot(QObject):
 
     def _do_close_rating(self, step: dict) -> bool:
         app = self.app
-        if app is not None and app.rating_dialog is not None:
-            app.rating_dialog.close_button.click()
+        if app is not None and app.study_flow.rating_dialog is not None:
+            app.study_flow.rating_dialog.close_button.click()
         return True
 
     def _do_open_diagnostics(self, step: dict) -> bool:
@@ -388,13 +400,15 @@ class Autopilot(QObject):
                     "sign_in_status": window.sign_in_page.status.text(),
                     "sign_in_title": window.sign_in_page.title.text(),
                     "menu": window.study_menu.title(),
-                    "login_attempts_left": None if app is None else app.login_attempts_left,
+                    "login_attempts_left": None
+                    if app is None
+                    else app.sign_in_flow.login_attempts_left,
                     "face_retry": dialog is not None and dialog.retry_button.isVisible(),
                     "face_result": "" if dialog is None else dialog.result_label.text(),
                     "notice": "" if window.notice.isHidden() else window.notice.text(),
                     "player_state": None if app is None else app.player.state,
                     "player_message": window.study_page.player_view.message.text(),
-                    "saved_seq": None if app is None else app.saved_seq,
+                    "saved_seq": None if app is None else app.study_flow.saved_seq,
                 }
             },
         )

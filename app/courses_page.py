@@ -19,6 +19,7 @@ from qt_binding import (
     QWidget,
     Signal,
 )
+from wire.learner import CourseListing, DayTotals
 
 
 def minutes(ms: int) -> str:
@@ -27,15 +28,15 @@ def minutes(ms: int) -> str:
 
 
 class _CourseSignal(Protocol):
-    """A signal that carries the course (server dict) the learner chose."""
+    """A signal that carries the course the learner chose."""
 
-    def emit(self, course: dict, /) -> None: ...
+    def emit(self, course: CourseListing, /) -> None: ...
 
 
 class CoursesPage(QWidget):
-    open_requested = Signal(object)  # the course (server dict)
-    test_requested = Signal(object)
-    rate_requested = Signal(object)
+    open_requested = Signal(object)  # the CourseListing chosen
+    test_requested = Signal(object)  # the CourseListing chosen
+    rate_requested = Signal(object)  # the CourseListing chosen
     refresh_requested = Signal()
 
     COLUMNS = 6
@@ -43,8 +44,8 @@ class CoursesPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("coursesPage")
-        self.courses: list[dict] = []
-        self.today: dict | None = None
+        self.courses: list[CourseListing] = []
+        self.today: DayTotals | None = None
         self.greeting = QLabel(self)
         self.greeting.setObjectName("greeting")
         self.greeting.setStyleSheet("font-size:16px;font-weight:bold;")
@@ -114,13 +115,13 @@ class CoursesPage(QWidget):
         self._profile_name = name
         self._show_greeting()
 
-    def set_courses(self, courses: list[dict]) -> None:
+    def set_courses(self, courses: list[CourseListing]) -> None:
         selected = self.selected_course()
         self.courses = list(courses)
         self._fill()
         if selected is not None:
             for row, course in enumerate(self.courses):
-                if course["id"] == selected["id"]:
+                if course.id == selected.id:
                     self.table.selectRow(row)
         elif self.courses:
             self.table.selectRow(0)
@@ -135,21 +136,21 @@ class CoursesPage(QWidget):
         self._show_greeting()
         self._show_today()
 
-    def set_today(self, today: dict) -> None:
-        self.today = today
+    def set_today(self, totals: DayTotals) -> None:
+        self.today = totals
         self._show_today()
         self._update_buttons()
 
     def cap_reached(self) -> bool:
         today = self.today
-        if not today:
+        if today is None:
             return False
-        return today["effective_ms"] >= today["daily_cap_ms"]
+        return today.effective_ms >= today.daily_cap_ms
 
     def show_reason(self, text: str) -> None:
         self.reason.setText(text)
 
-    def selected_course(self) -> dict | None:
+    def selected_course(self) -> CourseListing | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows or rows[0].row() >= len(self.courses):
             return None
@@ -157,7 +158,7 @@ class CoursesPage(QWidget):
 
     def select_course(self, course_id: str) -> None:
         for row, course in enumerate(self.courses):
-            if course["id"] == course_id:
+            if course.id == course_id:
                 self.table.selectRow(row)
 
     def _emit_selected(self, signal: _CourseSignal) -> None:
@@ -174,46 +175,46 @@ class CoursesPage(QWidget):
 
     def _show_today(self) -> None:
         today = self.today
-        if not today:
+        if today is None:
             self.today_label.setText(self.tr("Credited today: –"))
             self.today_bar.setValue(0)
             return
-        cap = max(1, int(today["daily_cap_ms"]))
+        cap = max(1, today.daily_cap_ms)
         self.today_bar.setMaximum(cap // 1000)
-        self.today_bar.setValue(min(cap, int(today["effective_ms"])) // 1000)
-        self.today_bar.setFormat(f"{minutes(today['effective_ms'])} / {minutes(cap)}")
+        self.today_bar.setValue(min(cap, today.effective_ms) // 1000)
+        self.today_bar.setFormat(f"{minutes(today.effective_ms)} / {minutes(cap)}")
         text = (
             self.tr("Credited today: %1 of %2 min (the daily limit); %3 min pending a course test.")
-            .replace("%1", minutes(today["effective_ms"]))
+            .replace("%1", minutes(today.effective_ms))
             .replace("%2", minutes(cap))
-            .replace("%3", minutes(today.get("pending_ms", 0)))
+            .replace("%3", minutes(today.pending_ms))
         )
         if self.cap_reached():
             text += " " + self.tr("Today's limit is reached: study more tomorrow.")
         self.today_label.setText(text)
 
-    def _test_text(self, course: dict) -> str:
-        if not course.get("requires_test"):
+    def _test_text(self, course: CourseListing) -> str:
+        if not course.requires_test:
             return self.tr("No test")
-        if course.get("test_passed"):
+        if course.test_passed:
             return self.tr("Passed")
         return self.tr("Not passed yet")
 
-    def _rating_text(self, course: dict) -> str:
-        rating = course.get("rating") or {}
-        if not rating.get("count"):
+    def _rating_text(self, course: CourseListing) -> str:
+        rating = course.rating
+        if not rating.count or rating.overall is None:
             return self.tr("Not rated")
-        return f"{rating.get('overall', 0):.1f} ({rating['count']})"
+        return f"{rating.overall:.1f} ({rating.count})"
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.courses))
         for row, course in enumerate(self.courses):
             values = [
-                course["name"],
-                minutes(course["duration_ms"]),
-                minutes(min(course.get("studied_ms", 0), course["duration_ms"])),
+                course.name,
+                minutes(course.duration_ms),
+                minutes(min(course.studied_ms, course.duration_ms)),
                 self._test_text(course),
-                course.get("teacher", ""),
+                course.teacher,
                 self._rating_text(course),
             ]
             for column, value in enumerate(values):
@@ -222,8 +223,8 @@ class CoursesPage(QWidget):
     def _update_buttons(self) -> None:
         course = self.selected_course()
         self.open_button.setEnabled(course is not None and not self.cap_reached())
-        self.test_button.setEnabled(course is not None and bool(course.get("requires_test")))
-        self.rate_button.setEnabled(course is not None and course.get("studied_ms", 0) > 0)
+        self.test_button.setEnabled(course is not None and course.requires_test)
+        self.rate_button.setEnabled(course is not None and course.studied_ms > 0)
         if course is not None and self.cap_reached():
             self.reason.setText(
                 self.tr(

@@ -8,7 +8,7 @@ the server's answer (`show_result`) or a failure (`show_error`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from qt_binding import (
     QButtonGroup,
@@ -25,10 +25,19 @@ from qt_binding import (
     Signal,
     Slot,
 )
+from wire.ratings import (
+    COMMENT_MAX_CHARS,
+    MAX_SCORE,
+    MIN_SCORE,
+    CourseRatingBody,
+    MyScores,
+    RatingSaved,
+)
 
 CRITERIA = ("content", "design", "teacher")
-SCORES = (1, 2, 3, 4, 5)
-MAX_COMMENT_CHARS = 500
+# As the rating body checks them.
+SCORES = tuple(range(MIN_SCORE, MAX_SCORE + 1))
+MAX_COMMENT_CHARS = COMMENT_MAX_CHARS
 DELISTED = "delisted"
 
 ERROR_STYLE = "color: #b3261e;"
@@ -63,23 +72,23 @@ def _python_index(text: str, position: int) -> int:
 
 
 class CourseRatingDialog(QDialog):
-    """Emits `submitted({"content": int, "design": int, "teacher": int, "comment": str})`
-    with scores 1-5 and the comment (at most 500 characters, outer spaces removed)."""
+    """`submitted` carries a `CourseRatingBody`: scores 1-5 and the comment (at most 500
+    characters, outer spaces removed)."""
 
-    submitted = Signal(object)
+    submitted = Signal(object)  # CourseRatingBody
 
-    def __init__(self, course_title: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, course_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("courseRatingDialog")
         self.setModal(True)
-        self.course_title = course_title
+        self.course_name = course_name
         self._busy = False
         self._error: str | None = None
-        self._answer: Mapping[str, object] | None = None
+        self._saved: RatingSaved | None = None
 
         self.course_label = _label(self, "courseLabel")
         self.course_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is data
-        self.course_label.setVisible(bool(course_title))
+        self.course_label.setVisible(bool(course_name))
         self.intro_label = _label(self, "introLabel", wrap=True)
         self.previous_note = _label(self, "previousNote", wrap=True)
         self.previous_note.setVisible(False)
@@ -164,36 +173,42 @@ class CourseRatingDialog(QDialog):
     def comment(self) -> str:
         return self.comment_edit.toPlainText().strip()
 
-    def rating(self) -> dict[str, object] | None:
+    def rating(self) -> CourseRatingBody | None:
         """What `submitted` carries, or None while a score is missing."""
         scores = self.scores()
         if len(scores) != len(CRITERIA):
             return None
-        return {**scores, "comment": self.comment()}
+        return CourseRatingBody(
+            content=scores["content"],
+            design=scores["design"],
+            teacher=scores["teacher"],
+            comment=self.comment(),
+        )
 
     # -- what the controller calls ----------------------------------------------------
 
-    def set_previous(self, previous: Mapping[str, object] | None) -> None:
-        """Fill the form from the learner's earlier rating of this course (None: empty)."""
+    def set_previous(self, previous: MyScores | None) -> None:
+        """Fill the form from the learner's earlier rating of this course (None: empty).
+        An answer's scores are not bounded by its model: one outside 1-5 leaves its row
+        empty."""
         for criterion, group in self.groups.items():
-            value = previous.get(criterion) if previous else None
-            if isinstance(value, int) and not isinstance(value, bool) and value in SCORES:
+            value = getattr(previous, criterion) if previous is not None else None
+            if value in SCORES:
                 group.button(value).setChecked(True)
             else:
                 group.setExclusive(False)  # an exclusive group keeps one button checked
                 for button in group.buttons():
                     button.setChecked(False)
                 group.setExclusive(True)
-        comment = previous.get("comment") if previous else None
-        self.comment_edit.setPlainText(comment if isinstance(comment, str) else "")
+        self.comment_edit.setPlainText(previous.comment if previous is not None else "")
         self.previous_note.setVisible(previous is not None)
         self._update_state()
 
-    def show_result(self, answer: Mapping[str, object]) -> None:
+    def show_result(self, saved: RatingSaved) -> None:
         """Thank the learner; say so if the course was withdrawn after this rating."""
         self._busy = False
         self._error = None
-        self._answer = dict(answer)
+        self._saved = saved
         self._update_state()
         self.retranslate()
         self.close_button.setFocus()
@@ -209,7 +224,7 @@ class CourseRatingDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Rate the course"))
-        self.course_label.setText(self.tr("Course: %1").replace("%1", self.course_title))
+        self.course_label.setText(self.tr("Course: %1").replace("%1", self.course_name))
         self.intro_label.setText(
             self.tr(
                 "Rate each item from 1 (very dissatisfied) to 5 (very satisfied). "
@@ -282,14 +297,14 @@ class CourseRatingDialog(QDialog):
     # -- state ------------------------------------------------------------------------
 
     def _update_state(self) -> None:
-        rated = self._answer is not None
+        rated = self._saved is not None
         self.form.setEnabled(not self._busy and not rated)
         self.submit_button.setVisible(not rated)
         self.submit_button.setEnabled(not self._busy and self.rating() is not None)
         self.status_label.setVisible(self._busy or self._error is not None)
         self.result_label.setVisible(rated)
         self.delisted_label.setVisible(
-            rated and self._answer is not None and self._answer.get("course_status") == DELISTED
+            self._saved is not None and self._saved.course_status == DELISTED
         )
 
     @Slot(int, bool)
@@ -321,7 +336,7 @@ class CourseRatingDialog(QDialog):
     @Slot()
     def _submit(self) -> None:
         rating = self.rating()
-        if self._busy or self._answer is not None or rating is None:
+        if self._busy or self._saved is not None or rating is None:
             return
         self._busy = True
         self._error = None
@@ -331,7 +346,7 @@ class CourseRatingDialog(QDialog):
 
     @Slot()
     def _close(self) -> None:
-        if self._answer is not None:
+        if self._saved is not None:
             self.accept()
         else:
             self.reject()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qt_binding import (
     QCoreApplication,
@@ -31,11 +31,15 @@ from qt_binding import (
 )
 from records.attachment2 import ATTACHMENT2_COLUMNS, minutes_text, record_time
 from records.identity import mask_id_number
+from wire.learner import CourseProgress, CourseTestAttempt, Profile, RecordRow, StudyRecords
+
+if TYPE_CHECKING:
+    # records_page imports this module: its filter type is named in annotations only.
+    from app.records_page import RecordsFilter
 
 Translate = Callable[[str], str]  # text -> translated text
 # QCoreApplication.translate's shape: helpers spell the context out for pyside6-lupdate
 ContextTranslate = Callable[[str, str], str]
-Record = Mapping[str, Any]
 
 # Asia/Shanghai as a fixed offset: China has kept UTC+8 without daylight saving since
 # 1991, and a fixed offset needs no tz database (Windows ships none).
@@ -84,21 +88,6 @@ def shanghai_today(now_ms: int) -> date:
     return shanghai_day(now_ms)
 
 
-def filter_payload(
-    from_day: date | None, to_day: date | None, course_id: str | None
-) -> dict[str, int | str | None]:
-    """The query of GET /api/v1/me/records: `to_ms` is exclusive, the midnight after
-    `to_day`, so the whole last day is included."""
-    return {
-        "from_ms": shanghai_midnight_ms(from_day) if from_day is not None else None,
-        "to_ms": shanghai_midnight_ms(to_day + timedelta(days=1)) if to_day is not None else None,
-        "course_id": course_id or None,
-    }
-
-
-NO_FILTER: dict[str, int | str | None] = {"from_ms": None, "to_ms": None, "course_id": None}
-
-
 # -- the server's answers, made safe to show --------------------------------------------
 
 
@@ -109,51 +98,50 @@ def shown_id_number(text: str) -> str:
     return mask_id_number(text)
 
 
-def attachment2_records(answer: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def attachment2_records(answer: StudyRecords | None) -> list[RecordRow]:
     """The records of GET /api/v1/me/records with their 9 values in the notice's order
     (reordered by name if the server ever sends another order), the ID number masked,
     sorted by the start of their study time."""
-    if not answer:
+    if answer is None:
         return []
-    names = list(answer.get("columns") or ATTACHMENT2_COLUMNS)
+    names = list(answer.columns or ATTACHMENT2_COLUMNS)
     positions = [names.index(name) if name in names else None for name in ATTACHMENT2_COLUMNS]
     rows = []
-    for record in answer.get("records") or []:
-        values = [str(v) for v in record.get("columns") or []]
+    for record in answer.records:
+        values = record.columns
         ordered = [values[i] if i is not None and i < len(values) else "" for i in positions]
         ordered[ID_COLUMN] = shown_id_number(ordered[ID_COLUMN]) if ordered[ID_COLUMN] else ""
-        rows.append({**record, "columns": ordered})
+        rows.append(record.model_copy(update={"columns": ordered}))
     # "2023-10-30, 15:20:36 至 ..." sorts as text in time order; the sort is stable.
-    return sorted(rows, key=lambda r: r["columns"][TIME_COLUMN][:20])
+    return sorted(rows, key=lambda r: r.columns[TIME_COLUMN][:20])
 
 
 def course_names(
-    progress: Iterable[Mapping[str, Any]], records: Iterable[Record] = ()
+    progress: Iterable[CourseProgress], records: Iterable[RecordRow] = ()
 ) -> dict[str, str]:
     """Course id to name: the course list first, then names seen in records (a delisted
     course is no longer in the list but still in the learner's records)."""
-    names = {str(c["id"]): str(c.get("name") or c["id"]) for c in progress}
+    names = {c.id: c.name or c.id for c in progress}
     for record in records:
-        course_id = str(record.get("course_id") or "")
-        if course_id and course_id not in names:
-            names[course_id] = record["columns"][COURSE_COLUMN]
+        if record.course_id and record.course_id not in names:
+            names[record.course_id] = record.columns[COURSE_COLUMN]
     return names
 
 
 def narrowed_to_course(
-    tests: Iterable[Mapping[str, Any]],
-    progress: Iterable[Mapping[str, Any]],
-    filters: Mapping[str, Any] | None,
-) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    tests: Iterable[CourseTestAttempt],
+    progress: Iterable[CourseProgress],
+    filters: RecordsFilter,
+) -> tuple[list[CourseTestAttempt], list[CourseProgress]]:
     """Test results and course progress of the filter's course only, if it names one
     (the dates do not apply: progress is a running total, not a period's)."""
-    course_id = (filters or {}).get("course_id")
+    course_id = filters.course_id
     tests, progress = list(tests), list(progress)
     if not course_id:
         return tests, progress
     return (
-        [t for t in tests if str(t.get("course_id")) == course_id],
-        [c for c in progress if str(c.get("id")) == course_id],
+        [t for t in tests if t.course_id == course_id],
+        [c for c in progress if c.id == course_id],
     )
 
 
@@ -177,12 +165,12 @@ class RecordTotals:
         return minutes_text(self.pending_ms)
 
 
-def record_totals(records: Sequence[Record]) -> RecordTotals:
+def record_totals(records: Sequence[RecordRow]) -> RecordTotals:
     return RecordTotals(
-        sessions=len({r.get("study_session_id") for r in records}),
+        sessions=len({r.study_session_id for r in records}),
         records=len(records),
-        effective_ms=sum(max(0, int(r.get("effective_ms") or 0)) for r in records),
-        pending_ms=sum(max(0, int(r.get("pending_ms") or 0)) for r in records),
+        effective_ms=sum(max(0, r.effective_ms) for r in records),
+        pending_ms=sum(max(0, r.pending_ms) for r in records),
     )
 
 
@@ -225,14 +213,6 @@ def column_glosses(translate: ContextTranslate = _qt_translate) -> list[str]:
     ]
 
 
-def _score_text(score: object) -> str:
-    if score is None:
-        return "-"
-    if isinstance(score, float) and score.is_integer():
-        return str(int(score))
-    return str(score)
-
-
 def result_headers(translate: ContextTranslate = _qt_translate) -> list[str]:
     return [
         translate("RecordDocument", "Course"),
@@ -243,21 +223,20 @@ def result_headers(translate: ContextTranslate = _qt_translate) -> list[str]:
 
 
 def result_rows(
-    tests: Iterable[Mapping[str, Any]],
+    tests: Iterable[CourseTestAttempt],
     names: Mapping[str, str],
     translate: ContextTranslate = _qt_translate,
 ) -> list[list[str]]:
     rows = []
-    for test in sorted(tests, key=lambda t: int(t.get("at_ms") or 0)):
-        course_id = str(test.get("course_id") or "")
+    for test in sorted(tests, key=lambda t: t.at_ms):
         rows.append(
             [
-                names.get(course_id, course_id),
-                _score_text(test.get("score")),
+                names.get(test.course_id, test.course_id),
+                str(test.score),
                 translate("RecordDocument", "Passed")
-                if test.get("passed")
+                if test.passed
                 else translate("RecordDocument", "Not passed"),
-                record_time(int(test.get("at_ms") or 0)),
+                record_time(test.at_ms),
             ]
         )
     return rows
@@ -274,22 +253,22 @@ def progress_headers(translate: ContextTranslate = _qt_translate) -> list[str]:
 
 
 def progress_rows(
-    progress: Iterable[Mapping[str, Any]],
+    progress: Iterable[CourseProgress],
     translate: ContextTranslate = _qt_translate,
 ) -> list[list[str]]:
     rows = []
     for course in progress:
-        duration = max(0, int(course.get("duration_ms") or 0))
-        studied = max(0, int(course.get("studied_ms") or 0))
+        duration = max(0, course.duration_ms)
+        studied = max(0, course.studied_ms)
         percent = min(100, studied * 100 // duration) if duration else 0
         rows.append(
             [
-                str(course.get("name") or course.get("id") or ""),
+                course.name or course.id,
                 minutes_text(duration),
                 minutes_text(studied),
                 f"{percent}%",
                 translate("RecordDocument", "Passed")
-                if course.get("test_passed")
+                if course.test_passed
                 else translate("RecordDocument", "Not passed yet"),
             ]
         )
@@ -297,13 +276,12 @@ def progress_rows(
 
 
 def filter_lines(
-    filters: Mapping[str, Any] | None,
+    filters: RecordsFilter,
     names: Mapping[str, str],
     translate: ContextTranslate = _qt_translate,
 ) -> tuple[str, str]:
     """The period and the course the record was selected by, as the reader sees them."""
-    chosen: Mapping[str, Any] = filters or NO_FILTER
-    from_ms, to_ms = chosen.get("from_ms"), chosen.get("to_ms")
+    from_ms, to_ms = filters.from_ms, filters.to_ms
     first = shanghai_day(from_ms).isoformat() if from_ms is not None else None
     # to_ms is exclusive (the next midnight): the last day shown is the one before it.
     last = shanghai_day(to_ms - 1).isoformat() if to_ms is not None else None
@@ -315,7 +293,7 @@ def filter_lines(
         period = translate("RecordDocument", "Until %1").replace("%1", last)
     else:
         period = translate("RecordDocument", "All dates")
-    course_id = chosen.get("course_id")
+    course_id = filters.course_id
     course = (
         names.get(course_id, course_id) if course_id else translate("RecordDocument", "All courses")
     )
@@ -352,7 +330,7 @@ _TABLE_ATTRS = (
 
 
 def _attachment2_table(
-    records: Sequence[Record], gloss_columns: bool, translate: ContextTranslate
+    records: Sequence[RecordRow], gloss_columns: bool, translate: ContextTranslate
 ) -> str:
     if not records:
         empty = translate("RecordDocument", "No study records for the selected dates and course.")
@@ -365,8 +343,8 @@ def _attachment2_table(
         header_rows += f'<tr bgcolor="#eeeeee">{cells}</tr>'
     body = []
     for record in records:
-        shade = f' bgcolor="{DEMO_SHADE}"' if record.get("demo") else ""
-        values = list(record["columns"])
+        shade = f' bgcolor="{DEMO_SHADE}"' if record.demo else ""
+        values = list(record.columns)
         values[ID_COLUMN] = shown_id_number(values[ID_COLUMN]) if values[ID_COLUMN] else ""
         cells = "".join(f"<td{shade}>{_e(value)}</td>" for value in values)
         body.append(f"<tr>{cells}</tr>")
@@ -392,11 +370,11 @@ def _details_table(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def record_html(
-    profile: Mapping[str, Any] | None,
-    records: Sequence[Record],
-    tests: Iterable[Mapping[str, Any]],
-    progress: Iterable[Mapping[str, Any]],
-    filters: Mapping[str, Any] | None,
+    profile: Profile | None,
+    records: Sequence[RecordRow],
+    tests: Iterable[CourseTestAttempt],
+    progress: Iterable[CourseProgress],
+    filters: RecordsFilter,
     printed_at_ms: int,
     tr: Translate = document_tr,
     *,
@@ -405,7 +383,8 @@ def record_html(
     """The study record as HTML for QTextDocument.
 
     `records` are those of `attachment2_records` (9 values each, ID number masked);
-    `filters` is the query they were fetched with ({"from_ms", "to_ms", "course_id"}).
+    `filters` is the query they were fetched with; `profile` None leaves its details
+    blank (no learner's data is shown).
     Tests and course progress are narrowed to the filter's course, if it has one.
     `gloss_columns` adds a row explaining the Chinese column names (for English)."""
 
@@ -413,21 +392,22 @@ def record_html(
         # The context is spelled out for pyside6-lupdate; `tr` already applies it.
         return tr(text)
 
-    profile = profile or {}
     progress = list(progress)
     names = course_names(progress, records)
     tests, progress = narrowed_to_course(tests, progress, filters)
     period, course = filter_lines(filters, names, translate)
-    institution = profile.get("institution") or {}
     details = [
-        (translate("RecordDocument", "Name"), str(profile.get("name") or "")),
-        (translate("RecordDocument", "Document type"), str(profile.get("id_type") or "")),
+        (translate("RecordDocument", "Name"), profile.name if profile else ""),
+        (translate("RecordDocument", "Document type"), profile.id_type if profile else ""),
         (
             translate("RecordDocument", "Document number"),
-            shown_id_number(str(profile.get("id_number_masked") or "")),
+            shown_id_number(profile.id_number_masked) if profile else "",
         ),
-        (translate("RecordDocument", "Login account"), str(profile.get("login_name") or "")),
-        (translate("RecordDocument", "Training institution"), str(institution.get("name") or "")),
+        (translate("RecordDocument", "Login account"), profile.login_name if profile else ""),
+        (
+            translate("RecordDocument", "Training institution"),
+            profile.institution.name if profile else "",
+        ),
     ]
     selection = "&nbsp;&nbsp;&nbsp;".join(
         f"<b>{_e(label)}</b> {_e(value)}"
@@ -446,7 +426,7 @@ def record_html(
                 "They are not evidence of training.",
             ),
         )
-        if any(r.get("demo") for r in records)
+        if any(r.demo for r in records)
         else ""
     )
     printed_at = translate("RecordDocument", "Printed at %1 (Beijing time)")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from app.record_document import (
     DEMO_SHADE,
@@ -22,7 +22,6 @@ from app.record_document import (
     column_glosses,
     course_names,
     document_tr,
-    filter_payload,
     narrowed_to_course,
     pending_note,
     print_document,
@@ -33,6 +32,7 @@ from app.record_document import (
     record_totals,
     result_headers,
     result_rows,
+    shanghai_midnight_ms,
     shanghai_today,
     shown_id_number,
     totals_lines,
@@ -64,11 +64,33 @@ from qt_binding import (
     Slot,
 )
 from records.attachment2 import ATTACHMENT2_COLUMNS
+from wire.learner import CourseProgress, CourseTestAttempt, Profile, RecordRow, StudyRecords
 
 log = logging.getLogger(__name__)
 
 # Filter edits (typing a date digit by digit) settle before one request goes out.
 FILTER_SETTLE_MS = 300
+
+
+@dataclass(frozen=True)
+class RecordsFilter:
+    """The query of GET /api/v1/me/records. `to_ms` is exclusive: the Asia/Shanghai
+    midnight after the last day. None means no bound, or every course."""
+
+    from_ms: int | None = None
+    to_ms: int | None = None
+    course_id: str | None = None
+
+    @classmethod
+    def for_days(
+        cls, from_day: date | None, to_day: date | None, course_id: str | None
+    ) -> RecordsFilter:
+        """The sessions from the start of `from_day` to the end of `to_day`, Beijing time."""
+        return cls(
+            from_ms=shanghai_midnight_ms(from_day) if from_day is not None else None,
+            to_ms=shanghai_midnight_ms(to_day + timedelta(days=1)) if to_day is not None else None,
+            course_id=course_id or None,
+        )
 
 
 def _now_ms() -> int:
@@ -121,21 +143,18 @@ def _fill_table(
 
 
 class RecordsPage(QWidget):
-    """`refresh_requested` carries {"from_ms": int | None, "to_ms": int | None (exclusive:
-    the Asia/Shanghai midnight after the last day), "course_id": str | None}, the query
-    of GET /api/v1/me/records."""
+    """`refresh_requested` carries the `RecordsFilter` the filter widgets describe."""
 
-    refresh_requested = Signal(object)
+    refresh_requested = Signal(object)  # RecordsFilter
 
     def __init__(self, parent: QWidget | None = None, now_ms: Callable[[], int] = _now_ms) -> None:
         super().__init__(parent)
         self._now_ms = now_ms
-        self._profile: Mapping[str, Any] = {}
-        self._records: list[dict[str, Any]] = []
-        self._tests: list[Mapping[str, Any]] = []
-        self._progress: list[Mapping[str, Any]] = []
-        self._data_filters: dict[str, Any] = filter_payload(None, None, None)
-        self._requested: dict[str, Any] | None = None
+        self._profile: Profile | None = None
+        self._records: list[RecordRow] = []
+        self._tests: list[CourseTestAttempt] = []
+        self._progress: list[CourseProgress] = []
+        self._data_filters = RecordsFilter()
         self._has_data = False
         self._busy = False
 
@@ -245,10 +264,10 @@ class RecordsPage(QWidget):
 
     # -- the filter and the request ------------------------------------------------
 
-    def current_filters(self) -> dict[str, Any]:
-        """The query the filter widgets describe now (the shape of `refresh_requested`)."""
+    def current_filters(self) -> RecordsFilter:
+        """The query the filter widgets describe now (what `refresh_requested` carries)."""
         dated = self.date_check.isChecked()
-        return filter_payload(
+        return RecordsFilter.for_days(
             _day(self.from_edit.date()) if dated else None,
             _day(self.to_edit.date()) if dated else None,
             self.course_combo.currentData() or None,
@@ -257,8 +276,7 @@ class RecordsPage(QWidget):
     @Slot()
     def request_refresh(self) -> None:
         self._settle.stop()
-        self._requested = self.current_filters()
-        self.refresh_requested.emit(dict(self._requested))
+        self.refresh_requested.emit(self.current_filters())
 
     @Slot()
     def _on_filter_changed(self) -> None:
@@ -289,20 +307,19 @@ class RecordsPage(QWidget):
 
     def set_data(
         self,
-        profile: Mapping[str, Any] | None,
-        records_answer: Mapping[str, Any] | None,
-        tests: Iterable[Mapping[str, Any]] | None,
-        progress: Iterable[Mapping[str, Any]] | None,
-        filters: Mapping[str, Any] | None = None,
+        profile: Profile,
+        records: StudyRecords,
+        tests: list[CourseTestAttempt],
+        progress: list[CourseProgress],
+        filters: RecordsFilter,
     ) -> None:
-        """Show the server's answers. `filters` is the query `records_answer` answers;
-        without it, the last one requested (or the filter shown now) is assumed."""
-        self._profile = profile or {}
-        self._records = attachment2_records(records_answer)
-        self._tests = list(tests or [])
-        self._progress = list(progress or [])
-        chosen = filters if filters is not None else self._requested
-        self._data_filters = dict(chosen) if chosen is not None else self.current_filters()
+        """Show the server's answers. `filters` is the query `records` answers: the
+        record printed names it, and tests and progress are narrowed to its course."""
+        self._profile = profile
+        self._records = attachment2_records(records)
+        self._tests = list(tests)
+        self._progress = list(progress)
+        self._data_filters = filters
         self._has_data = True
         self.error_label.setVisible(False)
         self._refill_courses()
@@ -312,8 +329,7 @@ class RecordsPage(QWidget):
     def clear(self) -> None:
         """Forget the learner's data (sign-out): nothing of theirs stays on screen or
         can be printed by the next learner."""
-        self._profile, self._records, self._tests, self._progress = {}, [], [], []
-        self._requested = None
+        self._profile, self._records, self._tests, self._progress = None, [], [], []
         self._has_data = False
         self.error_label.setVisible(False)
         self._refill_courses()
@@ -425,18 +441,16 @@ class RecordsPage(QWidget):
 
     def _show_profile(self) -> None:
         profile = self._profile
-        if not profile:
+        if profile is None:
             self.learner_label.setVisible(False)
             return
-        institution = (profile.get("institution") or {}).get("name") or ""
-        number = shown_id_number(str(profile.get("id_number_masked") or ""))
         self.learner_label.setText(
             self.tr("%1 · %2 %3 · account %4 · %5")
-            .replace("%1", str(profile.get("name") or ""))
-            .replace("%2", str(profile.get("id_type") or ""))
-            .replace("%3", number)
-            .replace("%4", str(profile.get("login_name") or ""))
-            .replace("%5", str(institution))
+            .replace("%1", profile.name)
+            .replace("%2", profile.id_type)
+            .replace("%3", shown_id_number(profile.id_number_masked))
+            .replace("%4", profile.login_name)
+            .replace("%5", profile.institution.name)
         )
         self.learner_label.setVisible(True)
 
@@ -445,10 +459,10 @@ class RecordsPage(QWidget):
         if self._gloss_columns():
             glosses = column_glosses()
             headers = [f"{name}\n{gloss}" for name, gloss in zip(headers, glosses, strict=True)]
-        items = _fill_table(self.records_table, headers, (r["columns"] for r in self._records))
+        items = _fill_table(self.records_table, headers, (r.columns for r in self._records))
         demo_tip = self.tr("Demo record: not evidence of training.")
         for record, row in zip(self._records, items, strict=True):
-            if record.get("demo"):
+            if record.demo:
                 for item in row:
                     item.setBackground(QColor(DEMO_SHADE))
                     item.setToolTip(demo_tip)
@@ -471,7 +485,7 @@ class RecordsPage(QWidget):
                 "They are not evidence of training."
             )
         )
-        self.demo_label.setVisible(any(r.get("demo") for r in self._records))
+        self.demo_label.setVisible(any(r.demo for r in self._records))
 
     def _show_data(self) -> None:
         self._show_profile()

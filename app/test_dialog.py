@@ -1,7 +1,7 @@
-"""The course test dialog: the questions of GET /api/v1/courses/{id}/test, the learner's
-answers in the server's `TestAnswers` body, then the grading answer of `submit_test`.
+"""The course test dialog: the paper of GET /api/v1/courses/{id}/test, the learner's
+answers as the `CourseTestAnswers` body, then the grading answer of `submit_test`.
 
-The dialog never calls HTTP: a controller builds it from the server's test, sends what
+The dialog never calls HTTP: a controller builds it from the server's paper, sends what
 `submitted` carries and hands back the answer (`show_result`) or a failure
 (`show_error`). Submit stays disabled until every question has an answer, so an
 unanswered question can never be sent by mistake.
@@ -9,7 +9,7 @@ unanswered question can never be sent by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qt_binding import (
@@ -30,6 +30,7 @@ from qt_binding import (
     Signal,
     Slot,
 )
+from wire.learner import CourseTestAnswers, CourseTestPaper, CourseTestResult, ShownQuestion
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -40,32 +41,18 @@ ERROR_STYLE = "color: #b3261e;"
 PASSED_STYLE = "color: #1b7f3b;"
 
 
-@dataclass(frozen=True)
-class TestQuestion:
-    """One question as the server sends it (never with its answer)."""
-
-    __test__ = False  # a domain name, not a pytest class
-
-    id: str
-    kind: str
-    text: str
-    options: tuple[str, ...]
-
-    @classmethod
-    def from_server(cls, raw: Mapping[str, object]) -> TestQuestion:
-        kind = str(raw["kind"])
-        if kind not in KINDS:
+def _known_kinds(questions: list[ShownQuestion]) -> list[ShownQuestion]:
+    for question in questions:
+        if question.kind not in KINDS:
             # The server validates kinds on course creation: another kind means a client
             # older than the server, a bug to report rather than a test to guess at.
-            raise ValueError(f"unknown question kind {kind!r}")
-        options = raw["options"]
-        assert isinstance(options, list | tuple)
-        return cls(str(raw["id"]), kind, str(raw["text"]), tuple(str(o) for o in options))
+            raise ValueError(f"unknown question kind {question.kind!r}")
+    return questions
 
 
 @dataclass
 class _QuestionWidgets:
-    question: TestQuestion
+    question: ShownQuestion
     frame: QFrame
     hint: QLabel
     group: QButtonGroup
@@ -74,10 +61,6 @@ class _QuestionWidgets:
 def released_minutes(released_ms: int) -> int:
     """Whole minutes of study time a pass released (the server counts milliseconds)."""
     return max(0, released_ms) // MINUTE_MS
-
-
-def _as_int(value: object, default: int = 0) -> int:
-    return int(value) if isinstance(value, int | float) else default
 
 
 def _label(parent: QWidget, name: str, wrap: bool = False) -> QLabel:
@@ -99,25 +82,23 @@ def _button_text(text: str) -> str:
 
 
 class CourseTestDialog(QDialog):
-    """One paper of a course test, as the server drew it. Emits
-    `submitted({"sitting_id": ..., "answers": {question_id: [option indexes as shown,
-    ascending]}})`, the body of POST /api/v1/courses/{id}/test. A paper is answered
-    once: after a failure the learner takes a new paper when the server allows it."""
+    """One paper of a course test, as the server drew it. `submitted` carries a
+    `CourseTestAnswers` (question id: option indexes as shown, ascending), the body of
+    POST /api/v1/courses/{id}/test. A paper is answered once: after a failure the
+    learner takes a new paper when the server allows it."""
 
-    submitted = Signal(object)
+    submitted = Signal(object)  # CourseTestAnswers
 
-    def __init__(self, test: Mapping[str, object], parent: QWidget | None = None) -> None:
+    def __init__(self, paper: CourseTestPaper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("courseTestDialog")
         self.setModal(True)
-        self.course_id = str(test.get("course_id", ""))
-        self.sitting_id = str(test.get("sitting_id", ""))
-        self.pass_mark = _as_int(test.get("pass_mark"))
-        raw_questions = test.get("questions") or []
-        assert isinstance(raw_questions, list)
-        self.questions = [TestQuestion.from_server(q) for q in raw_questions]
+        self.course_id = paper.course_id
+        self.sitting_id = paper.sitting_id
+        self.pass_mark = paper.pass_mark
+        self.questions = _known_kinds(paper.questions)
         self._busy = False
-        self._result: Mapping[str, object] | None = None
+        self._result: CourseTestResult | None = None
         self._error: str | None = None
 
         self.pass_mark_label = _label(self, "passMarkLabel", wrap=True)
@@ -182,7 +163,7 @@ class CourseTestDialog(QDialog):
         return panel
 
     def _build_question(
-        self, number: int, question: TestQuestion, layout: QVBoxLayout
+        self, number: int, question: ShownQuestion, layout: QVBoxLayout
     ) -> _QuestionWidgets:
         frame = QFrame(self.questions_widget)
         frame.setObjectName(f"question:{question.id}")
@@ -226,12 +207,12 @@ class CourseTestDialog(QDialog):
 
     # -- what the controller calls ----------------------------------------------------
 
-    def show_result(self, answer: Mapping[str, object]) -> None:
-        """Show the grading answer of `submit_test`: score, passed, pass_mark and
-        released_ms (study time the pass released)."""
+    def show_result(self, result: CourseTestResult) -> None:
+        """Show the grading answer of `submit_test`: the score, the verdict and the
+        study time the pass released (or when a new paper may be sat)."""
         self._busy = False
         self._error = None
-        self._result = dict(answer)
+        self._result = result
         self._update_state()
         self.retranslate()
         self.close_button.setFocus()
@@ -287,13 +268,10 @@ class CourseTestDialog(QDialog):
             self.status_label.setText("")
 
     def _retranslate_result(self) -> None:
-        if self._result is None:
+        result = self._result
+        if result is None:
             return
-        passed = self._passed()
-        pass_mark = _as_int(self._result.get("pass_mark"), self.pass_mark)
-        released_ms = _as_int(self._result.get("released_ms"))
-        score = _as_int(self._result.get("score"))
-        if passed:
+        if result.passed:
             self.verdict_label.setText(self.tr("You passed the test."))
             self.verdict_label.setStyleSheet(PASSED_STYLE)
         else:
@@ -301,13 +279,14 @@ class CourseTestDialog(QDialog):
             self.verdict_label.setStyleSheet(ERROR_STYLE)
         self.score_label.setText(
             self.tr("Score: %1 (pass mark: %2)")
-            .replace("%1", str(score))
-            .replace("%2", str(pass_mark))
+            .replace("%1", str(result.score))
+            .replace("%2", str(result.pass_mark))
         )
-        if not passed:
+        released_ms = result.released_ms
+        if not result.passed:
             time_text = self.tr("Pending study time will be released when you pass.")
-            next_attempt_ms = _as_int(self._result.get("next_attempt_ms"))
-            if next_attempt_ms > 0:
+            next_attempt_ms = result.next_attempt_ms
+            if next_attempt_ms is not None and next_attempt_ms > 0:
                 moment = QDateTime.fromMSecsSinceEpoch(next_attempt_ms).toString("HH:mm")
                 time_text += " " + self.tr("You can sit the test again from %1.").replace(
                     "%1", moment
@@ -325,7 +304,7 @@ class CourseTestDialog(QDialog):
     # -- state ------------------------------------------------------------------------
 
     def _passed(self) -> bool:
-        return self._result is not None and bool(self._result.get("passed"))
+        return self._result is not None and self._result.passed
 
     def _update_state(self) -> None:
         graded = self._result is not None
@@ -344,7 +323,7 @@ class CourseTestDialog(QDialog):
     def _submit(self) -> None:
         if self._busy or self._result is not None or not self.is_complete():
             return
-        body = {"sitting_id": self.sitting_id, "answers": self.answers()}
+        body = CourseTestAnswers(sitting_id=self.sitting_id, answers=self.answers())
         self._busy = True
         self._error = None
         self._update_state()

@@ -9,17 +9,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from qt_binding import QObject, Signal
 from qt_binding.gui_thread import GuiHandoff
 from sync.engine import SyncEngine, SyncStatus
+from sync.requests import LearnerRequest
 from sync.store import open_with_keyring
 from sync.store_worker import StoreWorker, WorkerResumeStore
 from sync.sync_rules import FaceProof
+from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
+from wire.face import LivenessChallenge
+from wire.study import FaceCheckResult, StudyStarted
 
 log = logging.getLogger(__name__)
+
+A = TypeVar("A")
+
+
+def _ignore(_outcome: object) -> None:
+    """For calls whose outcome arrives another way (a status, the next query)."""
 
 
 def error_code(error: BaseException) -> str:
@@ -69,16 +80,28 @@ class StudyStoreService(QObject):
         self.append_failed.emit(error_code(error))
 
 
+@dataclass(frozen=True)
+class RequestFailure:
+    """Why a request to the platform failed: the client's stable error code, and the
+    server's reason code when the server refused it ("" otherwise)."""
+
+    code: str
+    reason: str = ""
+
+
+Failed = Callable[[RequestFailure], None]
+
+
 class SyncService(QObject):
-    """The Qt facade of `sync.engine.SyncEngine`: its calls return at once, their
-    outcomes and every status change come back as signals on the GUI thread. The player
-    connects `study_stopped` to pause (within a second of the server's answer)."""
+    """The Qt facade of `sync.engine.SyncEngine`. Each call returns at once and takes
+    the callbacks for its outcome, as Anki's `QueryOp` does: `done` with the typed
+    answer or `failed` with a `RequestFailure`, both on the GUI thread. Status changes
+    come as signals; the player connects `study_stopped` to pause (within a second of
+    the server's answer)."""
 
     status_changed = Signal(object)  # SyncStatus: pending uploads, last sync, online, skew
     study_stopped = Signal(str, str)  # StudyStop code, SignOutReason code or ""
     study_allowed = Signal()
-    request_done = Signal(str, object)  # request name, the server's answer
-    request_failed = Signal(str, str, str)  # request name, error code, server reason code
 
     def __init__(
         self,
@@ -91,70 +114,110 @@ class SyncService(QObject):
         self._stopped: tuple[str, str] | None = None
         self.engine = make_engine(self._on_status)
 
-    def password_login(self, login_name: str, password: str) -> None:
-        self._track("password_login", self.engine.password_login(login_name, password))
-
-    def login_face_challenge(self, challenge_token: str) -> None:
-        """request_done("face_challenge", FaceChallenge) or request_failed(...)."""
-        self._track("face_challenge", self.engine.login_face_challenge(challenge_token))
-
-    def study_face_challenge(self, due_id: str) -> None:
-        self._track("face_challenge", self.engine.study_face_challenge(due_id))
-
-    def face_login(self, challenge_token: str, proof: FaceProof, consent: bool = False) -> None:
-        self._track("face_login", self.engine.face_login(challenge_token, proof, consent))
-
-    def request_sms_code(self, phone: str) -> None:
-        self._track("sms_request", self.engine.request_sms_code(phone))
-
-    def sms_login(self, phone: str, code: str) -> None:
-        self._track("sms_login", self.engine.sms_login(phone, code))
-
-    def get(self, name: str, path: str, params: dict | None = None) -> None:
-        """GET `path` (under /api/v1) for the signed-in learner; the answer comes back as
-        request_done(name, answer) or request_failed(name, code, reason)."""
-        self._track(name, self.engine.get(path, params))
-
-    def post(self, name: str, path: str, body: dict) -> None:
-        self._track(name, self.engine.post(path, body))
-
-    def download_media(self, course_id: str, destination: Path, expected_sha256: str) -> None:
+    def password_login(
+        self,
+        login_name: str,
+        password: str,
+        done: Callable[[FirstFactorPassed], None],
+        failed: Failed,
+    ) -> None:
         self._track(
-            "download_media", self.engine.download_media(course_id, destination, expected_sha256)
+            "password_login", self.engine.password_login(login_name, password), done, failed
         )
 
-    def study_face_check(self, due_id: str, proof: FaceProof) -> None:
-        self._track("study_face_check", self.engine.study_face_check(due_id, proof))
+    def request_sms_code(
+        self, phone: str, done: Callable[[SmsCodeSent], None], failed: Failed
+    ) -> None:
+        self._track("sms_request", self.engine.request_sms_code(phone), done, failed)
 
-    def end_course(self) -> None:
-        self._track("end_course", self.engine.end_course())
+    def sms_login(
+        self, phone: str, code: str, done: Callable[[FirstFactorPassed], None], failed: Failed
+    ) -> None:
+        self._track("sms_login", self.engine.sms_login(phone, code), done, failed)
+
+    def login_face_challenge(
+        self, challenge_token: str, done: Callable[[LivenessChallenge], None], failed: Failed
+    ) -> None:
+        self._track(
+            "login_face_challenge", self.engine.login_face_challenge(challenge_token), done, failed
+        )
+
+    def face_login(
+        self,
+        challenge_token: str,
+        proof: FaceProof,
+        consent: bool,
+        done: Callable[[SignedIn], None],
+        failed: Failed,
+    ) -> None:
+        self._track(
+            "face_login", self.engine.face_login(challenge_token, proof, consent), done, failed
+        )
+
+    def send(self, request: LearnerRequest[A], done: Callable[[A], None], failed: Failed) -> None:
+        """A signed-in learner's request (`sync.requests`)."""
+        self._track(type(request).__name__, self.engine.send(request), done, failed)
+
+    def download_media(
+        self,
+        course_id: str,
+        destination: Path,
+        expected_sha256: str,
+        done: Callable[[Path], None],
+        failed: Failed,
+    ) -> None:
+        future = self.engine.download_media(course_id, destination, expected_sha256)
+        self._track("download_media", future, done, failed)
+
+    def start_course(
+        self, course_id: str, done: Callable[[StudyStarted], None], failed: Failed
+    ) -> None:
+        self._track("start_course", self.engine.start_course(course_id), done, failed)
+
+    def study_face_challenge(
+        self, due_id: str, done: Callable[[LivenessChallenge], None], failed: Failed
+    ) -> None:
+        self._track("study_face_challenge", self.engine.study_face_challenge(due_id), done, failed)
+
+    def study_face_check(
+        self,
+        due_id: str,
+        proof: FaceProof,
+        done: Callable[[FaceCheckResult], None],
+        failed: Failed,
+    ) -> None:
+        self._track("study_face_check", self.engine.study_face_check(due_id, proof), done, failed)
+
+    def end_course(self, done: Callable[[None], None] = _ignore) -> None:
+        self._track("end_course", self.engine.end_course(), done, _ignore)
 
     def sign_out(self) -> None:
-        self._track("sign_out", self.engine.sign_out())
+        self._track("sign_out", self.engine.sign_out(), _ignore, _ignore)
 
-    def start_course(self, course_id: str) -> None:
-        self._track("start_course", self.engine.start_course(course_id))
+    def heartbeat(self) -> None:
+        """A beat of the open course: its outcome arrives as a status."""
+        self._track("heartbeat", self.engine.heartbeat(), _ignore, _ignore)
 
     def flush(self) -> None:
-        self._track("flush", self.engine.flush())
-
-    def start_heartbeats(self) -> None:
-        self.engine.start_heartbeats()
-
-    def stop_heartbeats(self) -> None:
-        self.engine.stop_heartbeats(wait=False)  # never block the GUI thread on a beat
+        self._track("flush", self.engine.flush(), _ignore, _ignore)
 
     def close(self) -> None:
         self.engine.close()
 
-    def _track(self, name: str, future: Future[Any]) -> None:
-        self._gui.when_done(
-            future,
-            lambda answer: self.request_done.emit(name, answer),
-            lambda error: self.request_failed.emit(
-                name, error_code(error), str(getattr(error, "reason_code", "") or "")
-            ),
-        )
+    def _track(
+        self, what: str, future: Future[A], done: Callable[[A], None], failed: Failed
+    ) -> None:
+        def on_error(error: BaseException) -> None:
+            failure = RequestFailure(
+                error_code(error), str(getattr(error, "reason_code", "") or "")
+            )
+            log.info(
+                "request failed",
+                extra={"data": {"request": what, "code": failure.code, "reason": failure.reason}},
+            )
+            failed(failure)
+
+        self._gui.when_done(future, done, on_error)
 
     def _on_status(self, status: SyncStatus) -> None:
         """On the sync thread: said on the GUI thread."""

@@ -51,6 +51,14 @@ class StoreOpened:
     tamper_event: SignedEvent | None
 
 
+@dataclass(frozen=True)
+class OutboxBatch:
+    """The oldest unsynced events and the outbox they were taken from, read together."""
+
+    events: list[SignedEvent]
+    status: OutboxStatus
+
+
 class _Stop:
     def __init__(self) -> None:
         self.future: Future[None] = Future()
@@ -97,6 +105,10 @@ class StoreWorker:
         self, challenge_id: str, frames: Sequence[tuple[int, bytes]]
     ) -> Future[bytes]:
         return self.submit(lambda store: store.sign_face_burst(challenge_id, frames))
+
+    def outbox_batch(self, limit: int) -> Future[OutboxBatch]:
+        """One trip for what an upload needs: the events to send and the count left."""
+        return self.submit(lambda store: OutboxBatch(store.unsynced(limit), store.outbox_status()))
 
     def outbox_status(self) -> Future[OutboxStatus]:
         return self.submit(lambda store: store.outbox_status())

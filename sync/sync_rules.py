@@ -8,9 +8,10 @@ honest learner inside the limits and explain why study stopped (Attachment 1 ite
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from wire.face import BurstFrameBody, CameraReport, FaceProofBody
 
 
 class SignOutReason(StrEnum):
@@ -32,23 +33,6 @@ class StudyStop(StrEnum):
 
 
 @dataclass(frozen=True)
-class FaceChallenge:
-    """A liveness challenge the server issued: the actions to perform, in order, under a
-    one-time id the evidence is signed with."""
-
-    id: str
-    actions: tuple[str, ...]
-    expires_ms: int  # server time
-
-
-def face_challenge_of(answer: Mapping[str, object]) -> FaceChallenge:
-    actions = answer["actions"]
-    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
-        raise ValueError("a challenge lists its actions")
-    return FaceChallenge(str(answer["challenge_id"]), tuple(actions), int(answer["expires_ms"]))  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True)
 class FaceProof:
     """One face check's evidence for the server's own judgement: the challenge it
     answers and the burst of face-region frames spanning it (in memory and in the TLS
@@ -61,33 +45,16 @@ class FaceProof:
     simulated_camera: bool = False  # an animated photo (demo and test runs only)
     virtual_camera: str | None = None  # the kind of virtual camera recognised, if any
 
-    def wire(self, signature: bytes) -> dict[str, object]:
-        return {
-            "challenge_id": self.challenge_id,
-            "frames": [
-                {"at_ms": at_ms, "jpeg_b64": base64.b64encode(jpeg).decode()}
+    def wire(self, signature: bytes) -> FaceProofBody:
+        return FaceProofBody(
+            challenge_id=self.challenge_id,
+            frames=[
+                BurstFrameBody(at_ms=at_ms, jpeg_b64=base64.b64encode(jpeg).decode())
                 for at_ms, jpeg in self.frames
             ],
-            "signature_b64": base64.b64encode(signature).decode(),
-            "camera": {"simulated": self.simulated_camera, "virtual": self.virtual_camera},
-        }
-
-
-@dataclass(frozen=True)
-class DueCheck:
-    """A face check the server says is due now (it alone decides when)."""
-
-    id: str
-    reason: str  # why it fell due (position, interval, start, resume, rewind, overdue)
-    deadline_ms: int  # server time by which a pass counts
-
-
-def due_check_of(answer: Mapping[str, object]) -> DueCheck | None:
-    """The due check a study answer (start or heartbeat) carries, if any."""
-    due = answer.get("check_due")
-    if not isinstance(due, Mapping):
-        return None
-    return DueCheck(str(due["id"]), str(due["reason"]), int(due["deadline_ms"]))
+            signature_b64=base64.b64encode(signature).decode(),
+            camera=CameraReport(simulated=self.simulated_camera, virtual=self.virtual_camera),
+        )
 
 
 def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:

@@ -670,42 +670,6 @@
 <context>
     <name>LearnerApp</name>
     <message>
-        <source>The SMS code was sent.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Face registration</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Password accepted. Now the face check.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Identity confirmed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The face check was cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A face check is required to go on studying: the course was closed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Preparing the course video…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Face check passed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The previous learner was signed out. The next learner can sign in now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1397,6 +1361,33 @@
     </message>
 </context>
 <context>
+    <name>SignInFlow</name>
+    <message>
+        <source>The SMS code was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face registration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password accepted. Now the face check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity confirmed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The face check was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>Sign in to study</source>
@@ -1531,6 +1522,21 @@
     </message>
     <message>
         <source>Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StudyFlow</name>
+    <message>
+        <source>Preparing the course video…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A face check is required to go on studying: the course was closed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

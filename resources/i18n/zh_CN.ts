@@ -669,42 +669,6 @@
 <context>
     <name>LearnerApp</name>
     <message>
-        <source>The SMS code was sent.</source>
-        <translation>短信验证码已发送。</translation>
-    </message>
-    <message>
-        <source>Face registration</source>
-        <translation>人脸注册</translation>
-    </message>
-    <message>
-        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
-        <translation>该账户尚未注册人脸。现在注册吗？注册须经培训机构审核后才能使用。</translation>
-    </message>
-    <message>
-        <source>Password accepted. Now the face check.</source>
-        <translation>密码正确。接下来进行人脸核验。</translation>
-    </message>
-    <message>
-        <source>Identity confirmed.</source>
-        <translation>身份核验通过。</translation>
-    </message>
-    <message>
-        <source>The face check was cancelled.</source>
-        <translation>人脸核验已取消。</translation>
-    </message>
-    <message>
-        <source>A face check is required to go on studying: the course was closed.</source>
-        <translation>继续学习必须通过人脸核验：课程已关闭。</translation>
-    </message>
-    <message>
-        <source>Preparing the course video…</source>
-        <translation>正在准备课程视频……</translation>
-    </message>
-    <message>
-        <source>Face check passed.</source>
-        <translation>人脸核验通过。</translation>
-    </message>
-    <message>
         <source>The previous learner was signed out. The next learner can sign in now.</source>
         <translation>上一位学员已退出登录，下一位学员现在可以登录。</translation>
     </message>
@@ -1396,6 +1360,33 @@
     </message>
 </context>
 <context>
+    <name>SignInFlow</name>
+    <message>
+        <source>The SMS code was sent.</source>
+        <translation>短信验证码已发送。</translation>
+    </message>
+    <message>
+        <source>Face registration</source>
+        <translation>人脸注册</translation>
+    </message>
+    <message>
+        <source>No face is registered for this account yet. Register your face now? Your institution approves the registration before it is used.</source>
+        <translation>该账户尚未注册人脸。现在注册吗？注册须经培训机构审核后才能使用。</translation>
+    </message>
+    <message>
+        <source>Password accepted. Now the face check.</source>
+        <translation>密码正确。接下来进行人脸核验。</translation>
+    </message>
+    <message>
+        <source>Identity confirmed.</source>
+        <translation>身份核验通过。</translation>
+    </message>
+    <message>
+        <source>The face check was cancelled.</source>
+        <translation>人脸核验已取消。</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>Sign in to study</source>
@@ -1531,6 +1522,21 @@
     <message>
         <source>Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1</source>
         <translation>学习已暂停：本机未能保存您最新的学习记录，此后的时间将无法计入学时。此前已保存的记录全部保留。%1</translation>
+    </message>
+</context>
+<context>
+    <name>StudyFlow</name>
+    <message>
+        <source>Preparing the course video…</source>
+        <translation>正在准备课程视频……</translation>
+    </message>
+    <message>
+        <source>Face check passed.</source>
+        <translation>人脸核验通过。</translation>
+    </message>
+    <message>
+        <source>A face check is required to go on studying: the course was closed.</source>
+        <translation>继续学习必须通过人脸核验：课程已关闭。</translation>
     </message>
 </context>
 <context>

@@ -30,11 +30,14 @@ from sync.http_client import (
     ServerRefusedError,
     SyncError,
 )
+from sync.requests import CoursesRequest, ProfileRequest, SubmitCourseTestRequest
 from sync.store import StudyStore
 from sync.store_worker import StoreWorker
-from sync.sync_rules import FaceChallenge, FaceProof, SignOutReason, StudyStop
+from sync.sync_rules import FaceProof, SignOutReason, StudyStop
 from tests.support.fault_proxy import FaultProxy
 from tests.support.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
+from wire.face import LivenessChallenge
+from wire.learner import CourseTestAnswers
 
 
 @dataclass
@@ -85,12 +88,12 @@ def client_device(world: World, name: str, store_path: Path | None = None, **eng
         worker.close().result(30)
 
 
-def proof(challenge: FaceChallenge, sitter, server) -> FaceProof:
+def proof(challenge: LivenessChallenge, sitter, server) -> FaceProof:
     """The evidence a client sends for `challenge` (unsigned: the engine signs it); the
     server's clock moves on by the time the burst took."""
     burst = sitter.burst(challenge.actions)
     server.platform.clock.advance(burst.span_ms + 100)
-    return FaceProof(challenge.id, tuple(burst.fresh()))
+    return FaceProof(challenge.challenge_id, tuple(burst.fresh()))
 
 
 def face_login(engine, token, sitter, server, **options):
@@ -105,7 +108,7 @@ def study_check(engine, due_id, sitter, server):
 
 def sign_in(engine, login, sitter, server):
     challenge = engine.password_login(login, "correct horse " + login).result(30)
-    return face_login(engine, challenge["challenge_token"], sitter, server)
+    return face_login(engine, challenge.challenge_token, sitter, server)
 
 
 def study_events(worker, engine, session_id, course_id, count, start_ms):
@@ -150,7 +153,7 @@ def flush_until_done(engine, attempts=30):
 def test_every_event_arrives_exactly_once_and_in_order_through_faults(world, faces):
     with client_device(world, "a") as (engine, worker):
         sign_in(engine, "learner1", faces.learner, world.server)
-        session = engine.start_course(world.course_id).result(30)["study_session_id"]
+        session = engine.start_course(world.course_id).result(30).study_session_id
         now = world.server.platform.clock.now_ms()
         proxy = world.proxy
         appended = []
@@ -196,7 +199,7 @@ def test_a_server_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(tmp
         world = World(server, proxy, course, tmp_path)
         engine, worker = stack.enter_context(client_device(world, "a"))
         sign_in(engine, "learner1", faces.learner, world.server)
-        session = engine.start_course(course).result(30)["study_session_id"]
+        session = engine.start_course(course).result(30).study_session_id
         appended = study_events(worker, engine, session, course, 800, clock.now_ms() - 800)
         # Every answer is cut off after the server stored the batch, retries included:
         # the client cannot know it arrived. Then the server goes down and comes back.
@@ -224,7 +227,7 @@ def test_signing_in_elsewhere_signs_the_first_client_out_within_one_heartbeat(wo
         client_device(world, "b") as (second, _),
     ):
         sign_in(first, "learner1", faces.learner, world.server)
-        session = first.start_course(world.course_id).result(30)["study_session_id"]
+        session = first.start_course(world.course_id).result(30).study_session_id
         now = world.server.platform.clock.now_ms()
         study_events(first_store, first, session, world.course_id, 3, now)
         assert first.heartbeat().result(30).verdict.allowed
@@ -263,7 +266,7 @@ def test_offline_grace_then_pause_then_resume_when_the_server_answers(world, fac
     mono = [1_000_000]
     with client_device(world, "a", monotonic_ms=lambda: mono[0]) as (engine, worker):
         sign_in(engine, "learner1", faces.learner, world.server)
-        session = engine.start_course(world.course_id).result(30)["study_session_id"]
+        session = engine.start_course(world.course_id).result(30).study_session_id
         assert engine.heartbeat().result(30).verdict.allowed
         world.proxy.refuse()
         world.proxy.reset_all()  # and the connection kept alive from before
@@ -305,7 +308,24 @@ def test_clock_skew_is_recorded_and_pauses_study_until_corrected(world, faces):
 def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(
     world, faces, qtbot, emits_on_gui_thread
 ):
-    from sync.qt_facade import SyncService
+    from sync.qt_facade import RequestFailure, SyncService
+
+    on_gui_thread: list[bool] = []  # one entry per callback run, done or failed
+
+    def collect(into: list):
+        def callback(outcome) -> None:
+            on_gui_thread.append(threading.current_thread() is threading.main_thread())
+            into.append(outcome)
+
+        return callback
+
+    def ask(call, *args, timeout: int = 30_000):
+        """Make a facade call and wait for its outcome: (answers, failures)."""
+        answers: list = []
+        failures: list = []
+        call(*args, collect(answers), collect(failures))
+        qtbot.waitUntil(lambda: bool(answers or failures), timeout=timeout)
+        return answers, failures
 
     with client_device(world, "a") as (_unused, worker), client_device(world, "b") as (other, _):
         client = PlatformClient(ConnectionSettings(base_url=world.proxy.url))
@@ -314,17 +334,17 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(
         )
         emits_on_gui_thread.watch(service)
         try:
-            with qtbot.waitSignal(service.request_done, timeout=30_000) as done:
-                service.password_login("learner1", "correct horse learner1")
-            token = done.args[1]["challenge_token"]
-            with qtbot.waitSignal(service.request_done, timeout=30_000) as issued:
-                service.login_face_challenge(token)
-            assert issued.args[0] == "face_challenge"
-            evidence = proof(issued.args[1], faces.learner, world.server)
-            with qtbot.waitSignal(service.request_done, timeout=60_000):
-                service.face_login(token, evidence)
-            with qtbot.waitSignal(service.request_done, timeout=30_000):
-                service.start_course(world.course_id)
+            passed, failures = ask(service.password_login, "learner1", "correct horse learner1")
+            assert failures == [] and len(passed) == 1
+            token = passed[0].challenge_token
+            issued, failures = ask(service.login_face_challenge, token)
+            assert failures == [] and len(issued) == 1
+            assert isinstance(issued[0], LivenessChallenge)
+            evidence = proof(issued[0], faces.learner, world.server)
+            signed_in, failures = ask(service.face_login, token, evidence, False, timeout=60_000)
+            assert failures == [] and len(signed_in) == 1
+            started, failures = ask(service.start_course, world.course_id)
+            assert failures == [] and len(started) == 1
             sign_in(other, "learner1", faces.learner, world.server)
             with qtbot.waitSignal(service.study_stopped, timeout=30_000) as stopped:
                 service.engine.heartbeat()
@@ -335,14 +355,18 @@ def test_sync_service_tells_the_gui_thread_to_pause_on_sign_out(
             service.study_stopped.connect(lambda *args: repeats.append(args))
             with qtbot.waitSignal(service.status_changed, timeout=30_000):
                 service.flush()
-            with qtbot.waitSignal(service.request_failed, timeout=30_000) as failed:
-                service.start_course(world.course_id)
-            assert failed.args[0] == "start_course"
+            answers, failed = ask(service.start_course, world.course_id)
+            assert answers == [] and len(failed) == 1
+            # Signed out by the server: nothing is sent, the failure says why.
+            assert failed == [RequestFailure("not_signed_in", "")]
             qtbot.wait(200)
             assert repeats == []
-            assert {"SyncService.status_changed", "SyncService.study_stopped"} < (
+            assert {"SyncService.status_changed", "SyncService.study_stopped"} <= (
                 emits_on_gui_thread.names
             )
+            # Every outcome, answer or failure, was handed to its callback on the GUI
+            # thread, and each call's outcome came exactly once.
+            assert on_gui_thread == [True] * 5
         finally:
             service.close()
             client.close()
@@ -352,7 +376,7 @@ def test_the_outbox_resumes_after_the_client_restarts_mid_upload(world, faces):
     path = world.tmp / "restart.db"
     with client_device(world, "a", store_path=path) as (engine, worker):
         sign_in(engine, "learner1", faces.learner, world.server)
-        session = engine.start_course(world.course_id).result(30)["study_session_id"]
+        session = engine.start_course(world.course_id).result(30).study_session_id
         now = world.server.platform.clock.now_ms()
         appended = study_events(worker, engine, session, world.course_id, 600, now - 600)
         device = worker.opened.result().device_id
@@ -370,16 +394,13 @@ def test_the_outbox_resumes_after_the_client_restarts_mid_upload(world, faces):
     assert stored_seqs(world.server, device) == [e.event.seq for e in appended]
 
 
-def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
+def test_beats_asked_for_in_a_burst_are_one_beat_carrying_the_stored_events(world, faces):
     from server.models import StudyContact
 
-    with client_device(world, "a", heartbeat_interval_s=0.2) as (engine, worker):
+    with client_device(world, "a") as (engine, worker):
         sign_in(engine, "learner1", faces.learner, world.server)
-        session = engine.start_course(world.course_id).result(30)["study_session_id"]
-        study_events(
-            worker, engine, session, world.course_id, 3, world.server.platform.clock.now_ms()
-        )
-        engine.start_heartbeats()
+        session = engine.start_course(world.course_id).result(30).study_session_id
+        device = worker.opened.result().device_id
 
         def contacts():
             with world.server.platform.sessions() as db:
@@ -387,25 +408,36 @@ def test_heartbeats_run_by_themselves_while_a_course_is_open(world, faces):
                     select(StudyContact.kind).where(StudyContact.study_session_id == session)
                 ).all()
 
-        def beats_reach(count: int) -> None:
-            deadline = time.monotonic() + 20
-            while contacts().count("heartbeat") < count:
-                assert time.monotonic() < deadline, contacts()
-                time.sleep(0.1)
+        def burst_of_beats(events: int, start_ms: int):
+            """Store `events` progress events, then ask for 20 beats while the sync
+            thread is held, so that all of them are asked for while the first waits in
+            the queue; then let it go."""
+            stored = study_events(worker, engine, session, world.course_id, events, start_ms)
+            gate = threading.Event()
+            held = engine._run(lambda: gate.wait(30))
+            beats = [engine.heartbeat() for _ in range(20)]
+            # The 19 beats asked for behind the queued one are that one: answered at
+            # once with the status as it stands, nothing queued for them.
+            assert not beats[0].done()
+            assert all(beat.done() for beat in beats[1:])
+            gate.set()
+            assert held.result(30) is True  # the gate was opened, not timed out
+            status = beats[0].result(30)
+            assert status.online and status.verdict.allowed
+            assert status.pending == 0  # the beat carried the events stored before it
+            return stored
 
-        beats_reach(3)
-        # The GUI's stop returns at once; a restart right after does not revive the old
-        # run of beats (each run has its own stop event), and a stop ends the new one.
-        engine.stop_heartbeats(wait=False)
-        engine.start_heartbeats()
-        beats_reach(6)
-        engine.stop_heartbeats()
-        time.sleep(0.5)  # a beat in flight when stopped may still land
-        settled = contacts().count("heartbeat")
-        time.sleep(1.0)  # five intervals
-        assert contacts().count("heartbeat") == settled
-        assert [t.name for t in threading.enumerate()].count("heartbeat") == 0
+        now = world.server.platform.clock.now_ms()
+        appended = burst_of_beats(3, now)
+        assert contacts().count("heartbeat") == 1
+        assert stored_seqs(world.server, device) == [e.event.seq for e in appended]
+        # Once the queued beat has run, the next beat asked for is a new one.
+        appended += burst_of_beats(4, now + 10)
+        assert contacts().count("heartbeat") == 2
+        assert stored_seqs(world.server, device) == [e.event.seq for e in appended]
         assert engine.status.pending == 0
+        # The client's player drives the beats: the engine runs no thread of its own.
+        assert [t.name for t in threading.enumerate()].count("heartbeat") == 0
 
 
 def test_the_face_check_the_server_asks_for_is_re_matched_by_it(world, faces):
@@ -417,9 +449,9 @@ def test_the_face_check_the_server_asks_for_is_re_matched_by_it(world, faces):
         assert due is not None and due.reason == "start"
         other = study_check(engine, due.id, faces.other, world.server)
         answer = other.result(60)
-        assert answer["passed"] is False and answer["reason"] == "face_not_matched"
+        assert answer.passed is False and answer.reason == "face_not_matched"
         same = study_check(engine, due.id, faces.learner, world.server)
-        assert same.result(60)["passed"] is True
+        assert same.result(60).passed is True
         engine.heartbeat().result(30)
         assert engine.status.check_due is None
         with pytest.raises(ServerRefusedError) as refused:
@@ -431,26 +463,24 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
     media = world.tmp / "course.bin"  # the file the fixture published
     with client_device(world, "a") as (engine, _worker):
         with pytest.raises(NotSignedInError, match="not signed in"):
-            engine.get("/courses").result(30)
+            engine.send(CoursesRequest()).result(30)
         engine.flush().result(30)
         assert engine.status.online  # a local condition, not a network failure
         sign_in(engine, "learner1", faces.learner, world.server)
-        courses = engine.get("/courses").result(30)
-        course = next(c for c in courses if c["id"] == world.course_id)
-        assert engine.get("/me").result(30)["login_name"] == "learner1"
+        courses = engine.send(CoursesRequest()).result(30)
+        course = next(c for c in courses if c.id == world.course_id)
+        assert engine.send(ProfileRequest()).result(30).login_name == "learner1"
 
         # The download resumes a partial file with Range and checks the checksum.
         destination = tmp_path / "media" / "course.mp4"
         destination.parent.mkdir()
         partial = destination.with_name("course.mp4.part")
         partial.write_bytes(media.read_bytes()[:1000])
-        got = engine.download_media(world.course_id, destination, course["media_sha256"])
+        got = engine.download_media(world.course_id, destination, course.media_sha256)
         assert got.result(30).read_bytes() == media.read_bytes()
         assert not partial.exists()
         # Already there and intact: nothing is fetched again.
-        assert engine.download_media(world.course_id, destination, course["media_sha256"]).result(
-            30
-        )
+        assert engine.download_media(world.course_id, destination, course.media_sha256).result(30)
         # A catalogue checksum the bytes do not have: refused, nothing published.
         elsewhere = tmp_path / "media" / "other.mp4"
         with pytest.raises(MediaChecksumError):
@@ -470,7 +500,9 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
             )
         client.close()
 
-        refused = engine.post("/courses/no-such-course/test", {"sitting_id": "s", "answers": {}})
+        refused = engine.send(
+            SubmitCourseTestRequest("no-such-course", CourseTestAnswers(sitting_id="s", answers={}))
+        )
         with pytest.raises(ServerRefusedError) as error:
             refused.result(30)  # the server's refusal comes back with its reason
         assert error.value.reason_code == "unknown_course"
@@ -478,13 +510,13 @@ def test_learner_requests_media_download_end_and_sign_out(world, faces, tmp_path
         started = engine.start_course(world.course_id).result(30)
         engine.end_course().result(30)
         with world.server.platform.sessions() as db:
-            ended = db.get(StudySession, started["study_session_id"])
+            ended = db.get(StudySession, started.study_session_id)
             assert ended.ended_ms is not None
 
         engine.sign_out().result(30)
         assert engine.learner_id is None and engine.status.signed_in is False
         with pytest.raises(SyncError, match="not signed in"):
-            engine.get("/courses").result(30)
+            engine.send(CoursesRequest()).result(30)
 
 
 def test_sms_sign_in_through_the_engine(world, faces, caplog):
@@ -505,5 +537,5 @@ def test_sms_sign_in_through_the_engine(world, faces, caplog):
         with pytest.raises(ServerRefusedError):
             engine.sms_login(phone, wrong).result(30)
         challenge = engine.sms_login(phone, codes[0]).result(30)
-        answer = face_login(engine, challenge["challenge_token"], faces.learner, world.server)
-        assert answer["learner_id"] and engine.learner_id == answer["learner_id"]
+        answer = face_login(engine, challenge.challenge_token, faces.learner, world.server)
+        assert answer.learner_id and engine.learner_id == answer.learner_id

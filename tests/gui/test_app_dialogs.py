@@ -2,9 +2,9 @@
 the test display, in the default language (Simplified Chinese).
 
 The course test is fed a paper as the server's own `server.test_rules` makes it, and
-the answers it emits are checked with the server's `TestAnswers` body model and graded
-by the server's `grade_paper`: the client and the server agree on the format by
-construction.
+the answers it emits are sent as JSON, read back with the `CourseTestAnswers` body model
+the server's route takes and graded by the server's `grade_paper`: the client and the
+server agree on the format by construction.
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ from qt_binding import (
     QScrollArea,
     Qt,
 )
-from server import api
 from server.identity import validate_questions
 from server.models import Course
 from server.test_rules import PaperQuestion, draw_paper, grade_paper, shown_question
+from wire.learner import CourseTestAnswers, CourseTestPaper, CourseTestResult
+from wire.ratings import CourseRatingBody, MyScores, RatingSaved
 
 pytestmark = pytest.mark.gui
 
@@ -91,23 +92,39 @@ def bank_order_paper(course: Course) -> list[PaperQuestion]:
     return [PaperQuestion(q["id"], tuple(range(len(q["options"])))) for q in bank]
 
 
-def server_test(course: Course, paper: list[PaperQuestion] | None = None) -> dict:
-    """GET /api/v1/courses/{id}/test for `paper`, as the server answers it."""
+def server_test(course: Course, paper: list[PaperQuestion] | None = None) -> CourseTestPaper:
+    """GET /api/v1/courses/{id}/test for `paper`, as the client reads the server's answer."""
     by_id = {q["id"]: q for q in json.loads(course.questions_json)}
-    return {
-        "course_id": course.id,
-        "sitting_id": "sit-1",
-        "expires_ms": 0,
-        "pass_mark": course.pass_mark,
-        "questions": [
-            shown_question(by_id[q.id], q.order) for q in paper or bank_order_paper(course)
-        ],
-    }
+    return CourseTestPaper.model_validate(
+        {
+            "course_id": course.id,
+            "sitting_id": "sit-1",
+            "expires_ms": 0,
+            "pass_mark": course.pass_mark,
+            "questions": [
+                shown_question(by_id[q.id], q.order) for q in paper or bank_order_paper(course)
+            ],
+        }
+    )
 
 
-def grade(course: Course, body: dict, paper: list[PaperQuestion] | None = None) -> int:
-    """The server's grading of the dialog's body, after its own body model parsed it."""
-    answers = api.TestAnswers.model_validate(body).answers  # the server's body model, strict
+def graded(
+    score: int, passed: bool, pass_mark: int, released_ms: int, next_attempt_ms: int | None = None
+) -> CourseTestResult:
+    """submit_test's answer."""
+    return CourseTestResult(
+        score=score,
+        passed=passed,
+        pass_mark=pass_mark,
+        released_ms=released_ms,
+        next_attempt_ms=next_attempt_ms,
+    )
+
+
+def grade(course: Course, body: CourseTestAnswers, paper: list[PaperQuestion] | None = None) -> int:
+    """The server's grading of the dialog's body, sent as JSON and parsed by the body
+    model (extra fields forbidden) the server's route takes."""
+    answers = CourseTestAnswers.model_validate_json(body.model_dump_json()).answers
     bank = {q["id"]: q for q in json.loads(course.questions_json)}
     return grade_paper(bank, paper or bank_order_paper(course), answers)[0]
 
@@ -229,7 +246,9 @@ def test_clicked_answers_are_the_servers_body_and_grade_on_the_server(
     assert dialog.submit_button.isEnabled()
 
     body = submit_and_catch(qtbot, dialog)
-    assert body == {"sitting_id": "sit-1", "answers": {"q1": [1], "q2": [0, 1, 3], "q3": [1]}}
+    assert body == CourseTestAnswers(
+        sitting_id="sit-1", answers={"q1": [1], "q2": [0, 1, 3], "q3": [1]}
+    )
     assert grade(course, body) == 100
     assert not dialog.submit_button.isEnabled(), "no second submission while waiting"
     assert not dialog.questions_widget.isEnabled()
@@ -242,7 +261,7 @@ def test_a_partly_wrong_attempt_grades_as_the_server_grades_it(qtbot, dialogs_ch
     click(qtbot, option(dialog, "q2", 0))  # incomplete: a multiple choice needs all
     click(qtbot, option(dialog, "q3", 1))
     body = submit_and_catch(qtbot, dialog)
-    assert body == {"sitting_id": "sit-1", "answers": {"q1": [0], "q2": [0], "q3": [1]}}
+    assert body == CourseTestAnswers(sitting_id="sit-1", answers={"q1": [0], "q2": [0], "q3": [1]})
     assert grade(course, body) == 33
 
 
@@ -284,7 +303,7 @@ def test_a_passed_test_shows_the_score_and_the_released_study_time(qtbot, dialog
     answer_all_right(qtbot, dialog)
     submit_and_catch(qtbot, dialog)
     # submit_test's answer: score, passed, pass_mark, released_ms
-    dialog.show_result({"score": 100, "passed": True, "pass_mark": 60, "released_ms": 2_712_000})
+    dialog.show_result(graded(100, True, 60, released_ms=2_712_000))
     assert dialog.result_panel.isVisible()
     assert dialog.verdict_label.text() == "恭喜，测试通过！"
     assert dialog.score_label.text() == "得分：100 分（及格分：60 分）"
@@ -303,7 +322,7 @@ def test_a_pass_that_released_no_or_little_time_says_so(
     qtbot, dialogs_chinese, released_ms, expected
 ) -> None:
     dialog = shown(qtbot, CourseTestDialog(server_test(server_course(STORED_QUESTIONS))))
-    dialog.show_result({"score": 66, "passed": True, "pass_mark": 60, "released_ms": released_ms})
+    dialog.show_result(graded(66, True, 60, released_ms))
     assert dialog.study_time_label.text() == expected
 
 
@@ -317,15 +336,7 @@ def test_a_failed_test_says_when_a_new_paper_may_be_sat(qtbot, dialogs_chinese) 
     click(qtbot, option(dialog, "q3", 1))
     submit_and_catch(qtbot, dialog)
     next_attempt = 1_796_000_000_000
-    dialog.show_result(
-        {
-            "score": 33,
-            "passed": False,
-            "pass_mark": 100,
-            "released_ms": 0,
-            "next_attempt_ms": next_attempt,
-        }
-    )
+    dialog.show_result(graded(33, False, 100, released_ms=0, next_attempt_ms=next_attempt))
     assert dialog.verdict_label.text() == "测试未通过。"
     assert dialog.score_label.text() == "得分：33 分（及格分：100 分）"
     moment = QDateTime.fromMSecsSinceEpoch(next_attempt).toString("HH:mm")
@@ -354,7 +365,7 @@ def test_a_shuffled_paper_is_answered_by_what_is_shown(qtbot, dialogs_chinese) -
 
 def test_closing_a_failed_test_rejects(qtbot, dialogs_chinese) -> None:
     dialog = shown(qtbot, CourseTestDialog(server_test(server_course(STORED_QUESTIONS))))
-    dialog.show_result({"score": 0, "passed": False, "pass_mark": 60, "released_ms": 0})
+    dialog.show_result(graded(0, False, 60, released_ms=0))
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected
 
@@ -387,26 +398,33 @@ def test_a_long_test_scrolls_and_every_question_can_be_answered(qtbot, dialogs_c
 
 
 def test_an_empty_test_cannot_be_submitted(qtbot, dialogs_chinese) -> None:
-    dialog = shown(qtbot, CourseTestDialog({"course_id": "c", "pass_mark": 60, "questions": []}))
+    paper = CourseTestPaper(
+        course_id="c", sitting_id="sit-1", expires_ms=0, pass_mark=60, questions=[]
+    )
+    dialog = shown(qtbot, CourseTestDialog(paper))
     assert dialog.empty_label.isVisible() and dialog.empty_label.text() == "本课程没有测试题。"
     assert not dialog.submit_button.isEnabled()
 
 
 def test_an_unknown_question_kind_is_refused() -> None:
-    test = {
-        "course_id": "c",
-        "pass_mark": 60,
-        "questions": [{"id": "q1", "kind": "essay", "text": "?", "options": []}],
-    }
+    paper = CourseTestPaper.model_validate(
+        {
+            "course_id": "c",
+            "sitting_id": "sit-1",
+            "expires_ms": 0,
+            "pass_mark": 60,
+            "questions": [{"id": "q1", "kind": "essay", "text": "?", "options": []}],
+        }
+    )
     with pytest.raises(ValueError, match="essay"):
-        CourseTestDialog(test)
+        CourseTestDialog(paper)
 
 
 def test_the_test_dialog_follows_a_language_switch(qtbot, qapp, dialogs_chinese) -> None:
     from app.i18n import install_language
 
     dialog = shown(qtbot, CourseTestDialog(server_test(server_course(STORED_QUESTIONS))))
-    dialog.show_result({"score": 100, "passed": True, "pass_mark": 60, "released_ms": 600_000})
+    dialog.show_result(graded(100, True, 60, released_ms=600_000))
     try:
         install_language(qapp, "en")
         dialog.retranslate()
@@ -425,6 +443,27 @@ def score_button(dialog: CourseRatingDialog, criterion: str, score: int) -> QRad
     button = dialog.findChild(QRadioButton, f"score:{criterion}:{score}")
     assert button is not None
     return button
+
+
+def rating_saved(course_status: str) -> RatingSaved:
+    """The rating answer, the course's status after it."""
+    delisted = course_status == "delisted"
+    return RatingSaved.model_validate(
+        {
+            "rating": {
+                "course_id": "crs_test",
+                "content": 1,
+                "design": 1,
+                "teacher": 1,
+                "comment": "",
+                "created_ms": 0,
+                "updated_ms": 0,
+            },
+            "summary": {"count": 1, "content": 1.0, "design": 1.0, "teacher": 1.0, "overall": 1.0},
+            "course_status": course_status,
+            "delisted_by_ratings": delisted,
+        }
+    )
 
 
 def test_rating_needs_all_three_scores_and_emits_the_rating(qtbot, dialogs_chinese) -> None:
@@ -447,8 +486,8 @@ def test_rating_needs_all_three_scores_and_emits_the_rating(qtbot, dialogs_chine
     dialog.comment_edit.insertPlainText("讲解清楚，例子实用")  # as an input method commits it
     qtbot.keyClicks(dialog.comment_edit, "  ")
     rating = submit_and_catch(qtbot, dialog)
-    assert rating == {"content": 5, "design": 3, "teacher": 4, "comment": "讲解清楚，例子实用"}
-    assert [type(rating[k]) for k in ("content", "design", "teacher")] == [int] * 3
+    assert rating == CourseRatingBody(content=5, design=3, teacher=4, comment="讲解清楚，例子实用")
+    assert [type(getattr(rating, k)) for k in ("content", "design", "teacher")] == [int] * 3
     assert not dialog.submit_button.isEnabled()
 
 
@@ -495,25 +534,23 @@ def test_the_comment_is_limited_to_500_characters_with_a_counter(qtbot, dialogs_
 def test_a_previous_rating_prefills_the_form(qtbot, dialogs_chinese) -> None:
     dialog = shown(qtbot, CourseRatingDialog())
     assert not dialog.previous_note.isVisible()
-    dialog.set_previous({"content": 4, "design": 2, "teacher": 5, "comment": "内容偏难"})
+    dialog.set_previous(MyScores(content=4, design=2, teacher=5, comment="内容偏难"))
     assert dialog.previous_note.isVisible()
     assert dialog.previous_note.text() == "您已评价过本课程，可修改后重新提交。"
     assert score_button(dialog, "design", 2).isChecked()
     assert dialog.submit_button.isEnabled()
     click(qtbot, score_button(dialog, "design", 3))
-    assert submit_and_catch(qtbot, dialog) == {
-        "content": 4,
-        "design": 3,
-        "teacher": 5,
-        "comment": "内容偏难",
-    }
+    assert submit_and_catch(qtbot, dialog) == CourseRatingBody(
+        content=4, design=3, teacher=5, comment="内容偏难"
+    )
 
 
 def test_a_prefill_is_checked_and_can_be_cleared(qtbot, dialogs_chinese) -> None:
     dialog = shown(qtbot, CourseRatingDialog())
-    dialog.set_previous({"content": 9, "design": "3", "teacher": True, "comment": "x" * 600})
+    # An answer's model does not bound the scores: the dialog keeps only those of 1-5.
+    dialog.set_previous(MyScores(content=9, design=0, teacher=-1, comment="x" * 600))
     assert dialog.scores() == {}
-    dialog.set_previous({"content": 9, "design": "3", "teacher": 1, "comment": "x" * 600})
+    dialog.set_previous(MyScores(content=9, design=6, teacher=1, comment="x" * 600))
     assert dialog.scores() == {"teacher": 1}
     assert len(dialog.comment_edit.toPlainText()) == MAX_COMMENT_CHARS
     assert not dialog.submit_button.isEnabled()
@@ -528,7 +565,7 @@ def test_rating_result_thanks_and_tells_of_a_delisting(qtbot, dialogs_chinese, s
     for criterion in ("content", "design", "teacher"):
         click(qtbot, score_button(dialog, criterion, 1))
     submit_and_catch(qtbot, dialog)
-    dialog.show_result({"course_status": status})
+    dialog.show_result(rating_saved(status))
     assert dialog.result_label.isVisible()
     assert dialog.result_label.text() == "感谢您对本课程的评价！"
     assert dialog.delisted_label.isVisible() == (status == "delisted")
@@ -541,7 +578,7 @@ def test_rating_result_thanks_and_tells_of_a_delisting(qtbot, dialogs_chinese, s
 
 def test_a_failed_rating_submission_keeps_the_choices(qtbot, dialogs_chinese) -> None:
     dialog = shown(qtbot, CourseRatingDialog())
-    dialog.set_previous({"content": 2, "design": 2, "teacher": 2, "comment": "一般"})
+    dialog.set_previous(MyScores(content=2, design=2, teacher=2, comment="一般"))
     first = submit_and_catch(qtbot, dialog)
     assert not dialog.form.isEnabled()
     dialog.show_error("服务器无响应")
@@ -554,7 +591,6 @@ def test_a_failed_rating_submission_keeps_the_choices(qtbot, dialogs_chinese) ->
 
 
 def test_the_emitted_rating_is_what_the_servers_rating_body_accepts(qtbot, dialogs_chinese) -> None:
-    body_model = api.CourseRatingBody
     from server.rating_rules import RatingPolicy, validate_rating
 
     dialog = shown(qtbot, CourseRatingDialog())
@@ -563,8 +599,10 @@ def test_the_emitted_rating_is_what_the_servers_rating_body_accepts(qtbot, dialo
     dialog.comment_edit.setFocus()
     dialog.comment_edit.insertPlainText("👍" * 600)  # cut to the limit the server applies
     rating = submit_and_catch(qtbot, dialog)
-    body = body_model.model_validate(rating)  # strict: ints, no extra fields
+    # As sent: JSON read back by the body model the server's route takes (strict ints,
+    # no extra fields).
+    body = CourseRatingBody.model_validate_json(rating.model_dump_json())
     assert (body.content, body.design, body.teacher) == (1, 5, 3)
     assert len(body.comment) == MAX_COMMENT_CHARS
-    scores = (rating["content"], rating["design"], rating["teacher"])
-    assert validate_rating(scores, rating["comment"], RatingPolicy()) == (1, 5, 3)
+    scores = (body.content, body.design, body.teacher)
+    assert validate_rating(scores, body.comment, RatingPolicy()) == (1, 5, 3)

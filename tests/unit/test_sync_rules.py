@@ -71,34 +71,49 @@ def test_study_verdict_in_order_of_severity():
 
 def test_a_challenge_answer_is_read_or_refused_as_malformed():
     import types
+    from concurrent.futures import Future
 
     import pytest
 
     from sync.engine import SyncEngine
     from sync.http_client import MalformedResponseError
-    from sync.sync_rules import FaceChallenge, face_challenge_of
+    from sync.store import OutboxStatus
+    from wire.face import LivenessChallenge
 
     answer = {"challenge_id": "fch-1", "actions": ["blink", "nod"], "issued_ms": 1, "expires_ms": 9}
-    assert face_challenge_of(answer) == FaceChallenge("fch-1", ("blink", "nod"), 9)
 
     class Platform:
-        """Answers JSON, but not a challenge."""
+        """Answers JSON, maybe not a challenge."""
 
         def __init__(self, body):
             self.body = body
 
-        def post(self, path, body, token=None):
+        def post(self, path, body, token=None, idempotent=False):
             return self.body
 
+    class Store:
+        def outbox_status(self):
+            status: Future[OutboxStatus] = Future()
+            status.set_result(OutboxStatus(0, 0, 0, None))
+            return status
+
     device = types.SimpleNamespace(device_id="dev-1")
+    engine = SyncEngine(Platform(answer), Store(), device)  # type: ignore[arg-type]
+    try:
+        assert engine.login_face_challenge("token").result(10) == LivenessChallenge(
+            challenge_id="fch-1", actions=["blink", "nod"], issued_ms=1, expires_ms=9
+        )
+    finally:
+        engine.close()
     for body in (
         {},
+        [answer],
         {**answer, "actions": "blink"},
         {**answer, "actions": [1, 2]},
         {**answer, "expires_ms": "soon"},
         {"challenge_id": "fch-1", "actions": ["blink"]},
     ):
-        engine = SyncEngine(Platform(body), None, device)  # type: ignore[arg-type]
+        engine = SyncEngine(Platform(body), Store(), device)  # type: ignore[arg-type]
         try:
             with pytest.raises(MalformedResponseError):
                 engine.login_face_challenge("token").result(10)
