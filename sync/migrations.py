@@ -98,6 +98,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             " updated_ms INTEGER NOT NULL) WITHOUT ROWID",
         ),
     ),
+    # The platform keeps the learner's data and records; a copy on the PC would be
+    # personal data to protect for nothing.
+    Migration(
+        4,
+        "no cached learner or course data, no study records on the PC",
+        ("DROP TABLE cached_data", "DROP TABLE study_records"),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,6 +1,6 @@
 """The encrypted, tamper-evident local store: one SQLCipher 4 database per learner data
-folder, holding the device identity, cached learner and course data, resume positions,
-study records (Attachment 2) and the signed, hash-chained event log with its outbox.
+folder, holding the device identity, resume positions and the signed, hash-chained event
+log with its outbox. The learner's profile and records stay on the platform.
 
 Encryption at rest (DESIGN: "keeps its records encrypted and signed on disk"): the whole
 file, its WAL and its temporary tables are encrypted by SQLCipher with a random 256-bit
@@ -819,54 +819,6 @@ class StudyStore:
                 (learner_id, course_id, max(0, int(position_ms)), self._clock_ms()),
             )
 
-    # -- cached learner and course data --
-
-    def put_cached(self, kind: str, item_id: str, value: JsonValue) -> None:
-        """Keep server data for offline use, e.g. kind "learner" or "course"."""
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO cached_data (kind, item_id, json, updated_ms)"
-                " VALUES (?, ?, ?, ?)",
-                (kind, item_id, _to_json(value), self._clock_ms()),
-            )
-
-    def cached(self, kind: str, item_id: str) -> JsonValue:
-        """The cached value, or None."""
-        rows = self._read(
-            "SELECT json FROM cached_data WHERE kind = ? AND item_id = ?", (kind, item_id)
-        )
-        return json.loads(rows[0][0]) if rows else None
-
-    def cached_items(self, kind: str) -> dict[str, JsonValue]:
-        rows = self._read(
-            "SELECT item_id, json FROM cached_data WHERE kind = ? ORDER BY item_id", (kind,)
-        )
-        return {item_id: json.loads(text) for item_id, text in rows}
-
-    # -- study records (Attachment 2, one per session) --
-
-    def save_study_record(
-        self, session_id: str, learner_id: str, record: Mapping[str, JsonValue]
-    ) -> None:
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO study_records (session_id, learner_id, json, updated_ms)"
-                " VALUES (?, ?, ?, ?)",
-                (session_id, learner_id, _to_json(dict(record)), self._clock_ms()),
-            )
-
-    def study_record(self, session_id: str) -> dict[str, JsonValue] | None:
-        rows = self._read("SELECT json FROM study_records WHERE session_id = ?", (session_id,))
-        return json.loads(rows[0][0]) if rows else None
-
-    def study_records(self, learner_id: str) -> dict[str, dict[str, JsonValue]]:
-        rows = self._read(
-            "SELECT session_id, json FROM study_records WHERE learner_id = ?"
-            " ORDER BY updated_ms, session_id",
-            (learner_id,),
-        )
-        return {session_id: json.loads(text) for session_id, text in rows}
-
 
 def _signed_events(rows: Sequence[tuple[Any, ...]]) -> list[SignedEvent]:
     out = []
@@ -878,10 +830,6 @@ def _signed_events(rows: Sequence[tuple[Any, ...]]) -> list[SignedEvent]:
             continue
         out.append(SignedEvent(event=event, hash=row_hash, signature=signature))
     return out
-
-
-def _to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _is_bug(error: BaseException, connector: Connector) -> bool:

@@ -31,9 +31,10 @@ from sync.store import (
 )
 from tests.support._store_child import MemoryKeyring, progress_fields, raw_connection
 
-NAME = "张三丰"
-ID_NUMBER = "440106199001011234"
-COURSE_TITLE = "低压电工作业安全技术实训"
+# What the store holds of a learner: their platform id, the courses and sessions they
+# studied, where they stopped, and what happened while they studied.
+LEARNER_ID = "learner-张三丰-7f3a"
+COURSE_ID = "course-低压电工作业-91c2"
 
 
 @pytest.fixture
@@ -58,20 +59,9 @@ def file_state(folder: Path) -> dict[str, str]:
 
 
 def fill_personal_data(store: StudyStore) -> None:
-    store.put_cached(
-        "learner",
-        "L-1001",
-        {"name": NAME, "id_type": "居民身份证", "id_number": ID_NUMBER, "account": "zsf"},
-    )
-    store.put_cached("course", "C-7", {"title": COURSE_TITLE, "duration_min": 45})
-    store.save_study_record(
-        "S-1",
-        "L-1001",
-        {"姓名": NAME, "证件号码": ID_NUMBER, "课程名称": COURSE_TITLE, "有效学习时长": 40},
-    )
-    store.save("L-1001", "C-7", 123_000)
+    store.save(LEARNER_ID, COURSE_ID, 123_000)
     for i in range(20):
-        store.append(progress_fields(i * 10_000))
+        store.append({**progress_fields(i * 10_000, LEARNER_ID), "course_id": COURSE_ID})
 
 
 # --- encryption at rest --------------------------------------------------------------
@@ -80,10 +70,9 @@ def fill_personal_data(store: StudyStore) -> None:
 def test_no_personal_data_in_the_clear_in_the_file_or_its_wal(tmp_path: Path, key: bytes):
     path = tmp_path / "study.db"
     needles = {
-        "name": NAME.encode(),
-        "id number": ID_NUMBER.encode(),
-        "course title": COURSE_TITLE.encode(),
-        "learner id": b"L-1001",
+        "learner id": LEARNER_ID.encode(),
+        "course id": COURSE_ID.encode(),
+        "event kind": b'"progress"',
         "SQLite header": b"SQLite format 3",
     }
     with StudyStore.open(path, key) as store:
@@ -108,7 +97,7 @@ def test_the_plaintext_search_would_find_the_data_in_an_unencrypted_file(tmp_pat
     with StudyStore.open(path, b"\0" * 32, connector=PLAIN_SQLITE) as store:
         fill_personal_data(store)
     raw = path.read_bytes()
-    assert NAME.encode() in raw and ID_NUMBER.encode() in raw and COURSE_TITLE.encode() in raw
+    assert LEARNER_ID.encode() in raw and COURSE_ID.encode() in raw and b'"progress"' in raw
 
 
 # --- what the store keeps ------------------------------------------------------------
@@ -186,21 +175,6 @@ def test_resume_positions_round_trip_and_satisfy_the_players_protocol(tmp_path: 
         assert store.position_ms("L-2", "C-1") == 7_000
 
 
-def test_cached_data_and_study_records_round_trip(tmp_path: Path, key: bytes):
-    path = tmp_path / "study.db"
-    with StudyStore.open(path, key) as store:
-        fill_personal_data(store)
-        store.save_study_record("S-2", "L-1001", {"课程名称": "第二课", "有效学习时长": 5})
-        store.save_study_record("S-9", "L-2", {"课程名称": "别人的课"})
-    with StudyStore.open(path, key) as store:
-        assert store.cached("learner", "L-1001")["id_number"] == ID_NUMBER
-        assert store.cached("learner", "nobody") is None
-        assert list(store.cached_items("course")) == ["C-7"]
-        assert store.study_record("S-1")["姓名"] == NAME
-        assert store.study_record("missing") is None
-        assert list(store.study_records("L-1001")) == ["S-1", "S-2"]
-
-
 def test_outbox_batches_and_mark_synced(tmp_path: Path, key: bytes):
     path = tmp_path / "study.db"
     clock = FakeClock()
@@ -246,7 +220,8 @@ def test_wrong_key_leaves_the_file_untouched(tmp_path: Path, key: bytes):
     assert file_state(tmp_path) == before
     # Recovery: the right key (restored key store) opens it with everything in it.
     with StudyStore.open(path, key) as store:
-        assert store.cached("learner", "L-1001")["name"] == NAME
+        assert store.position_ms(LEARNER_ID, COURSE_ID) == 123_000
+        assert store.outbox_status().total == 20
 
 
 def test_a_store_whose_key_is_lost_can_be_set_aside_for_a_new_one(tmp_path: Path, key):

@@ -69,6 +69,15 @@ def seed(conn, version: int) -> dict:
         conn.execute(
             "UPDATE chain_head SET seq = ?, hash = ?", (builder.last_seq, builder.last_hash)
         )
+    if version == 3:  # the only version that had them: version 4 drops them, rows and all
+        conn.execute(
+            "INSERT INTO cached_data (kind, item_id, json, updated_ms)"
+            " VALUES ('learner', 'L-1', '{\"name\": \"x\"}', 1)"
+        )
+        conn.execute(
+            "INSERT INTO study_records (session_id, learner_id, json, updated_ms)"
+            " VALUES ('S-1', 'L-1', '{}', 1)"
+        )
     return kept
 
 
@@ -95,8 +104,6 @@ def test_every_older_version_upgrades_with_its_data(tmp_path: Path, key: bytes, 
             assert [e.event.seq for e in store.unsynced()] == [3, 4, 5]
             assert store.append(progress_fields(99)).event.seq == 6
         store.save("L-1", "C-1", 5_000)
-        store.put_cached("course", "C-1", {"title": "t"})
-        store.save_study_record("S-1", "L-1", {"有效学习时长": 1})
         assert store.position_ms("L-1", "C-1") == 5_000
 
     fresh = raw_connection(tmp_path / "fresh.db", key)
