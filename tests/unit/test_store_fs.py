@@ -150,20 +150,20 @@ def test_a_read_only_folder_is_reported_and_left_unchanged(small_disk: SmallDisk
 
 @contextlib.contextmanager
 def lock_held_by_another_process(path: Path, key: bytes):
-    holder = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, str(CHILD), "hold-lock", str(path)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        holder.stdin.write(key.hex() + "\n")
-        holder.stdin.flush()
-        assert holder.stdout.readline().strip() == "locked"
-        yield holder
-    finally:
-        holder.stdin.close()  # the holder rolls back and exits
-        holder.wait(timeout=10)
+    ) as holder:
+        try:
+            holder.stdin.write(key.hex() + "\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "locked"
+            yield holder
+        finally:
+            holder.stdin.close()  # the holder rolls back and exits
+            holder.wait(timeout=10)
 
 
 def test_a_store_locked_by_another_process_times_out_then_recovers(tmp_path: Path, key):
