@@ -261,7 +261,9 @@ case "$cmd" in
       # --durations: every run shows where the suite's time goes (CI has a 15-minute aim).
       set -- --cov --cov-report=term --cov-fail-under=100 --durations=15
     fi
-    "$VENV/bin/python" -m pytest "$@"
+    # A worker per core (pytest-xdist); the tests with windows all run in one of them
+    # (tests/conftest.py groups them). `-n 0` after the arguments runs in one process.
+    "$VENV/bin/python" -m pytest -n auto --dist loadgroup "$@"
     ;;
   bench)
     APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")

@@ -25,7 +25,12 @@ class EmbeddedServer:
 
     def __init__(self, platform: Platform, port: int | None = None) -> None:
         self.platform = platform
-        self.port = port or free_port()
+        # Bound here and handed to uvicorn: a port merely found free could be taken by
+        # another process (a parallel test run) before uvicorn binds it.
+        self._socket = socket.socket()
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", port or 0))
+        self.port = int(self._socket.getsockname()[1])
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(
             uvicorn.Config(
@@ -37,7 +42,9 @@ class EmbeddedServer:
                 lifespan="off",
             )
         )
-        self._thread = threading.Thread(target=self._server.run, name="platform", daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: self._server.run(sockets=[self._socket]), name="platform", daemon=True
+        )
 
     def start(self, timeout_s: float = 20.0) -> EmbeddedServer:
         self._thread.start()
@@ -53,4 +60,5 @@ class EmbeddedServer:
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(10)
+        self._socket.close()
         self.platform.engine.dispose()

@@ -29,6 +29,8 @@ from tests.support.gui_thread_watch import EmitWatch
 
 TESTS = Path(__file__).resolve().parent
 UNIT = TESTS / "unit"
+GUI = TESTS / "gui"
+E2E = TESTS / "e2e"
 GUI_TOOLS = ("xdotool", "xmessage", "dbus-daemon", "dbus-send")
 
 
@@ -48,9 +50,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow = pytest.mark.slow
+    # Under pytest-xdist (`--dist loadgroup`) every test with windows runs in one worker,
+    # one at a time: windows of two tests on one display would take each other's focus.
+    display = pytest.mark.xdist_group("display")
     for item in items:
         if UNIT not in item.path.parents:
             item.add_marker(slow)
+        if GUI in item.path.parents or E2E in item.path.parents:
+            item.add_marker(display)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

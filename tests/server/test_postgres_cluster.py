@@ -172,6 +172,8 @@ def test_killed_test_process_leaves_no_postmaster(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
         # As root the cluster lived outside tmp_path; nobody was left to remove it.
         location = tmp_path / "pg" / "postgres-cluster-location.txt"
         if location.exists():

@@ -40,7 +40,8 @@ def _lower_twins(postscript_name: str) -> dict[int, int]:
         timeout=30,
     ).stdout.split("\n")
     assert found[2] == postscript_name, f"fontconfig cannot find the embedded {postscript_name}"
-    cmap = TTFont(found[0], fontNumber=int(found[1]), lazy=True).getBestCmap()
+    with TTFont(found[0], fontNumber=int(found[1]), lazy=True) as font:
+        cmap = font.getBestCmap()
     lowest: dict[str, int] = {}
     for code in sorted(c for c in cmap if c <= 0xFFFF):
         lowest.setdefault(cmap[code], code)

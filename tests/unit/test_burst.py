@@ -117,6 +117,7 @@ def test_identity_is_compared_at_the_start_and_the_end_of_every_part_of_the_chal
 ORDERS = list(itertools.permutations(DEMO_LIVENESS_ACTIONS, 2))
 
 
+@pytest.mark.slow  # six bursts judged twice with the real models
 @pytest.mark.parametrize("actions", ORDERS, ids=["-".join(order) for order in ORDERS])
 def test_a_face_swapped_in_for_the_second_half_of_a_challenge_fails(embedder, faces, actions):
     """Whatever the order of the actions, the learner's own burst passes and the same

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from sync.store import StudyStore
 
 CHILD = Path(__file__).parents[1] / "support" / "_store_child.py"
@@ -51,6 +53,7 @@ def run_and_kill(path: Path, key: bytes, rng: random.Random) -> list[int]:
     return [int(line.split()[1]) for line in out.splitlines() if line.startswith(b"ack ")]
 
 
+@pytest.mark.slow  # a few dozen child processes killed at random points
 def test_acknowledged_events_survive_sigkill(tmp_path: Path):
     key = secrets.token_bytes(32)
     seed = secrets.randbits(32)
