@@ -487,17 +487,19 @@ class SyncEngine:
             self._outbox = batch.status
             if not batch.events:
                 return
-            self._upload(batch.events)
+            # Waited for: a store that cannot mark them would hand the same events back.
+            self._upload(batch.events).result()
 
-    def _upload(self, batch: list[SignedEvent]) -> None:
+    def _upload(self, batch: list[SignedEvent]) -> Future[int]:
         body = EventBatch(events=[uploaded(e) for e in batch])
-        self._apply_ack(self._post("/events/batch", body, UploadAck, idempotent=True), batch)
+        return self._apply_ack(self._post("/events/batch", body, UploadAck, idempotent=True), batch)
 
-    def _apply_ack(self, ack: UploadAck, sent: list[SignedEvent]) -> None:
-        """Mark what the server acknowledged. Not waited for: the store runs its work in
-        order, so the next read of the outbox sees it."""
+    def _apply_ack(self, ack: UploadAck, sent: list[SignedEvent]) -> Future[int]:
+        """Mark what the server acknowledged; the marking is returned, not waited for
+        (the store runs its work in order, so its next read of the outbox sees it)."""
         acked = ack.acked_seq
-        self._store.mark_synced(acked).add_done_callback(_log_unmarked)
+        marking = self._store.mark_synced(acked)
+        marking.add_done_callback(_log_unmarked)
         if self._outbox is not None:
             marked = sum(1 for e in sent if e.event.seq <= acked)
             self._outbox = replace(
@@ -513,7 +515,8 @@ class SyncEngine:
         if acked < sent[-1].event.seq and any(r.status == "sequence_gap" for r in ack.results):
             # The server is behind this device (restored from a backup): resend from there.
             resend = self._store.submit(lambda s: s.events(after_seq=acked, limit=len(sent)))
-            self._upload(resend.result())
+            return self._upload(resend.result())
+        return marking
 
     def _flush_and_report(self) -> SyncStatus:
         self._flush()
