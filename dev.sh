@@ -262,8 +262,8 @@ case "$cmd" in
       set -- --cov --cov-report=term --cov-fail-under=100 --durations=15
     fi
     # A worker per core (pytest-xdist); the tests with windows all run in one of them
-    # (tests/conftest.py groups them). `-n 0` after the arguments runs in one process.
-    "$VENV/bin/python" -m pytest -n auto --dist loadgroup "$@"
+    # (tests/conftest.py schedules them). `-n 0` after the arguments runs in one process.
+    "$VENV/bin/python" -m pytest -n auto "$@"
     ;;
   bench)
     APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")

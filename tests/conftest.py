@@ -5,7 +5,7 @@ buses and a Secret Service before Qt connects; `server/`: the platform server).
 Folders: `unit/` pure and unit tests (the fast loop: `./dev.sh test -m "not slow"`),
 `gui/` real windows on the test display, `server/` the platform server over HTTP,
 `e2e/` the client with the server, `support/` helpers. Every test outside `unit/` is
-marked `slow`.
+marked `slow`; under pytest-xdist the tests of `gui/` and `e2e/` run in one worker.
 
 `--disable-protections` builds the player with its protections switched off (no
 playback guard, no attention monitor, and the usual media-player controls that seek on
@@ -29,8 +29,7 @@ from tests.support.gui_thread_watch import EmitWatch
 
 TESTS = Path(__file__).resolve().parent
 UNIT = TESTS / "unit"
-GUI = TESTS / "gui"
-E2E = TESTS / "e2e"
+WINDOWED = ("tests/gui/", "tests/e2e/")  # node ids of the tests that open windows
 GUI_TOOLS = ("xdotool", "xmessage", "dbus-daemon", "dbus-send")
 
 
@@ -50,14 +49,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slow = pytest.mark.slow
-    # Under pytest-xdist (`--dist loadgroup`) every test with windows runs in one worker,
-    # one at a time: windows of two tests on one display would take each other's focus.
-    display = pytest.mark.xdist_group("display")
     for item in items:
         if UNIT not in item.path.parents:
             item.add_marker(slow)
-        if GUI in item.path.parents or E2E in item.path.parents:
-            item.add_marker(display)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under pytest-xdist every test with windows runs in one worker, one at a time:
+    windows of two tests on one display would take each other's focus. The others are
+    spread over the workers one by one."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WindowsInOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "windows" if nodeid.startswith(WINDOWED) else nodeid
+
+    return WindowsInOneWorker(config, log)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
