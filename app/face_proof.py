@@ -3,10 +3,19 @@ sent to the server, which failures are the device's, and the text of a local fai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from app.messages import failure_text
 from sync.sync_rules import FaceProof
 from verification.check_dialog import failure_text as check_failure_text
 from verification.check_runner import FaceCheckResult
 from verification.frames import FrameSourceError
+from verification.liveness import Action, Challenge
+from wire.face import LivenessChallenge
+
+if TYPE_CHECKING:
+    from app.face_check_flow import FaceCheckFlow
+    from app.main_window import MainWindow
 
 
 def _frame_source_codes(error: type[FrameSourceError] = FrameSourceError) -> set[str]:
@@ -35,3 +44,22 @@ def proof_of(result: FaceCheckResult) -> FaceProof:
 
 def local_failure_text(result: FaceCheckResult) -> str:
     return check_failure_text(result.reason)
+
+
+def challenge_of(answer: LivenessChallenge) -> Challenge | None:
+    """The challenge to perform, or None when it asks for an action this client does
+    not know (it cannot perform it)."""
+    try:
+        return Challenge(answer.challenge_id, tuple(Action(a) for a in answer.actions))
+    except ValueError:
+        return None
+
+
+def begin_challenge(faces: FaceCheckFlow, window: MainWindow, answer: LivenessChallenge) -> None:
+    """Start the check the server issued, or end it when this client cannot perform it."""
+    challenge = challenge_of(answer)
+    if challenge is None:
+        faces.abort()
+        window.show_notice(failure_text("malformed_response", ""))
+        return
+    faces.begin(challenge)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import logging
 
 from app.face_check_flow import FaceCheckFlow
-from app.face_proof import DEVICE_FAILURES, local_failure_text, proof_of
+from app.face_proof import DEVICE_FAILURES, begin_challenge, local_failure_text, proof_of
 from app.main_window import MainWindow
 from app.messages import failure_text
 from qt_binding import QMessageBox, QObject, Signal
 from sync.qt_facade import RequestFailure, SyncService
 from verification.check_runner import FaceCheckResult
-from verification.liveness import Action, Challenge
 from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
 from wire.face import LivenessChallenge
 
@@ -26,15 +25,6 @@ RETRYABLE_FACE_REASONS = frozenset(
     {"face_not_matched", "liveness_failed", "no_face", "face_challenge_expired"}
 )
 PURPOSE = "login"
-
-
-def challenge_of(answer: LivenessChallenge) -> Challenge | None:
-    """The challenge to perform, or None when it asks for an action this client does
-    not know (it cannot perform it)."""
-    try:
-        return Challenge(answer.challenge_id, tuple(Action(a) for a in answer.actions))
-    except ValueError:
-        return None
 
 
 class SignInFlow(QObject):
@@ -108,12 +98,7 @@ class SignInFlow(QObject):
             )
 
     def _on_challenge(self, answer: LivenessChallenge) -> None:
-        challenge = challenge_of(answer)
-        if challenge is None:
-            self.faces.abort()
-            self.window.show_notice(failure_text("malformed_response", ""))
-            return
-        self.faces.begin(challenge)
+        begin_challenge(self.faces, self.window, answer)
 
     def _challenge_failed(self, failure: RequestFailure) -> None:
         """No challenge: a refusal of the sign-in ends it as a refused face check does;

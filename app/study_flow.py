@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.face_check_flow import FaceCheckFlow
-from app.face_proof import DEVICE_FAILURES, local_failure_text, proof_of
+from app.face_proof import DEVICE_FAILURES, begin_challenge, local_failure_text, proof_of
 from app.main_window import MainWindow
 from app.messages import failure_text, study_stop_text
 from app.prompt_rules import PromptSchedule, PromptState
 from app.rating_dialog import CourseRatingDialog
-from app.sign_in_flow import challenge_of
 from app.store_messages import study_store_failed_text
 from app.study_recorder import StudySessionRecorder
 from app.test_dialog import CourseTestDialog
@@ -299,12 +298,7 @@ class StudyFlow(QObject):
             )
 
     def _on_challenge(self, answer: LivenessChallenge) -> None:
-        challenge = challenge_of(answer)
-        if challenge is None:
-            self.faces.abort()
-            self.window.show_notice(failure_text("malformed_response", ""))
-            return
-        self.faces.begin(challenge)
+        begin_challenge(self.faces, self.window, answer)
 
     def _on_face_result(self, purpose: str, result: FaceCheckResult) -> None:
         study = self.study

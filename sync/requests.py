@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar, cast
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -56,10 +56,6 @@ class LearnerRequest(Generic[A]):
 
     def route(self) -> Route:
         raise NotImplementedError
-
-    def parse(self, data: object) -> A:
-        route = self.route()
-        return cast(A, parse_answer(self.answer, data, f"{route.method} {route.path}"))
 
 
 @dataclass(frozen=True)
