@@ -212,7 +212,10 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
 
         # What the server recorded: the prompts, the checks, the test, the credit.
         with server.platform.sessions() as db:
-            kinds = db.scalars(select(StoredEvent.kind).order_by(StoredEvent.seq)).all()
+            arrivals = db.execute(
+                select(StoredEvent.kind, StoredEvent.received_ms).order_by(StoredEvent.seq)
+            ).all()
+            kinds = [kind for kind, _ in arrivals]
             passed_tests = db.scalars(
                 select(TestAttempt).where(TestAttempt.course_id == course_id, TestAttempt.passed)
             ).all()
@@ -227,6 +230,15 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
             EventKind.FACE_CHECK_PASSED,
         ):
             assert kind.value in kinds, kind
+        # The server credits playing from when it hears of the PLAY, by its own clock, so
+        # the client sends a PLAY at once rather than with the next beat; each stored
+        # PROGRESS is a beat of its own while the course plays.
+        first_play = kinds.index(EventKind.PLAY.value)
+        progress_after = [
+            received for kind, received in arrivals[first_play:] if kind == EventKind.PROGRESS
+        ]
+        assert progress_after and arrivals[first_play][1] < progress_after[0]
+        assert len(set(progress_after)) >= 2
         assert passed_tests  # graded by the server; it released the pending time
         assert (rating.content, rating.design, rating.teacher) == (5, 4, 5)
         assert rating.comment == "讲解清楚"
