@@ -37,6 +37,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="the training platform's address, https://... (default: $APP_SERVER_URL)",
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="an institution's signed provisioning profile (default: provisioning.json "
+        "beside the program, then the machine's configuration folder); it names the "
+        "platform, which --server then cannot change",
+    )
+    parser.add_argument(
         "--ca-bundle",
         type=Path,
         default=None,

@@ -17,8 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from app.build_info import BuildInfo, BuildInfoError, build_info
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_language
 from app.main_window import MainWindow
+from app.messages import platform_problem_text
+from app.provisioning import PlatformChoice, choose_platform, profile_locations
 from app.single_instance import SingleInstance
 from app.store_messages import store_error_text
 from player.backend import BackendUnavailableError, VlcBackend
@@ -149,9 +152,9 @@ class PlatformStarter(QObject):
     ready = Signal(object)  # PlatformFound
     failed = Signal(str)
 
-    def start(self, args: argparse.Namespace, data_dir: Path) -> None:
+    def start(self, args: argparse.Namespace, data_dir: Path, base_url: str | None) -> None:
         if not args.demo:
-            self.ready.emit((args.server, None, True))
+            self.ready.emit((base_url, None, True))
             return
 
         def find() -> PlatformFound:
@@ -175,23 +178,24 @@ def is_loopback_url(url: str | None) -> bool:
     return bool(url) and urllib.parse.urlsplit(url).hostname in LOOPBACK_HOSTS
 
 
-def simulated_camera_allowed(args: argparse.Namespace) -> bool:
+def simulated_camera_allowed(args: argparse.Namespace, base_url: str | None) -> bool:
     """The simulated camera (and so the scripted learner) drives only the demo's own
-    in-process platform or a test run's server on this machine: never another server,
-    whatever the environment says, and never from a packaged (frozen) build. The server
-    has the last word: it refuses evidence from a simulated camera outside demo mode."""
-    if getattr(sys, "frozen", False):
-        return False
+    in-process platform, or in a source run a test's server on this machine: never
+    another server, whatever the environment says, and a packaged build only its
+    embedded demo. The server has the last word: it refuses evidence from a simulated
+    camera outside demo mode."""
     if args.demo:
         return True
-    return os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1" and is_loopback_url(args.server)
+    if getattr(sys, "frozen", False):
+        return False
+    return os.environ.get("APP_ALLOW_SIMULATED_CAMERA") == "1" and is_loopback_url(base_url)
 
 
 def make_open_camera(
-    args: argparse.Namespace, has_camera: bool
+    args: argparse.Namespace, has_camera: bool, base_url: str | None
 ) -> tuple[Callable[[], FrameSource], bool]:
     """What the face checks read: the camera, or (demo, tests) an animated photo."""
-    allowed = simulated_camera_allowed(args)
+    allowed = simulated_camera_allowed(args, base_url)
     if args.simulated_camera is not None or (args.demo and not has_camera):
         from verification.frames import FrameFileError  # noqa: PLC0415
         from verification.simulated_face import make_simulated_camera  # noqa: PLC0415
@@ -231,6 +235,7 @@ class _State(TypedDict, total=False):
     both known."""
 
     opened: StoreOpened
+    choice: PlatformChoice  # where the platform is and under which profile
     platform: str  # the platform's base URL
     has_camera: bool
     demo_platform: DemoPlatform
@@ -248,6 +253,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     instance = SingleInstance()
     if not instance.acquire():
         return 0
+    try:
+        build = build_info()
+    except BuildInfoError as error:
+        log.error("broken build: %s", error)
+        QMessageBox.critical(None, title, platform_problem_text("broken_build"))
+        instance.release()
+        return 5
 
     try:
         backend = VlcBackend()
@@ -271,7 +283,14 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     window.show()
     log.info("window shown")
     exit_code = 0
-    state: _State = {}
+    choice = choose_platform(
+        build,
+        demo=args.demo,
+        server=args.server,
+        profile_path=args.profile,
+        locations=profile_locations(),
+    )
+    state: _State = {"choice": choice}
 
     def change_language(code: str) -> None:
         install_language(app, code)
@@ -283,7 +302,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     def try_connect() -> None:
         if "opened" not in state or "platform" not in state or "controller" in state:
             return
-        state["controller"] = _connect(args, data_dir, window, store, player, state, backend)
+        state["controller"] = _connect(args, build, data_dir, window, store, player, state, backend)
 
     def store_opened(opened: StoreOpened) -> None:
         log.info(
@@ -323,14 +342,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     starter = PlatformStarter(window)
     starter.ready.connect(platform_ready)
     starter.failed.connect(platform_failed)
-    if not args.demo and not args.server:
-        text = QCoreApplication.translate(
-            "SignInPage",
-            "No training platform is configured: start with --server https://… or set APP_SERVER_URL.",  # noqa: E501
-        )
-        window.sign_in_page.show_status(text, error=True)
+    if choice.problem is not None:
+        window.sign_in_page.show_status(platform_problem_text(choice.problem), error=True)
     else:
-        starter.start(args, data_dir)
+        starter.start(args, data_dir, choice.base_url)
 
     if args.quit_after is not None:
         _quit_after(args, app, window)
@@ -359,9 +374,11 @@ def _autopilot(
     """The demo tour or a test's script, when asked for and allowed."""
     if not (args.tour or args.autopilot):
         return None
-    # The same gate as the simulated camera: never in a packaged build, and only in the
-    # demo or a test run (otherwise it would be an attendance bot).
-    if not simulated_camera_allowed(args) or (args.tour and not args.demo):
+    # The same gate as the simulated camera: the demo, or a test run of a source build
+    # on this machine (otherwise it would be an attendance bot). A refused profile
+    # leaves no platform to reach: the address given on the command line is judged.
+    target = state["choice"].base_url or args.server
+    if not simulated_camera_allowed(args, target) or (args.tour and not args.demo):
         log.error("autopilot refused: demo and test runs only")
         return None
     from app.autopilot import Autopilot, demo_tour  # noqa: PLC0415
@@ -403,6 +420,7 @@ class _Session:
 
 def _connect(
     args: argparse.Namespace,
+    build: BuildInfo,
     data_dir: Path,
     window: MainWindow,
     store: StudyStoreService,
@@ -421,17 +439,25 @@ def _connect(
     from verification.face_embedding import FaceEmbedder  # noqa: PLC0415
     from verification.qt_facade import FaceCheckService  # noqa: PLC0415
 
+    choice = state["choice"]
     settings = ConnectionSettings(
         base_url=str(state["platform"]),
-        ca_bundle=args.ca_bundle,
+        # A profile's trust is the whole trust: no command-line CA may widen it.
+        ca_bundle=_institution_ca(choice, data_dir) if choice.profile else args.ca_bundle,
+        pinned_spki_sha256=choice.pins,
         read_timeout_s=30.0,
     )
     client = PlatformClient(settings)
     opened = state["opened"]
     sync = SyncService(
-        lambda on_status: SyncEngine(client, store.worker, opened, on_status), parent=window
+        lambda on_status: SyncEngine(
+            client, store.worker, opened, on_status, identity=choice.identity(build)
+        ),
+        parent=window,
     )
-    open_camera, simulated = make_open_camera(args, bool(state["has_camera"]))
+    open_camera, simulated = make_open_camera(
+        args, bool(state["has_camera"]), str(state["platform"])
+    )
     faces_service = FaceCheckService(FaceEmbedder(), parent=window)
     flow = FaceCheckFlow(faces_service, open_camera, simulated, window)
     learner_app = LearnerApp(
@@ -460,3 +486,12 @@ def _connect(
     )
     log.info("client ready", extra={"data": {"demo": bool(args.demo)}})
     return _Session(learner_app, sync, client)
+
+
+def _institution_ca(choice: PlatformChoice, data_dir: Path) -> Path | None:
+    """The profile's CA certificates as a file for the HTTP client (they are public)."""
+    if not choice.extra_ca_pem:
+        return None
+    path = data_dir / "institution-ca.pem"
+    path.write_text(choice.extra_ca_pem, encoding="ascii")
+    return path

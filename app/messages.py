@@ -49,6 +49,14 @@ def failure_text(code: str, reason: str = "") -> str:
         ),
         "sms_unavailable": translate("Messages", "SMS sign-in is not available on this platform."),
         "unknown_phone": translate("Messages", "No learner is registered with this phone number."),
+        "client_outdated": translate(
+            "Messages",
+            "This version of the client is too old for the training platform. Install the latest installer from your training institution.",  # noqa: E501
+        ),
+        "client_profile_unknown": translate(
+            "Messages",
+            "The training platform does not recognise this client's institution settings. Install the client from your training institution's installer.",  # noqa: E501
+        ),
         # study
         "another_course_open": translate(
             "Messages",
@@ -182,3 +190,41 @@ def study_stop_text(code: str) -> str:
         ),
     }
     return texts.get(code, translate("Messages", "Study has stopped."))
+
+
+def platform_problem_text(problem: str) -> str:
+    """Why the client cannot connect to any platform (app.provisioning), and what to do."""
+    texts = {
+        "profile_missing": translate(
+            "Messages",
+            "This client has no institution settings (provisioning profile). Install it with your training institution's installer, or ask its administrator.",  # noqa: E501
+        ),
+        "profile_unreadable": translate(
+            "Messages",
+            "The institution settings (provisioning profile) cannot be read: the file is damaged or is not a profile. Ask your training institution for its installer again.",  # noqa: E501
+        ),
+        "profile_other_key": translate(
+            "Messages",
+            "The institution settings (provisioning profile) were not issued for this training platform. Ask your training institution for the right installer.",  # noqa: E501
+        ),
+        "profile_tampered": translate(
+            "Messages",
+            "The institution settings (provisioning profile) have been changed after they were signed, so they are not used. Ask your training institution for its installer again.",  # noqa: E501
+        ),
+        "profile_invalid": translate(
+            "Messages",
+            "The institution settings (provisioning profile) need a newer client. Install the latest installer from your training institution.",  # noqa: E501
+        ),
+        "profile_unverifiable": translate(
+            "Messages",
+            "This build of the client cannot check institution settings (no platform key is built in). Install the client from your training institution's installer.",  # noqa: E501
+        ),
+        "no_platform": translate(
+            "Messages",
+            "No training platform is configured: start with --server https://… or set APP_SERVER_URL.",  # noqa: E501
+        ),
+        "broken_build": translate(
+            "Messages", "This installation of the client is damaged. Install it again."
+        ),
+    }
+    return texts.get(problem, texts["profile_unreadable"])

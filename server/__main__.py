@@ -4,11 +4,17 @@ database in the user's data folder on http://127.0.0.1:8470 (OpenAPI page at /do
 from __future__ import annotations
 
 import argparse
+import base64
 import logging
 import sys
+import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.config import HELP_EPILOG, ConfigError, load_config, with_local_secrets
+
+if TYPE_CHECKING:
+    from server.platform import Platform
 
 log = logging.getLogger("server")
 
@@ -29,7 +35,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--migrate-only", action="store_true", help="upgrade the database schema and exit"
     )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sign = commands.add_parser(
+        "sign-profile",
+        help="sign an institution's provisioning profile (TOML) for its installer",
+        description="Signs the profile with the platform's provisioning key and records "
+        "it, so clients running under it are admitted (require_known_profile).",
+    )
+    sign.add_argument("profile", type=Path, help="the institution's profile, TOML")
+    sign.add_argument("--out", type=Path, required=True, help="the signed profile to write")
+    commands.add_parser(
+        "provisioning-key",
+        help="print the platform's provisioning public key (base64) for installer builds",
+    )
     return parser
+
+
+def _sign_profile(platform: Platform, profile: Path, out: Path) -> int:
+    from records.canonical import CanonicalJsonError
+    from server.provisioning import sign_institution_profile
+
+    try:
+        fields = tomllib.loads(profile.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        print(f"cannot read the profile {profile}: {error}", file=sys.stderr)
+        return 2
+    try:
+        with platform.transaction() as db:
+            document = sign_institution_profile(platform, db, fields, actor="command line")
+    except (ValueError, CanonicalJsonError) as error:
+        print(f"the profile cannot be used: {error}", file=sys.stderr)
+        return 2
+    out.write_bytes(document)
+    print(f"signed {out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,9 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from server.api import create_app
+
+    if args.command == "provisioning-key":
+        from wire.provisioning import raw_public_key
+
+        public = raw_public_key(config.provisioning_private_key())
+        print(base64.b64encode(public).decode("ascii"))
+        return 0
     from server.platform import Platform
 
     platform = Platform.create(config)
+    if args.command == "sign-profile":
+        return _sign_profile(platform, args.profile, args.out)
     if args.migrate_only:
         log.info("schema up to date", extra={"data": {"event": "migrated"}})
         return 0

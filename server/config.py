@@ -9,6 +9,8 @@ secret store (PLATFORM_MASTER_KEY), so the database and the key never travel tog
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 import tomllib
@@ -17,7 +19,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import platformdirs
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from server.client_rules import version_key
 from server.field_crypto import generate_master_key, master_key_from_config
 
 ENV_PREFIX = "PLATFORM_"
@@ -39,6 +43,14 @@ class ServerConfig:
     port: int = DEFAULT_PORT
     master_key: str = ""  # base64 of 32 bytes; empty: a key file in data_dir
     admin_token: str = ""  # empty: a token file in data_dir
+    # base64 of the 32-byte Ed25519 seed that signs institutions' provisioning profiles;
+    # empty: a key file in data_dir. Its public half is built into the installers.
+    provisioning_key: str = ""
+    # Clients below this version are refused at sign-in with what to install (empty:
+    # any), and with require_known_profile so are clients with no profile this platform
+    # signed (source and demo builds have none).
+    min_client_version: str = ""
+    require_known_profile: bool = False
     demo: bool = False  # demo mode: the SMS gateway writes codes to the log
     sms_gateway: str = "dev-log"  # the only gateway built in; refused outside demo mode
     log_level: str = "info"
@@ -78,6 +90,13 @@ class ServerConfig:
     @property
     def resolved_media_dir(self) -> Path:
         return Path(self.media_dir) if self.media_dir else self.data_dir / "media"
+
+    def provisioning_private_key(self) -> Ed25519PrivateKey:
+        try:
+            seed = base64.b64decode(self.provisioning_key, validate=True)
+            return Ed25519PrivateKey.from_private_bytes(seed)
+        except (binascii.Error, ValueError) as error:
+            raise ConfigError("provisioning_key: not base64 of 32 bytes") from error
 
     def master_key_bytes(self) -> bytes:
         try:
@@ -145,9 +164,19 @@ def load_config(
         if raw is not None:
             values[name] = _coerce(name, raw, kinds[name])
     config = ServerConfig(**values)  # type: ignore[arg-type]
+    _check(config)
+    return config
+
+
+def _check(config: ServerConfig) -> None:
+    """Settings that parse but cannot be used."""
+    if config.min_client_version:
+        try:
+            version_key(config.min_client_version)
+        except ValueError as error:
+            raise ConfigError(f"min_client_version: {error}") from error
     if config.sms_gateway != "dev-log":
         raise ConfigError(f"sms_gateway: unknown gateway {config.sms_gateway!r}")
-    return config
 
 
 def _secret_file(path: Path, make: object) -> str:
@@ -176,6 +205,11 @@ def with_local_secrets(config: ServerConfig) -> tuple[ServerConfig, list[str]]:
         token = _secret_file(config.data_dir / "admin.token", lambda: secrets.token_urlsafe(32))
         config = replace(config, admin_token=token)
         from_files.append("admin_token")
+    if not config.provisioning_key:
+        key = _secret_file(config.data_dir / "provisioning.key", generate_master_key)
+        config = replace(config, provisioning_key=key)
+        from_files.append("provisioning_key")
+    config.provisioning_private_key()
     config.master_key_bytes()  # fail now, not at the first request
     return config, from_files
 
@@ -192,6 +226,10 @@ variables {ENV_PREFIX}<NAME> in upper case, then these options):
                  out of the database and its backups; losing it loses the personal data.
   admin_token    bearer token of the administration endpoints (default:
                  data_dir/admin.token, created once)
+  provisioning_key  base64 of the Ed25519 seed that signs provisioning profiles
+                 (default: data_dir/provisioning.key, created once); keep a copy offline
+  min_client_version  refuse clients below this MAJOR.MINOR.PATCH at sign-in
+  require_known_profile  true: refuse clients without a profile this platform signed
   demo           true: demo mode; the development SMS gateway writes codes to the log
   face_match_threshold, max_failed_logins, lockout_ms, offline_limit_ms,
   max_clock_skew_ms, max_batch_events and others: see server/config.py

@@ -411,3 +411,15 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(100))
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ProvisionedProfile(Base):
+    """A provisioning profile this platform signed (`python -m server sign-profile`):
+    clients report its SHA-256 at sign-in (`server.client_rules`)."""
+
+    __tablename__ = "provisioned_profiles"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    institution_code: Mapped[str] = mapped_column(String(64))
+    issued_ms: Mapped[int] = mapped_column(BigInteger)
+    revoked_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -50,6 +50,7 @@ from sync.sync_rules import (
     study_verdict,
 )
 from wire.auth import (
+    ClientIdentity,
     FaceLogin,
     FirstFactorPassed,
     LoginFaceChallenge,
@@ -163,6 +164,7 @@ class SyncEngine:
         device: StoreOpened,
         on_status: Callable[[SyncStatus], None] = lambda status: None,
         *,
+        identity: ClientIdentity | None = None,
         batch_size: int = 500,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         monotonic_ms: Callable[[], int] = lambda: time.monotonic_ns() // 1_000_000,
@@ -171,6 +173,7 @@ class SyncEngine:
         self._store = store
         self._device = device
         self._on_status = on_status
+        self._identity = identity  # sent with the first factor (server.client_rules)
         self._batch_size = batch_size
         self._wall_ms = wall_clock_ms
         self._mono_ms = monotonic_ms
@@ -200,7 +203,10 @@ class SyncEngine:
 
     def password_login(self, login_name: str, password: str) -> Future[FirstFactorPassed]:
         body = PasswordLogin(
-            login_name=login_name, password=password, device_id=self._device.device_id
+            login_name=login_name,
+            password=password,
+            device_id=self._device.device_id,
+            client=self._identity,
         )
         return self._run(lambda: self._post("/auth/password", body, FirstFactorPassed))
 
@@ -210,7 +216,9 @@ class SyncEngine:
         )
 
     def sms_login(self, phone: str, code: str) -> Future[FirstFactorPassed]:
-        body = SmsLogin(phone=phone, code=code, device_id=self._device.device_id)
+        body = SmsLogin(
+            phone=phone, code=code, device_id=self._device.device_id, client=self._identity
+        )
         return self._run(lambda: self._post("/auth/sms/verify", body, FirstFactorPassed))
 
     def login_face_challenge(self, challenge_token: str) -> Future[LivenessChallenge]:

@@ -9,10 +9,21 @@ from wire.base import Answer, Body
 from wire.face import FaceProofBody
 
 
+class ClientIdentity(Body):
+    """Which client asks to sign in: its version and the SHA-256 of the institution's
+    provisioning profile it runs under (none: a source or demo run). A claim like any
+    other: the server refuses versions below its minimum and profiles it never signed,
+    which stops an outdated or foreign installer, not a determined forger."""
+
+    version: str = Field(pattern=r"^\d{1,4}\.\d{1,4}\.\d{1,4}$")
+    profile_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
 class PasswordLogin(Body):
     login_name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
     device_id: str = Field(min_length=1, max_length=64)
+    client: ClientIdentity | None = None
 
 
 class SmsRequest(Body):
@@ -23,6 +34,7 @@ class SmsLogin(Body):
     phone: str = Field(min_length=1, max_length=20)
     code: str = Field(min_length=1, max_length=10)
     device_id: str = Field(min_length=1, max_length=64)
+    client: ClientIdentity | None = None
 
 
 class LoginFaceChallenge(Body):

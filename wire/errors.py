@@ -24,3 +24,4 @@ class ErrorBody(Answer):
     max_frames: int | None = None  # bad_burst
     max_side: int | None = None  # image_too_large, in pixels
     problem: str | None = None  # bad_id_number: what is wrong with the number
+    min_client_version: str | None = None  # client_outdated: the oldest version accepted

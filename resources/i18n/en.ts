@@ -800,6 +800,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This version of the client is too old for the training platform. Install the latest installer from your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The training platform does not recognise this client&apos;s institution settings. Install the client from your training institution&apos;s installer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Another course is open on your account. Close it first: one course at a time.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -961,6 +969,38 @@
     </message>
     <message>
         <source>Study has stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This client has no institution settings (provisioning profile). Install it with your training institution&apos;s installer, or ask its administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) cannot be read: the file is damaged or is not a profile. Ask your training institution for its installer again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) were not issued for this training platform. Ask your training institution for the right installer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) have been changed after they were signed, so they are not used. Ask your training institution for its installer again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) need a newer client. Install the latest installer from your training institution.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This build of the client cannot check institution settings (no platform key is built in). Install the client from your training institution&apos;s installer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This installation of the client is damaged. Install it again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1459,10 +1499,6 @@
     </message>
     <message>
         <source>The demo platform could not start (%1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -799,6 +799,14 @@
         <translation>该手机号未注册学员。</translation>
     </message>
     <message>
+        <source>This version of the client is too old for the training platform. Install the latest installer from your training institution.</source>
+        <translation>此客户端版本过旧，无法用于本培训平台。请安装您的培训机构提供的最新安装程序。</translation>
+    </message>
+    <message>
+        <source>The training platform does not recognise this client's institution settings. Install the client from your training institution's installer.</source>
+        <translation>培训平台不认可此客户端的机构配置。请使用您的培训机构提供的安装程序安装客户端。</translation>
+    </message>
+    <message>
         <source>Another course is open on your account. Close it first: one course at a time.</source>
         <translation>您的账户正在学习另一门课程。请先关闭该课程：一次只能学习一门课程。</translation>
     </message>
@@ -961,6 +969,38 @@
     <message>
         <source>Study has stopped.</source>
         <translation>学习已停止。</translation>
+    </message>
+    <message>
+        <source>This client has no institution settings (provisioning profile). Install it with your training institution's installer, or ask its administrator.</source>
+        <translation>此客户端没有机构配置（预置配置文件）。请使用您的培训机构提供的安装程序安装，或联系机构管理员。</translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) cannot be read: the file is damaged or is not a profile. Ask your training institution for its installer again.</source>
+        <translation>无法读取机构配置（预置配置文件）：文件已损坏或不是配置文件。请向您的培训机构重新索取安装程序。</translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) were not issued for this training platform. Ask your training institution for the right installer.</source>
+        <translation>机构配置（预置配置文件）不是为本培训平台签发的。请向您的培训机构索取正确的安装程序。</translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) have been changed after they were signed, so they are not used. Ask your training institution for its installer again.</source>
+        <translation>机构配置（预置配置文件）在签发后被修改，因此未被使用。请向您的培训机构重新索取安装程序。</translation>
+    </message>
+    <message>
+        <source>The institution settings (provisioning profile) need a newer client. Install the latest installer from your training institution.</source>
+        <translation>机构配置（预置配置文件）需要更新版本的客户端。请安装您的培训机构提供的最新安装程序。</translation>
+    </message>
+    <message>
+        <source>This build of the client cannot check institution settings (no platform key is built in). Install the client from your training institution's installer.</source>
+        <translation>此版本的客户端无法校验机构配置（未内置平台密钥）。请使用您的培训机构提供的安装程序安装客户端。</translation>
+    </message>
+    <message>
+        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
+        <translation>尚未配置培训平台：请使用 --server https://… 启动，或设置 APP_SERVER_URL。</translation>
+    </message>
+    <message>
+        <source>This installation of the client is damaged. Install it again.</source>
+        <translation>此客户端的安装已损坏。请重新安装。</translation>
     </message>
 </context>
 <context>
@@ -1459,10 +1499,6 @@
     <message>
         <source>The demo platform could not start (%1).</source>
         <translation>演示平台无法启动（%1）。</translation>
-    </message>
-    <message>
-        <source>No training platform is configured: start with --server https://… or set APP_SERVER_URL.</source>
-        <translation>尚未配置培训平台：请使用 --server https://… 启动，或设置 APP_SERVER_URL。</translation>
     </message>
     <message>
         <source>Ready. Sign in to study.</source>

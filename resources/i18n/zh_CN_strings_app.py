@@ -142,4 +142,13 @@ ZH = {
     "Study is paused: your latest study record could not be saved on this computer, so the time from now on would not count. Everything saved before is kept. %1": "学习已暂停：本机未能保存您最新的学习记录，此后的时间将无法计入学时。此前已保存的记录全部保留。%1",
     "Close this course? Your place is saved, and it continues from here next time.": "要关闭本课程吗？学习进度已保存，下次将从这里继续。",
     "Keep studying": "继续学习",
+    "This version of the client is too old for the training platform. Install the latest installer from your training institution.": "此客户端版本过旧，无法用于本培训平台。请安装您的培训机构提供的最新安装程序。",
+    "The training platform does not recognise this client's institution settings. Install the client from your training institution's installer.": "培训平台不认可此客户端的机构配置。请使用您的培训机构提供的安装程序安装客户端。",
+    "This client has no institution settings (provisioning profile). Install it with your training institution's installer, or ask its administrator.": "此客户端没有机构配置（预置配置文件）。请使用您的培训机构提供的安装程序安装，或联系机构管理员。",
+    "The institution settings (provisioning profile) cannot be read: the file is damaged or is not a profile. Ask your training institution for its installer again.": "无法读取机构配置（预置配置文件）：文件已损坏或不是配置文件。请向您的培训机构重新索取安装程序。",
+    "The institution settings (provisioning profile) were not issued for this training platform. Ask your training institution for the right installer.": "机构配置（预置配置文件）不是为本培训平台签发的。请向您的培训机构索取正确的安装程序。",
+    "The institution settings (provisioning profile) have been changed after they were signed, so they are not used. Ask your training institution for its installer again.": "机构配置（预置配置文件）在签发后被修改，因此未被使用。请向您的培训机构重新索取安装程序。",
+    "The institution settings (provisioning profile) need a newer client. Install the latest installer from your training institution.": "机构配置（预置配置文件）需要更新版本的客户端。请安装您的培训机构提供的最新安装程序。",
+    "This build of the client cannot check institution settings (no platform key is built in). Install the client from your training institution's installer.": "此版本的客户端无法校验机构配置（未内置平台密钥）。请使用您的培训机构提供的安装程序安装客户端。",
+    "This installation of the client is damaged. Install it again.": "此客户端的安装已损坏。请重新安装。",
 }

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from server import auth
 from server.face_evidence import face_proof
+from server.provisioning import admit_client
 from server.routes.deps import ClientAddress, LearnerSession, PlatformDep, refusals
 from wire.auth import (
     FaceLogin,
@@ -30,6 +31,7 @@ router = APIRouter(
         HTTPStatus.BAD_REQUEST,
         HTTPStatus.UNAUTHORIZED,
         HTTPStatus.FORBIDDEN,
+        HTTPStatus.UPGRADE_REQUIRED,
         HTTPStatus.TOO_MANY_REQUESTS,
     ),
 )
@@ -40,6 +42,7 @@ def login_password(
     body: PasswordLogin, platform: PlatformDep, address: ClientAddress
 ) -> FirstFactorPassed:
     with platform.transaction() as db:
+        admit_client(platform, db, body.client)
         return auth.password_factor(
             platform, db, body.login_name, body.password, body.device_id, address
         )
@@ -54,6 +57,7 @@ def sms_request(body: SmsRequest, platform: PlatformDep, address: ClientAddress)
 @router.post("/sms/verify")
 def login_sms(body: SmsLogin, platform: PlatformDep, address: ClientAddress) -> FirstFactorPassed:
     with platform.transaction() as db:
+        admit_client(platform, db, body.client)
         return auth.sms_factor(platform, db, body.phone, body.code, body.device_id, address)
 
 

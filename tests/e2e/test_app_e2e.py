@@ -11,6 +11,7 @@ output folder; the PDF and the server's ledger are checked against each other.""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ from server.models import (
     StoredEvent,
     TestAttempt,
 )
+from server.provisioning import platform_public_key, sign_institution_profile
 from tests.support.app_log import log_entries, wait_for_log
 from tests.support.printed_record import assert_printed
 from tests.support.server_harness import LiveServer
@@ -46,7 +48,16 @@ E2E_POLICY = {"interaction_limit_ms": 20_000}
 SIGNED_IN_ELSEWHERE_ZH = "您的账户已在另一台电脑登录，本机已自动退出。"
 
 
-def client(data: Path, server_url: str, photo: Path, steps: list[dict], shots: Path, name: str):
+def client(
+    data: Path,
+    server_url: str,
+    photo: Path,
+    steps: list[dict],
+    shots: Path,
+    name: str,
+    *extra_args: str,
+    extra_env: dict[str, str] | None = None,
+):
     data.mkdir(parents=True, exist_ok=True)
     script = data / "autopilot.json"
     script.write_text(json.dumps(steps), encoding="utf-8")
@@ -54,6 +65,7 @@ def client(data: Path, server_url: str, photo: Path, steps: list[dict], shots: P
         **os.environ,
         "APP_INSTANCE_NAMESPACE": f"e2e-{name}-{data}",
         "APP_ALLOW_SIMULATED_CAMERA": "1",
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [
@@ -70,6 +82,7 @@ def client(data: Path, server_url: str, photo: Path, steps: list[dict], shots: P
             str(script),
             "--screenshots-dir",
             str(shots),
+            *extra_args,
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -273,12 +286,21 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
     shutil.copytree(output, kept, dirs_exist_ok=True)
 
 
-def run_client(tmp_path: Path, server_url: str, name: str, steps: list[dict]) -> Path:
+def run_client(
+    tmp_path: Path,
+    server_url: str,
+    name: str,
+    steps: list[dict],
+    *extra_args: str,
+    extra_env: dict[str, str] | None = None,
+) -> Path:
     photo = tmp_path / "learner.png"
     if not photo.exists():
         cv2.imwrite(str(photo), demo_photo())
     data = tmp_path / name
-    process = client(data, server_url, photo, steps, tmp_path / "shots", name)
+    process = client(
+        data, server_url, photo, steps, tmp_path / "shots", name, *extra_args, extra_env=extra_env
+    )
     code, err = finish(process, 300)
     assert code == 0, err[-3000:]
     return data
@@ -529,3 +551,65 @@ def test_a_camera_that_cannot_run_costs_no_sign_in_attempt(tmp_path):
     assert len(shown) == 4
     assert all(s["login_attempts_left"] == 3 and s["face_retry"] for s in shown)
     assert all(s["face_result"] and s["page"] == "sign_in" for s in shown)
+
+
+def test_a_provisioned_client_signs_in_and_a_tampered_or_outdated_one_is_told_why(tmp_path):
+    """The institution's signed profile names the platform (`--server` cannot change
+    it) and the platform admits only clients under a profile it signed; a profile
+    changed after signing never reaches the network; an outdated client is told what
+    to install."""
+    with LiveServer.running(
+        tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}", require_known_profile=True
+    ) as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        platform = server.platform
+        with platform.transaction() as db:
+            document = sign_institution_profile(
+                platform, db, {"platform_url": server.base_url, "institution_code": "GZ"}, "t"
+            )
+        good = tmp_path / "provisioning.json"
+        good.write_bytes(document)
+        tampered = tmp_path / "tampered.json"
+        tampered.write_bytes(document.replace(b'"GZ"', b'"SZ"'))
+        key = {"APP_PLATFORM_KEY": base64.b64encode(platform_public_key(platform)).decode()}
+        sign_in = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+        ]
+        provisioned = run_client(
+            tmp_path,
+            "http://127.0.0.1:9",  # ignored: the profile names the platform
+            "provisioned",
+            [*sign_in, {"do": "wait", "for": "signed_in", "timeout_s": 90}, {"do": "quit"}],
+            "--profile",
+            str(good),
+            extra_env=key,
+        )
+        refused = run_client(
+            tmp_path,
+            server.base_url,
+            "tampered",
+            [{"do": "pause", "seconds": 3}, {"do": "log_state"}, {"do": "quit"}],
+            "--profile",
+            str(tampered),
+            extra_env=key,
+        )
+        with platform.sessions() as db:
+            sessions = db.scalars(select(AuthSession)).all()
+        assert len(sessions) == 1  # the provisioned client's, and nobody else's
+    assert any(e.get("msg") == "provisioning profile in use" for e in log_entries(provisioned))
+    told = states(refused)[-1]
+    assert told["sign_in_status"].startswith("机构配置（预置配置文件）在签发后被修改")
+    assert not any("request" in e.get("msg", "") for e in log_entries(refused))
+
+    with LiveServer.running(
+        tmp_path / "server2", f"sqlite:///{tmp_path / 'p2.db'}", min_client_version="99.0.0"
+    ) as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        outdated = run_client(
+            tmp_path,
+            server.base_url,
+            "outdated",
+            [*sign_in, {"do": "pause", "seconds": 3}, {"do": "log_state"}, {"do": "quit"}],
+        )
+    assert states(outdated)[-1]["sign_in_status"].startswith("此客户端版本过旧")

@@ -94,6 +94,6 @@ def test_the_demo_platform_failing_to_start_is_said_on_the_gui_thread(
     blocker.write_text("a file where the data folder should be")
     starter = emits_on_gui_thread.watch(PlatformStarter())
     with qtbot.waitSignal(starter.failed, timeout=30_000) as failed:
-        starter.start(argparse.Namespace(demo=True, server=None), blocker)
+        starter.start(argparse.Namespace(demo=True), blocker, None)
     assert failed.args[0]  # the error's type, for the learner's message
     assert emits_on_gui_thread.names == {"PlatformStarter.failed"}

@@ -64,6 +64,7 @@ class LiveServer:
             database_url=database_url,
             **{  # type: ignore[arg-type]
                 "master_key": generate_master_key(),
+                "provisioning_key": generate_master_key(),  # 32 random bytes, base64
                 "admin_token": ADMIN_TOKEN,
                 "demo": True,
                 **settings,

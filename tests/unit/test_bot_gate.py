@@ -1,6 +1,6 @@
 """The simulated camera and the scripted learner exist for the demo and the tests: they
 drive the demo's in-process platform or a test server on this machine, never another
-server, whatever the environment says, and never from a packaged build (issue 14)."""
+server, whatever the environment says; a packaged build only its embedded demo."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from app.application import is_loopback_url, simulated_camera_allowed
 
 
-def args(demo: bool = False, server: str | None = None) -> argparse.Namespace:
-    return argparse.Namespace(demo=demo, server=server)
+def args(demo: bool = False) -> argparse.Namespace:
+    return argparse.Namespace(demo=demo)
 
 
 @pytest.mark.parametrize(
@@ -35,15 +35,16 @@ def test_loopback_addresses(url, loopback) -> None:
 
 def test_the_environment_alone_never_lets_a_bot_at_a_real_platform(monkeypatch) -> None:
     monkeypatch.setenv("APP_ALLOW_SIMULATED_CAMERA", "1")
-    assert not simulated_camera_allowed(args(server="https://platform.example.org"))
-    assert simulated_camera_allowed(args(server="http://127.0.0.1:8470"))
+    assert not simulated_camera_allowed(args(), "https://platform.example.org")
+    assert simulated_camera_allowed(args(), "http://127.0.0.1:8470")
     monkeypatch.delenv("APP_ALLOW_SIMULATED_CAMERA")
-    assert not simulated_camera_allowed(args(server="http://127.0.0.1:8470"))
-    assert simulated_camera_allowed(args(demo=True))
+    assert not simulated_camera_allowed(args(), "http://127.0.0.1:8470")
+    assert simulated_camera_allowed(args(demo=True), None)
 
 
-def test_a_packaged_build_never_has_one(monkeypatch) -> None:
+def test_a_packaged_build_has_one_only_for_its_embedded_demo(monkeypatch) -> None:
     monkeypatch.setenv("APP_ALLOW_SIMULATED_CAMERA", "1")
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert not simulated_camera_allowed(args(demo=True))
-    assert not simulated_camera_allowed(args(server="http://127.0.0.1:8470"))
+    assert simulated_camera_allowed(args(demo=True), None)
+    assert not simulated_camera_allowed(args(), "http://127.0.0.1:8470")
+    assert not simulated_camera_allowed(args(), "https://platform.example.org")
