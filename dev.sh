@@ -2,7 +2,8 @@
 # The project's two set-up commands (see README):
 #   ./dev.sh demo   install what is missing, then run the client on its embedded demo
 #   ./dev.sh test   install what is missing, then run the whole test suite under Xvfb
-# and ./dev.sh bench (all benchmarks), ./dev.sh lint.
+# and ./dev.sh bench (all benchmarks), ./dev.sh lint, ./dev.sh package (the Linux
+# bundle and .deb in dist/, and a check of the Windows installer script).
 # Every step is idempotent: apt packages are installed only when missing, the virtual
 # environment is rebuilt only when the dependency files change (or is broken).
 set -euo pipefail
@@ -33,6 +34,9 @@ APT_PACKAGES=(
 # (a private cluster the tests start on loopback) as well as on SQLite.
 # opencv-doc ships real face photos (messi5.jpg, basketball*.png) for the face tests.
 APT_TEST_PACKAGES=(postgresql opencv-doc)
+# Packaging (./dev.sh package, and the suite's packaged-client test): makensis checks the
+# Windows installer script; PyInstaller reads shared libraries with objdump (binutils).
+APT_PACKAGE_PACKAGES=(nsis binutils)
 
 # Real photos of one person taken apart (obama*.jpg) exist offline only in the
 # face_recognition 1.3.0 source archive on PyPI: fetched once, hash-checked, kept outside
@@ -136,7 +140,7 @@ ensure_venv() {
   # --clear: a venv left half-made by an interrupted run is made again, not reused
   "$PY" -m venv --clear "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip wheel
-  "$VENV/bin/python" -m pip install -q -e ".[dev,server]"
+  "$VENV/bin/python" -m pip install -q -e ".[dev,server,package]"
   "$VENV/bin/python" -m pip install -q --no-deps -r requirements-nodeps.txt
   echo "$want" >"$stamp"
 }
@@ -249,7 +253,7 @@ case "$cmd" in
     fi
     ;;
   test)
-    APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}")
+    APT_PACKAGES+=("${APT_TEST_PACKAGES[@]}" "${APT_PACKAGE_PACKAGES[@]}")
     setup
     ensure_face_test_data
     "$VENV/bin/ruff" check .
@@ -276,12 +280,17 @@ case "$cmd" in
       "$VENV/bin/python" "$b"
     done
     ;;
+  package)
+    APT_PACKAGES+=("${APT_PACKAGE_PACKAGES[@]}")
+    setup
+    "$VENV/bin/python" installer/build.py --out "$ROOT/dist" "$@"
+    ;;
   lint)
     setup
     "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . && "$VENV/bin/mypy"
     ;;
   *)
-    echo "usage: ./dev.sh {demo|test|bench|lint} [args]" >&2
+    echo "usage: ./dev.sh {demo|test|bench|lint|package} [args]" >&2
     exit 2
     ;;
 esac

@@ -20,6 +20,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--demo", action="store_true", help="run on generated demo courses")
     parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check that Qt, libVLC, the face models, SQLCipher and the key store work, "
+        "print one line for each, and exit (0: all work)",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
@@ -95,8 +101,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _use_bundled_vlc() -> None:
+    """A packaged Windows build carries VLC in its `vlc` folder; python-vlc is told
+    where (a Linux package uses the system's libVLC, which it finds by itself)."""
+    if not getattr(sys, "frozen", False):
+        return
+    bundled = Path(sys.executable).resolve().parent / "vlc"
+    if (bundled / "libvlc.dll").exists():
+        os.environ.setdefault("PYTHON_VLC_LIB_PATH", str(bundled / "libvlc.dll"))
+        os.environ.setdefault("PYTHON_VLC_MODULE_PATH", str(bundled))
+        os.environ.setdefault("VLC_PLUGIN_PATH", str(bundled / "plugins"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    _use_bundled_vlc()
+    if args.self_check:
+        from app.self_check import self_check  # noqa: PLC0415
+
+        return self_check()
     data_dir = args.data_dir or Path(
         os.environ.get("APP_DATA_DIR") or user_data_dir("vocational-learning-client")
     )

@@ -343,6 +343,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     starter.ready.connect(platform_ready)
     starter.failed.connect(platform_failed)
     if choice.problem is not None:
+        log.warning("no platform to connect to", extra={"data": {"problem": choice.problem}})
         window.sign_in_page.show_status(platform_problem_text(choice.problem), error=True)
     else:
         starter.start(args, data_dir, choice.base_url)

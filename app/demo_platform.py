@@ -5,6 +5,7 @@ as demo by the server (demo mode). Nothing here runs in a production client."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 from dataclasses import dataclass
@@ -74,12 +75,24 @@ DEMO_QUESTIONS: list[dict[str, object]] = [
 ]
 
 
+def _astronaut_png() -> Path:
+    """The file itself, read without importing scikit-image (seconds of SciPy): from
+    the package in a source run, from the bundle's copy in a packaged one."""
+    bundled = Path(__file__).resolve().parent / "demo_data" / "astronaut.png"
+    if bundled.exists():
+        return bundled
+    spec = importlib.util.find_spec("skimage")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("scikit-image (the demo learner's photo) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "astronaut.png"
+
+
 def demo_photo() -> np.ndarray:
     """The face of the demo learner: the astronaut photo shipped inside scikit-image
     (public domain, NASA), framed 640 x 480 like a webcam."""
-    from skimage import data  # noqa: PLC0415 - only the demo needs it
-
-    photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    photo = cv2.imread(str(_astronaut_png()))
+    if photo is None:
+        raise FileNotFoundError("the demo learner's photo (astronaut.png) is missing")
     photo = cv2.copyMakeBorder(photo, 0, 0, 64, 64, cv2.BORDER_REPLICATE)
     return photo[16:496]
 

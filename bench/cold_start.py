@@ -44,7 +44,11 @@ def log_time(line: dict) -> float:
     return time.mktime(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + int(millis or 0) / 1000
 
 
-def one_start(work: Path, index: int) -> dict[str, float]:
+SOURCE_CLIENT = (sys.executable, "-m", "app")
+
+
+def one_start(work: Path, index: int, client: tuple[str, ...] = SOURCE_CLIENT) -> dict[str, float]:
+    """One start of `client` (the source run, or a packaged program) to its window."""
     data = work / f"run{index}"
     env = {
         **os.environ,
@@ -55,9 +59,7 @@ def one_start(work: Path, index: int) -> dict[str, float]:
     started = time.time()
     process = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "app",
+            *client,
             "--server",
             f"http://127.0.0.1:{closed_port()}",
             "--data-dir",

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtDBus import QDBusConnection
 from PySide6.QtGui import (
@@ -42,6 +43,7 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
+    QFontDatabase,
     QGuiApplication,
     QHideEvent,
     QIcon,
@@ -133,6 +135,7 @@ __all__ = [
     "QEvent",
     "QFileDialog",
     "QFont",
+    "QFontDatabase",
     "QFormLayout",
     "QFrame",
     "QGridLayout",
@@ -207,4 +210,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "qVersion",
 ]

@@ -31,6 +31,9 @@ TESTS = Path(__file__).resolve().parent
 UNIT = TESTS / "unit"
 # Node ids of the tests that open windows (the sync engine's e2e tests open none).
 WINDOWED = ("tests/gui/", "tests/e2e/test_app_e2e.py", "tests/e2e/test_app_process.py")
+# Modules whose tests share one costly module fixture (the packaged client's build): all
+# in one worker, so it is made once.
+ONE_WORKER_MODULES = ("tests/e2e/test_packaged_client.py",)
 GUI_TOOLS = ("xdotool", "xmessage", "dbus-daemon", "dbus-send")
 
 
@@ -57,13 +60,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """Under pytest-xdist every test with windows runs in one worker, one at a time:
-    windows of two tests on one display would take each other's focus. The others are
-    spread over the workers one by one."""
+    windows of two tests on one display would take each other's focus. The modules of
+    ONE_WORKER_MODULES go whole to a worker; the other tests are spread one by one."""
     from xdist.scheduler import LoadScopeScheduling
 
     class WindowsInOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "windows" if nodeid.startswith(WINDOWED) else nodeid
+            if nodeid.startswith(WINDOWED):
+                return "windows"
+            if nodeid.startswith(ONE_WORKER_MODULES):
+                return nodeid.split("::", maxsplit=1)[0]
+            return nodeid
 
     return WindowsInOneWorker(config, log)
 
