@@ -456,6 +456,10 @@ def _connect(
         ),
         parent=window,
     )
+    from app.update_flow import UpdateFlow  # noqa: PLC0415
+
+    channel = choice.profile.profile.update_channel if choice.profile else "stable"
+    UpdateFlow(window, sync, build, data_dir / "updates", channel, window.show_notice).check()
     open_camera, simulated = make_open_camera(
         args, bool(state["has_camera"]), str(state["platform"])
     )

@@ -143,6 +143,10 @@ def failure_text(code: str, reason: str = "") -> str:
             "Messages", "The training platform gave an answer that cannot be read."
         ),
         "not_signed_in": translate("Messages", "You are not signed in."),
+        "release_file_mismatch": translate(
+            "Messages",
+            "The downloaded update is not the one the platform signed, so it was deleted and not installed.",  # noqa: E501
+        ),
     }
     for key in (reason, code):
         if key and key in texts:

@@ -48,7 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
         "provisioning-key",
         help="print the platform's provisioning public key (base64) for installer builds",
     )
+    publish = commands.add_parser(
+        "publish-release",
+        help="offer a client installer as the newest release, signed by the release key",
+    )
+    publish.add_argument("installer", type=Path, help="the .deb or the Windows setup program")
+    publish.add_argument("--version", required=True, help="its version, MAJOR.MINOR.PATCH")
+    publish.add_argument("--target", required=True, choices=("linux-deb", "windows-setup"))
+    publish.add_argument("--channel", default="stable", choices=("stable", "beta"))
+    commands.add_parser(
+        "release-key",
+        help="print the platform's release public key (base64) for installer builds",
+    )
     return parser
+
+
+def _publish_release(platform: Platform, args: argparse.Namespace) -> int:
+    from server.releases import publish_release
+
+    try:
+        with platform.transaction() as db:
+            release = publish_release(
+                platform, db, args.installer, args.version, args.target, args.channel
+            )
+    except (OSError, ValueError) as error:
+        print(f"the release cannot be published: {error}", file=sys.stderr)
+        return 2
+    print(f"published {release.version} for {release.target} ({release.sha256})")
+    return 0
 
 
 def _sign_profile(platform: Platform, profile: Path, out: Path) -> int:
@@ -99,17 +126,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from server.api import create_app
 
-    if args.command == "provisioning-key":
+    if args.command in ("provisioning-key", "release-key"):
         from wire.provisioning import raw_public_key
 
-        public = raw_public_key(config.provisioning_private_key())
-        print(base64.b64encode(public).decode("ascii"))
+        private = (
+            config.provisioning_private_key()
+            if args.command == "provisioning-key"
+            else config.release_private_key()
+        )
+        print(base64.b64encode(raw_public_key(private)).decode("ascii"))
         return 0
     from server.platform import Platform
 
     platform = Platform.create(config)
     if args.command == "sign-profile":
         return _sign_profile(platform, args.profile, args.out)
+    if args.command == "publish-release":
+        return _publish_release(platform, args)
     if args.migrate_only:
         log.info("schema up to date", extra={"data": {"event": "migrated"}})
         return 0

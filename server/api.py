@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from server.body_limit import BodySizeLimit
 from server.errors import ApiError
 from server.platform import Platform
-from server.routes import admin, auth, learner, study
+from server.routes import admin, auth, client, learner, study
 from server.routes.deps import PlatformDep
 from wire.errors import ErrorBody
 from wire.health import Health
@@ -71,6 +71,6 @@ def create_app(platform: Platform) -> FastAPI:
     def health(platform: PlatformDep) -> Health:
         return Health(status="ok", server_time_ms=platform.clock.now_ms())
 
-    for router in (auth.router, learner.router, study.router, admin.router):
+    for router in (auth.router, learner.router, study.router, admin.router, client.router):
         app.include_router(router, prefix=API)
     return app

@@ -9,11 +9,10 @@ saying what to install, while the protections that matter stay on the server.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})\.(\d{1,4})$")
+from wire.releases import version_key
 
 
 class ClientRefusal(StrEnum):
@@ -31,14 +30,6 @@ class ClientClaim:
 class ClientPolicy:
     min_version: str = ""  # empty: any version
     require_known_profile: bool = False
-
-
-def version_key(version: str) -> tuple[int, int, int]:
-    match = VERSION.match(version)
-    if match is None:
-        raise ValueError(f"not a MAJOR.MINOR.PATCH version: {version!r}")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
 
 
 def client_refusal(

@@ -21,8 +21,8 @@ from pathlib import Path
 import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from server.client_rules import version_key
 from server.field_crypto import generate_master_key, master_key_from_config
+from wire.releases import version_key
 
 ENV_PREFIX = "PLATFORM_"
 DEFAULT_PORT = 8470
@@ -46,6 +46,9 @@ class ServerConfig:
     # base64 of the 32-byte Ed25519 seed that signs institutions' provisioning profiles;
     # empty: a key file in data_dir. Its public half is built into the installers.
     provisioning_key: str = ""
+    # base64 of the Ed25519 seed that signs client releases (updates); empty: a key file
+    # in data_dir. Its public half is built into the installers as well.
+    release_key: str = ""
     # Clients below this version are refused at sign-in with what to install (empty:
     # any), and with require_known_profile so are clients with no profile this platform
     # signed (source and demo builds have none).
@@ -92,17 +95,23 @@ class ServerConfig:
         return Path(self.media_dir) if self.media_dir else self.data_dir / "media"
 
     def provisioning_private_key(self) -> Ed25519PrivateKey:
-        try:
-            seed = base64.b64decode(self.provisioning_key, validate=True)
-            return Ed25519PrivateKey.from_private_bytes(seed)
-        except (binascii.Error, ValueError) as error:
-            raise ConfigError("provisioning_key: not base64 of 32 bytes") from error
+        return _signing_key(self.provisioning_key, "provisioning_key")
+
+    def release_private_key(self) -> Ed25519PrivateKey:
+        return _signing_key(self.release_key, "release_key")
 
     def master_key_bytes(self) -> bytes:
         try:
             return master_key_from_config(self.master_key)
         except ValueError as error:
             raise ConfigError(f"master_key: {error}") from error
+
+
+def _signing_key(text: str, name: str) -> Ed25519PrivateKey:
+    try:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError) as error:
+        raise ConfigError(f"{name}: not base64 of 32 bytes") from error
 
 
 _ENV_ALIASES = {"DATABASE_URL": "database_url"}
@@ -209,7 +218,12 @@ def with_local_secrets(config: ServerConfig) -> tuple[ServerConfig, list[str]]:
         key = _secret_file(config.data_dir / "provisioning.key", generate_master_key)
         config = replace(config, provisioning_key=key)
         from_files.append("provisioning_key")
+    if not config.release_key:
+        key = _secret_file(config.data_dir / "release.key", generate_master_key)
+        config = replace(config, release_key=key)
+        from_files.append("release_key")
     config.provisioning_private_key()
+    config.release_private_key()
     config.master_key_bytes()  # fail now, not at the first request
     return config, from_files
 
@@ -228,6 +242,8 @@ variables {ENV_PREFIX}<NAME> in upper case, then these options):
                  data_dir/admin.token, created once)
   provisioning_key  base64 of the Ed25519 seed that signs provisioning profiles
                  (default: data_dir/provisioning.key, created once); keep a copy offline
+  release_key    base64 of the Ed25519 seed that signs client releases (default:
+                 data_dir/release.key, created once); keep a copy offline
   min_client_version  refuse clients below this MAJOR.MINOR.PATCH at sign-in
   require_known_profile  true: refuse clients without a profile this platform signed
   demo           true: demo mode; the development SMS gateway writes codes to the log

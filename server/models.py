@@ -423,3 +423,20 @@ class ProvisionedProfile(Base):
     institution_code: Mapped[str] = mapped_column(String(64))
     issued_ms: Mapped[int] = mapped_column(BigInteger)
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class ClientReleaseRow(Base):
+    """A client installer the platform offers (`python -m server publish-release`); the
+    file is kept in the data folder's `releases/`."""
+
+    __tablename__ = "client_releases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signature_b64: Mapped[str] = mapped_column(String(100))
+    published_ms: Mapped[int] = mapped_column(BigInteger)

@@ -62,6 +62,7 @@ from wire.auth import (
     SmsRequest,
 )
 from wire.face import LivenessChallenge
+from wire.releases import ClientRelease
 from wire.study import (
     EventBatch,
     FaceCheckDue,
@@ -114,6 +115,13 @@ class MediaChecksumError(SyncError):
 
     def __init__(self, course_id: str) -> None:
         super().__init__(f"the downloaded media of course {course_id} has the wrong checksum")
+
+
+class ReleaseFileMismatchError(SyncError):
+    """The downloaded installer is not the release the platform signed (its size or
+    SHA-256 differs): it is deleted, never run."""
+
+    code = "release_file_mismatch"
 
 
 def _sha256_of(path: Path) -> str:
@@ -247,6 +255,16 @@ class SyncEngine:
         published only when its SHA-256 matches the catalogue's."""
         return self._run(lambda: self._download_media(course_id, destination, expected_sha256))
 
+    def latest_release(self, target: str, channel: str) -> Future[ClientRelease | None]:
+        """The newest client release the platform offers (None: it offers none). Its
+        signature is the caller's to check (`app.updates`)."""
+        return self._run(lambda: self._latest_release(target, channel))
+
+    def download_release(self, release: ClientRelease, folder: Path) -> Future[Path]:
+        """The release's installer into `folder`, kept only if its size and SHA-256 are
+        the signed ones."""
+        return self._run(lambda: self._download_release(release, folder))
+
     def start_course(self, course_id: str) -> Future[StudyStarted]:
         return self._run(lambda: self._start_course(course_id))
 
@@ -373,6 +391,43 @@ class SyncEngine:
         if _sha256_of(partial) != expected_sha256:
             partial.unlink()
             raise MediaChecksumError(course_id)
+        partial.replace(destination)
+        return destination
+
+    def _latest_release(self, target: str, channel: str) -> ClientRelease | None:
+        params = {"target": target, "channel": channel}
+        try:
+            release: ClientRelease = self._call(
+                lambda: self._client.get(f"{API}/client/release", params=params),
+                _RELEASE,
+                "client release",
+            )
+        except ServerRefusedError as error:
+            if error.reason_code == "no_release":
+                return None
+            raise
+        return release
+
+    def _download_release(self, release: ClientRelease, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        destination = folder / Path(release.file_name).name
+        partial = destination.with_name(destination.name + ".part")
+        with partial.open("wb") as out:
+            self._call(
+                lambda: self._client.download(
+                    f"{API}/client/releases/{release.release_id}/file",
+                    None,
+                    out,
+                    cancel=self._closing,
+                ),
+                _STATUS,
+                "client release",
+            )
+        if partial.stat().st_size != release.size or _sha256_of(partial) != release.sha256:
+            partial.unlink()
+            raise ReleaseFileMismatchError(
+                f"the installer of {release.version} is not the signed one"
+            )
         partial.replace(destination)
         return destination
 
@@ -595,3 +650,4 @@ class _Empty(BaseModel):
 
 _EMPTY = _Empty()
 _STATUS: TypeAdapter[int] = TypeAdapter(int)
+_RELEASE: TypeAdapter[ClientRelease] = TypeAdapter(ClientRelease)

@@ -22,6 +22,7 @@ from sync.store_worker import StoreWorker, WorkerResumeStore
 from sync.sync_rules import FaceProof
 from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
 from wire.face import LivenessChallenge
+from wire.releases import ClientRelease
 from wire.study import FaceCheckResult, StudyStarted
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,20 @@ class SyncService(QObject):
     def send(self, request: LearnerRequest[A], done: Callable[[A], None], failed: Failed) -> None:
         """A signed-in learner's request (`sync.requests`)."""
         self._track(type(request).__name__, self.engine.send(request), done, failed)
+
+    def latest_release(
+        self,
+        target: str,
+        channel: str,
+        done: Callable[[ClientRelease | None], None],
+        failed: Failed,
+    ) -> None:
+        self._track("latest_release", self.engine.latest_release(target, channel), done, failed)
+
+    def download_release(
+        self, release: ClientRelease, folder: Path, done: Callable[[Path], None], failed: Failed
+    ) -> None:
+        self._track("download_release", self.engine.download_release(release, folder), done, failed)
 
     def download_media(
         self,

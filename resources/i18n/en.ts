@@ -924,6 +924,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The downloaded update is not the one the platform signed, so it was deleted and not installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The request failed (%1).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1624,6 +1628,25 @@
     </message>
     <message>
         <source>%1 min waits for the course test to be passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpdateFlow</name>
+    <message>
+        <source>Version %1 of the client is available (this is %2). Download and install it now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading version %1 of the client…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new version was downloaded and checked; it is installed now.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -923,6 +923,10 @@
         <translation>您尚未登录。</translation>
     </message>
     <message>
+        <source>The downloaded update is not the one the platform signed, so it was deleted and not installed.</source>
+        <translation>下载的更新与平台签名的版本不一致，已删除且未安装。</translation>
+    </message>
+    <message>
         <source>The request failed (%1).</source>
         <translation>请求失败（%1）。</translation>
     </message>
@@ -1624,6 +1628,25 @@
     <message>
         <source>%1 min waits for the course test to be passed</source>
         <translation>%1 分钟待课程测试通过后计入</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateFlow</name>
+    <message>
+        <source>Version %1 of the client is available (this is %2). Download and install it now?</source>
+        <translation>客户端新版本 %1 已发布（当前为 %2）。现在下载并安装吗？</translation>
+    </message>
+    <message>
+        <source>Update available</source>
+        <translation>有可用更新</translation>
+    </message>
+    <message>
+        <source>Downloading version %1 of the client…</source>
+        <translation>正在下载客户端 %1 版本……</translation>
+    </message>
+    <message>
+        <source>The new version was downloaded and checked; it is installed now.</source>
+        <translation>新版本已下载并通过校验，现在开始安装。</translation>
     </message>
 </context>
 </TS>

@@ -151,4 +151,9 @@ ZH = {
     "The institution settings (provisioning profile) need a newer client. Install the latest installer from your training institution.": "机构配置（预置配置文件）需要更新版本的客户端。请安装您的培训机构提供的最新安装程序。",
     "This build of the client cannot check institution settings (no platform key is built in). Install the client from your training institution's installer.": "此版本的客户端无法校验机构配置（未内置平台密钥）。请使用您的培训机构提供的安装程序安装客户端。",
     "This installation of the client is damaged. Install it again.": "此客户端的安装已损坏。请重新安装。",
+    "Version %1 of the client is available (this is %2). Download and install it now?": "客户端新版本 %1 已发布（当前为 %2）。现在下载并安装吗？",
+    "Update available": "有可用更新",
+    "Downloading version %1 of the client…": "正在下载客户端 %1 版本……",
+    "The new version was downloaded and checked; it is installed now.": "新版本已下载并通过校验，现在开始安装。",
+    "The downloaded update is not the one the platform signed, so it was deleted and not installed.": "下载的更新与平台签名的版本不一致，已删除且未安装。",
 }

@@ -65,6 +65,7 @@ class LiveServer:
             **{  # type: ignore[arg-type]
                 "master_key": generate_master_key(),
                 "provisioning_key": generate_master_key(),  # 32 random bytes, base64
+                "release_key": generate_master_key(),
                 "admin_token": ADMIN_TOKEN,
                 "demo": True,
                 **settings,
