@@ -116,14 +116,23 @@ def _use_bundled_vlc() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     _use_bundled_vlc()
-    if args.self_check:
-        from app.self_check import self_check  # noqa: PLC0415
-
-        return self_check()
     data_dir = args.data_dir or Path(
         os.environ.get("APP_DATA_DIR") or user_data_dir("vocational-learning-client")
     )
     data_dir.mkdir(parents=True, exist_ok=True)
+    if args.self_check:
+        from app.self_check import self_check  # noqa: PLC0415
+
+        # Also in a file: a Windows build has no console to print to.
+        lines: list[str] = []
+
+        def say(line: str) -> None:
+            print(line, flush=True)
+            lines.append(line)
+
+        code = self_check(say)
+        (data_dir / "self-check.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return code
 
     from server.json_logs import configure_logging  # noqa: PLC0415 - after arg parsing
 

@@ -113,6 +113,8 @@ def test_the_self_check_of_the_packaged_client_passes_with_no_python_around(
         f"ok   {p}" for p in ("build", "qt", "libvlc", "face_models", "sqlcipher", "key_store")
     }
     assert "(packaged, platform key built in)" in checked.stdout
+    # The same lines in a file, for a Windows build that has no console.
+    assert (tmp_path / "data" / "self-check.txt").read_text().splitlines() == lines
 
 
 def test_the_demo_tour_runs_from_the_package(installed, tmp_path) -> None:
