@@ -75,7 +75,7 @@ DEMO_QUESTIONS: list[dict[str, object]] = [
 ]
 
 
-def _astronaut_png() -> Path:
+def astronaut_png() -> Path:
     """The file itself, read without importing scikit-image (seconds of SciPy): from
     the package in a source run, from the bundle's copy in a packaged one."""
     bundled = Path(__file__).resolve().parent / "demo_data" / "astronaut.png"
@@ -90,7 +90,7 @@ def _astronaut_png() -> Path:
 def demo_photo() -> np.ndarray:
     """The face of the demo learner: the astronaut photo shipped inside scikit-image
     (public domain, NASA), framed 640 x 480 like a webcam."""
-    photo = cv2.imread(str(_astronaut_png()))
+    photo = cv2.imread(str(astronaut_png()))
     if photo is None:
         raise FileNotFoundError("the demo learner's photo (astronaut.png) is missing")
     photo = cv2.copyMakeBorder(photo, 0, 0, 64, 64, cv2.BORDER_REPLICATE)

@@ -99,9 +99,9 @@ def prepare(build_dir: Path, platform_key: str | None, release_key: str | None) 
     (build_dir / "build.json").write_text(json.dumps(build, indent=2) + "\n", encoding="utf-8")
     photo = build_dir / "demo_data" / "astronaut.png"
     photo.parent.mkdir(exist_ok=True)
-    from app.demo_platform import _astronaut_png  # noqa: PLC0415 - the source run's copy
+    from app.demo_platform import astronaut_png  # noqa: PLC0415 - the source run's copy
 
-    shutil.copyfile(_astronaut_png(), photo)
+    shutil.copyfile(astronaut_png(), photo)
     # In a process of its own: a Qt application made here would be the only one the
     # caller's process could ever have (a test's QApplication among them).
     command = [sys.executable, str(Path(__file__).resolve()), "--render-icons", str(build_dir)]
