@@ -37,7 +37,7 @@ from server.models import (
 from server.platform import Platform, VerificationSettings
 from server.tokens import new_id, new_sms_code, new_token, token_hash
 from verification.face_embedding import template_from_embeddings
-from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
+from wire.auth import ClientIdentity, FirstFactorPassed, SignedIn, SmsCodeSent
 from wire.face import LivenessChallenge
 
 log = logging.getLogger("server.auth")
@@ -76,7 +76,12 @@ def record_failure(platform: Platform, account: Account) -> None:
 
 
 def _open_challenge(
-    platform: Platform, db: Session, account: Account, device_id: str, factor: str
+    platform: Platform,
+    db: Session,
+    account: Account,
+    device_id: str,
+    factor: str,
+    client: ClientIdentity | None,
 ) -> FirstFactorPassed:
     token = new_token()
     now = platform.clock.now_ms()
@@ -90,6 +95,8 @@ def _open_challenge(
         expires_ms=now + platform.config.login_challenge_ttl_ms,
         face_attempts=0,
         completed=False,
+        client_version=client.version if client else None,
+        profile_sha256=client.profile_sha256 if client else None,
     )
     db.add(challenge)
     learner = db.get(Learner, account.learner_id)
@@ -108,7 +115,13 @@ def _valid_device_id(device_id: str) -> None:
 
 
 def password_factor(
-    platform: Platform, db: Session, login_name: str, password: str, device_id: str, address: str
+    platform: Platform,
+    db: Session,
+    login_name: str,
+    password: str,
+    device_id: str,
+    address: str,
+    client: ClientIdentity | None = None,
 ) -> FirstFactorPassed:
     _check_rate(platform, address)
     _valid_device_id(device_id)
@@ -126,7 +139,7 @@ def password_factor(
     # so a script that has the password cannot wipe the face failures it piles up.
     if password_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    return _open_challenge(platform, db, account, device_id, "password")
+    return _open_challenge(platform, db, account, device_id, "password", client)
 
 
 def _account_by_phone(platform: Platform, db: Session, phone: str) -> Account | None:
@@ -166,7 +179,13 @@ def request_sms_code(platform: Platform, db: Session, phone: str, address: str) 
 
 
 def sms_factor(
-    platform: Platform, db: Session, phone: str, code: str, device_id: str, address: str
+    platform: Platform,
+    db: Session,
+    phone: str,
+    code: str,
+    device_id: str,
+    address: str,
+    client: ClientIdentity | None = None,
 ) -> FirstFactorPassed:
     _check_rate(platform, address)
     _valid_device_id(device_id)
@@ -188,7 +207,7 @@ def sms_factor(
         record_failure(platform, account)
         raise unauthorized("invalid_code", "the code is wrong or has expired", keep_changes=True)
     sent.used = True
-    return _open_challenge(platform, db, account, device_id, "sms")
+    return _open_challenge(platform, db, account, device_id, "sms", client)
 
 
 def _open_login(
@@ -278,7 +297,7 @@ def face_factor(
     device = _bind_device(platform, db, device_id, offered_key, account)
     login.completed = True
     account.failed_logins = 0
-    return _start_session(platform, db, account, learner, device, address)
+    return _start_session(platform, db, account, learner, device, address, login)
 
 
 def _decoded_device_key(public_key_b64: str | None) -> bytes | None:
@@ -334,6 +353,7 @@ def _start_session(
     learner: Learner,
     device: Device,
     address: str,
+    login: LoginChallenge,
 ) -> SignedIn:
     now = platform.clock.now_ms()
     active = AuthSession.revoked_ms.is_(None)
@@ -357,6 +377,8 @@ def _start_session(
         created_ms=now,
         last_seen_ms=now,
         ip_address=address,
+        client_version=login.client_version,
+        profile_sha256=login.profile_sha256,
     )
     db.add(session)
     log.info("signed in", extra={"data": {"account": account.id, "device": device.id}})

@@ -123,6 +123,9 @@ class LoginChallenge(Base):
     expires_ms: Mapped[int] = mapped_column(BigInteger)
     face_attempts: Mapped[int] = mapped_column(Integer, default=0)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the client said of itself at the first factor (server.client_rules).
+    client_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    profile_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Device(Base):
@@ -150,6 +153,9 @@ class AuthSession(Base):
     ip_address: Mapped[str] = mapped_column(String(64))
     revoked_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     revoke_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The client's version and provisioning profile, as it said at sign-in.
+    client_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    profile_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Course(Base):

@@ -44,7 +44,7 @@ def login_password(
     with platform.transaction() as db:
         admit_client(platform, db, body.client)
         return auth.password_factor(
-            platform, db, body.login_name, body.password, body.device_id, address
+            platform, db, body.login_name, body.password, body.device_id, address, body.client
         )
 
 
@@ -58,7 +58,9 @@ def sms_request(body: SmsRequest, platform: PlatformDep, address: ClientAddress)
 def login_sms(body: SmsLogin, platform: PlatformDep, address: ClientAddress) -> FirstFactorPassed:
     with platform.transaction() as db:
         admit_client(platform, db, body.client)
-        return auth.sms_factor(platform, db, body.phone, body.code, body.device_id, address)
+        return auth.sms_factor(
+            platform, db, body.phone, body.code, body.device_id, address, body.client
+        )
 
 
 @router.post("/face/challenge")

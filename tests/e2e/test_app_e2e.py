@@ -24,6 +24,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.build_info import VERSION
 from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platform
 from qt_binding import QColor, QImage
 from records.events import EventKind
@@ -40,6 +41,7 @@ from server.provisioning import platform_public_key, sign_institution_profile
 from tests.support.app_log import log_entries, wait_for_log
 from tests.support.printed_record import assert_printed
 from tests.support.server_harness import LiveServer
+from wire.provisioning import read_profile
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("display")
@@ -597,6 +599,8 @@ def test_a_provisioned_client_signs_in_and_a_tampered_or_outdated_one_is_told_wh
         with platform.sessions() as db:
             sessions = db.scalars(select(AuthSession)).all()
         assert len(sessions) == 1  # the provisioned client's, and nobody else's
+        signed = read_profile(document, platform_public_key(platform)).sha256
+        assert (sessions[0].client_version, sessions[0].profile_sha256) == (VERSION, signed)
     assert any(e.get("msg") == "provisioning profile in use" for e in log_entries(provisioned))
     told = states(refused)[-1]
     assert told["sign_in_status"].startswith("机构配置（预置配置文件）在签发后被修改")

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from server.client_rules import ClientRefusal
-from server.models import AuditEntry, ProvisionedProfile
+from server.models import AuditEntry, LoginChallenge, ProvisionedProfile
 from server.provisioning import platform_public_key, sign_institution_profile
 from sync.engine import SyncEngine
 from sync.http_client import ConnectionSettings, PlatformClient, ServerRefusedError
@@ -150,6 +150,10 @@ def test_the_sync_engine_says_which_client_it_is(tmp_path, version, admitted) ->
             answer = engine.password_login("learner1", "correct horse learner1")
             if admitted:
                 assert answer.result(30).next_step == "face"
+                # Kept with the sign-in (and then its session), for supervision.
+                with server.platform.sessions() as db:
+                    login = db.scalars(select(LoginChallenge)).one()
+                assert (login.client_version, login.profile_sha256) == (version, None)
             else:
                 with pytest.raises(ServerRefusedError) as refused:
                     answer.result(30)
