@@ -2,8 +2,8 @@
 for the packaging tests: each part the client needs is loaded and used for real, and one
 line per part says what works.
 
-Qt draws a widget offscreen with the Chinese font; libVLC plays one generated second of
-video into memory; the face models find and embed the demo face; SQLCipher writes and
+Qt draws a widget offscreen with the Chinese font; libVLC decodes one generated second
+of video; the face models find and embed the demo face; SQLCipher writes and
 reads back an encrypted store; the key store is one the client accepts (no secret is
 read or written). One broken part never hides the others. No personal data is printed.
 """
@@ -61,8 +61,8 @@ def check_qt() -> str:
 
 
 def check_libvlc() -> str:
-    """One second of generated MPEG-4 played to its end with frames decoded, drawn
-    into memory (no window): the decoder and the plugins are there."""
+    """One second of generated MPEG-4 played to its end with its frames decoded (to
+    VLC's dummy video output: no window needed): the decoders and plugins are there."""
     import vlc  # noqa: PLC0415
 
     from app.demo_media import generate_clock_video  # noqa: PLC0415
@@ -78,6 +78,7 @@ def check_libvlc() -> str:
         player = instance.media_player_new()
         media = instance.media_new_path(str(clip.path))
         player.set_media(media)
+        decoded = 0
         try:
             player.play()
             deadline = time.monotonic() + 20.0
@@ -85,18 +86,21 @@ def check_libvlc() -> str:
                 vlc.State.Ended,
                 vlc.State.Error,
             ):
+                # Read while it plays: some libVLC versions (3.0.20) zero the input's
+                # statistics when it ends.
+                stats = vlc.MediaStats()
+                if media.get_stats(stats):
+                    decoded = max(decoded, stats.decoded_video)
                 time.sleep(0.05)
             state = player.get_state()
-            stats = vlc.MediaStats()
-            media.get_stats(stats)
         finally:
             player.stop()
             player.release()
             media.release()
             instance.release()
-    if state != vlc.State.Ended or stats.decoded_video < 1:
-        raise RuntimeError(f"the test clip did not play ({state}, {stats.decoded_video} frames)")
-    return f"libVLC {vlc.libvlc_get_version().decode()} played {stats.decoded_video} frames"
+    if state != vlc.State.Ended or decoded < 1:
+        raise RuntimeError(f"the test clip did not play ({state}, {decoded} frames decoded)")
+    return f"libVLC {vlc.libvlc_get_version().decode()} decoded {decoded} frames"
 
 
 def check_face_models() -> str:

@@ -33,17 +33,23 @@ from wire.provisioning import ProfileError, read_profile  # noqa: E402
 
 NAME = "vocational-learning-client"
 ICON_SVG = ROOT / "resources" / "icons" / f"{NAME}.svg"
-# What the bundle needs from the system: libVLC with its plugins, Qt's xcb platform
-# libraries, OpenGL, fonts for the Chinese UI; a Secret Service for the key store.
-DEB_DEPENDS = (
-    "libvlc5, vlc-plugin-base, vlc-plugin-video-output, libc6 (>= {glibc}), "
-    "libstdc++6, libgcc-s1, libexpat1, "
-    "libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libx11-6, libx11-xcb1, "
-    "libxcb1, libxcb-cursor0, libxcb-glx0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, "
-    "libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, "
-    "libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0, "
-    "libxkbcommon-x11-0, libcups2t64 | libcups2, fonts-noto-cjk | fonts-wqy-microhei"
+# What the bundle needs from the system besides the shared libraries it links (found at
+# build time, `system_needs`): libVLC and its plugins (loaded through ctypes, so no ELF
+# file names them) and a font for the Chinese UI.
+DEB_DEPENDS_BASE = (
+    "libvlc5",
+    "vlc-plugin-base",
+    "vlc-plugin-video-output",
+    "fonts-noto-cjk | fonts-wqy-microhei",
 )
+# Libraries renamed by Ubuntu 24.04's 64-bit time_t transition: either name will do.
+T64_RENAMED = frozenset(
+    {
+        "libglib2.0-0", "libssl3", "libcups2", "libreadline8", "libpng16-16", "libgnutls30",
+        "libatk1.0-0", "libatk-bridge2.0-0", "libatspi2.0-0", "libgtk-3-0", "libcurl4",
+        "libgdk-pixbuf-2.0-0", "libnettle8", "libhogweed6", "libtiff6", "libcairo2",
+    }
+)  # fmt: skip
 DEB_RECOMMENDS = "gnome-keyring | kwalletmanager | keepassxc"
 DESKTOP_ENTRY = f"""\
 [Desktop Entry]
@@ -77,6 +83,7 @@ class BuildReport:
     deb_bytes: int
     deb_compression: str
     glibc_floor: str
+    unresolved_sonames: list[str]
     pyinstaller_s: float
     deb_s: float
     nsis_checked: bool
@@ -149,24 +156,75 @@ def run_pyinstaller(build_dir: Path, dist_dir: Path) -> Path:
 
 
 GLIBC_VERSION = re.compile(rb"GLIBC_(\d+)\.(\d+)")
+NEEDED = re.compile(rb"^\s+NEEDED\s+(\S+)$", re.MULTILINE)
+# glibc's own libraries: `libc6 (>= floor)` stands for them.
+GLIBC_SONAMES = re.compile(
+    r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|ld-linux[-\w]*)\.so(\.\d+)*$"
+)
+LIBRARY_DIRS = ("/lib", "/usr/lib")
 
 
-def glibc_floor(bundle: Path) -> str:
-    """The newest glibc symbol version any ELF file of the bundle asks for: the oldest
-    distribution it can run on has at least this glibc."""
-    newest = (2, 17)
+@dataclass
+class SystemNeeds:
+    """What the bundle's ELF files ask of the system: the newest glibc symbol version
+    (the oldest distribution it runs on has at least this glibc), the Debian packages of
+    the shared libraries they link and the bundle does not carry, and the sonames this
+    machine cannot resolve (optional Qt plugins: Wayland, for one)."""
+
+    glibc_floor: str
+    packages: list[str]
+    unresolved: list[str]
+
+
+def _elf_files(bundle: Path) -> list[Path]:
+    files = []
     for path in bundle.rglob("*"):
-        if not path.is_file() or path.is_symlink():
-            continue
-        with path.open("rb") as handle:
-            if handle.read(4) != b"\x7fELF":
-                continue
-        symbols = subprocess.run(
-            ["objdump", "-T", str(path)], capture_output=True, check=False
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    files.append(path)
+    return files
+
+
+def _package_of(soname: str) -> str | None:
+    for folder in LIBRARY_DIRS:
+        for path in sorted(Path(folder).glob(f"*/{soname}")):
+            for owned in (str(path), str(path.resolve())):
+                found = subprocess.run(
+                    ["dpkg", "-S", owned], capture_output=True, text=True, check=False
+                )
+                if found.returncode == 0:
+                    return found.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def system_needs(bundle: Path) -> SystemNeeds:
+    """Only what the bundle's own files link directly: the system libraries' own
+    dependencies are the target system's business (their sonames differ between
+    distributions: libunistring.so.2 on Debian 12, .so.5 on Ubuntu 24.04)."""
+    newest = (2, 17)
+    needed: set[str] = set()
+    elves = _elf_files(bundle)
+    for path in elves:
+        dump = subprocess.run(
+            ["objdump", "-p", "-T", str(path)], capture_output=True, check=False
         ).stdout
-        for major, minor in GLIBC_VERSION.findall(symbols):
+        for major, minor in GLIBC_VERSION.findall(dump):
             newest = max(newest, (int(major), int(minor)))
-    return f"{newest[0]}.{newest[1]}"
+        needed.update(name.decode() for name in NEEDED.findall(dump))
+    carried = {path.name for path in bundle.rglob("*")}
+    packages: set[str] = set()
+    unresolved = []
+    for soname in sorted(needed - carried):
+        if GLIBC_SONAMES.match(soname):
+            continue
+        package = _package_of(soname)
+        if package is None:
+            unresolved.append(soname)
+        else:
+            packages.add(package)
+    depends = [f"{name}t64 | {name}" if name in T64_RENAMED else name for name in sorted(packages)]
+    return SystemNeeds(f"{newest[0]}.{newest[1]}", depends, unresolved)
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:
@@ -175,7 +233,11 @@ def _tree_size(folder: Path) -> tuple[int, int]:
 
 
 def make_deb(
-    bundle: Path, out_dir: Path, glibc: str, compression: str, profile: Path | None
+    bundle: Path,
+    out_dir: Path,
+    needs: SystemNeeds,
+    compression: str,
+    profile: Path | None,
 ) -> Path:
     """The .deb: the bundle in /opt, a launcher in /usr/bin, the menu entry and icon.
     It holds no learner data (that lives in each user's data folder), so removing the
@@ -203,6 +265,7 @@ def make_deb(
     scalable.parent.mkdir(parents=True)
     shutil.copyfile(ICON_SVG, scalable)
     installed_kib = _tree_size(root)[0] // 1024
+    depends = [*DEB_DEPENDS_BASE, f"libc6 (>= {needs.glibc_floor})", *needs.packages]
     control = root / "DEBIAN" / "control"
     control.parent.mkdir()
     control.write_text(
@@ -211,7 +274,7 @@ def make_deb(
         f"Architecture: {arch}\n"
         "Maintainer: Vocational Learning Client maintainers <support@example.org>\n"
         f"Installed-Size: {installed_kib}\n"
-        f"Depends: {DEB_DEPENDS.format(glibc=glibc)}\n"
+        f"Depends: {', '.join(depends)}\n"
         f"Recommends: {DEB_RECOMMENDS}\n"
         "Section: education\n"
         "Priority: optional\n"
@@ -289,13 +352,15 @@ def build(
     if bundle_only:
         if profile is not None:
             shutil.copyfile(profile, bundle / "provisioning.json")
-        report = BuildReport(VERSION, str(bundle), size, files, "", 0, "", "", 0, 0, False, None)
+        report = BuildReport(
+            VERSION, str(bundle), size, files, "", 0, "", "", [], 0, 0, False, None
+        )
         report.pyinstaller_s = round(pyinstaller_s, 1)
         report.profile_sha256 = profile_sha256
         return report
-    glibc = glibc_floor(bundle)
+    needs = system_needs(bundle)
     started = time.monotonic()
-    deb = make_deb(bundle, out_dir, glibc, compression, profile)
+    deb = make_deb(bundle, out_dir, needs, compression, profile)
     deb_s = time.monotonic() - started
     check_nsis(out_dir)
     report = BuildReport(
@@ -306,7 +371,8 @@ def build(
         deb=str(deb),
         deb_bytes=deb.stat().st_size,
         deb_compression=compression,
-        glibc_floor=glibc,
+        glibc_floor=needs.glibc_floor,
+        unresolved_sonames=needs.unresolved,
         pyinstaller_s=round(pyinstaller_s, 1),
         deb_s=round(deb_s, 1),
         nsis_checked=True,
