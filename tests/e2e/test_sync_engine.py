@@ -76,7 +76,9 @@ def client_device(world: World, name: str, store_path: Path | None = None, **eng
     opened = worker.opened.result(30)
     statuses = []
     client = PlatformClient(
-        ConnectionSettings(base_url=world.proxy.url, read_timeout_s=5, connect_timeout_s=2)
+        # No fault here hangs a request: the timeouts only bound a server slowed by a
+        # busy machine (a face sign-in judges a whole burst of frames).
+        ConnectionSettings(base_url=world.proxy.url, read_timeout_s=60, connect_timeout_s=10)
     )
     engine = SyncEngine(client, worker, opened, statuses.append, batch_size=100, **engine_options)
     engine.statuses = statuses  # type: ignore[attr-defined]

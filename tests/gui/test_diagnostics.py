@@ -232,8 +232,9 @@ def test_every_known_error_code_has_an_explanation() -> None:
     def codes(cls: type) -> set[str]:
         return {cls.code} | {c for sub in cls.__subclasses__() for c in codes(sub)}
 
-    # A course download's own outcomes never come from the server probe.
-    download_only = {"media_checksum_mismatch", "cancelled"}
+    # A download's own outcomes (a course video, an update) never come from the server
+    # probe.
+    download_only = {"media_checksum_mismatch", "release_file_mismatch", "cancelled"}
     assert codes(SyncError) - download_only <= set(CODE_TEXTS)
     assert codes(KeyStoreError) <= set(CODE_TEXTS)
 
