@@ -10,7 +10,6 @@ read or written). One broken part never hides the others. No personal data is pr
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import sys
@@ -176,10 +175,4 @@ def self_check(out: Callable[[str], None] = print) -> int:
         out(f"{'ok  ' if result.ok else 'FAIL'} {result.part}: {result.detail}")
     failed = [r.part for r in results if not r.ok]
     out("self-check passed" if not failed else f"self-check failed: {', '.join(failed)}")
-    with contextlib.suppress(Exception):
-        from qt_binding import QApplication  # noqa: PLC0415
-
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
     return 0 if not failed else 1

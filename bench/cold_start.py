@@ -81,6 +81,17 @@ def one_start(work: Path, index: int, client: tuple[str, ...] = SOURCE_CLIENT) -
     return {"window_shown_s": log_time(shown) - started}
 
 
+def start_figures(times: list[float]) -> dict:
+    """The first start, the warm median and the machine, as both start benchmarks write."""
+    return {
+        "runs_s": times,
+        "first_s": times[0],
+        "warm_median_s": statistics.median(times[1:]),
+        "goal_s": GOAL_S,
+        "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "python": host.python_version()},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-results-md", action="store_true")
@@ -89,14 +100,7 @@ def main() -> None:
         raise SystemExit("needs a display: run through ./dev.sh bench")
     with tempfile.TemporaryDirectory() as folder:
         runs = [one_start(Path(folder), i) for i in range(RUNS)]
-    times = [r["window_shown_s"] for r in runs]
-    figures = {
-        "runs_s": times,
-        "first_s": times[0],
-        "warm_median_s": statistics.median(times[1:]),
-        "goal_s": GOAL_S,
-        "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "python": host.python_version()},
-    }
+    figures = start_figures([r["window_shown_s"] for r in runs])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "cold_start.json").write_text(json.dumps(figures, indent=2))
     if not args.no_results_md:

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import platform as host
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench._results import cpu_model, update_section  # noqa: E402
-from bench.cold_start import GOAL_S, RUNS, one_start  # noqa: E402
+from bench.cold_start import GOAL_S, RUNS, one_start, start_figures  # noqa: E402
 from installer.build import NAME, build  # noqa: E402
 
 OUT = REPO / "bench" / "out"
@@ -43,14 +42,7 @@ def main() -> None:
         subprocess.run(["dpkg-deb", "-x", report.deb, str(root)], check=True)
         program = (str(root / "opt" / NAME / NAME),)
         times = [one_start(work, i, program)["window_shown_s"] for i in range(RUNS)]
-    figures = {
-        "build": {**asdict(report), "total_s": round(total_s, 1)},
-        "runs_s": times,
-        "first_s": times[0],
-        "warm_median_s": statistics.median(times[1:]),
-        "goal_s": GOAL_S,
-        "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "python": host.python_version()},
-    }
+    figures = {"build": {**asdict(report), "total_s": round(total_s, 1)}, **start_figures(times)}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "package.json").write_text(json.dumps(figures, indent=2))
     if not args.no_results_md:

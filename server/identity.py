@@ -18,6 +18,7 @@ from records.identity import IdDocumentType, validate_id
 from records.policy import EffectiveTimePolicy, PolicyError
 from server.errors import bad_request, conflict, not_found
 from server.field_crypto import hash_password
+from server.files import file_sha256
 from server.models import (
     Account,
     Course,
@@ -293,16 +294,12 @@ def create_course(platform: Platform, db: Session, spec: NewCourse) -> Course:
     media_name = f"{course_id}{spec.media_source.suffix}"
     target = platform.config.resolved_media_dir / media_name
     shutil.copyfile(spec.media_source, target)
-    digest = hashlib.sha256()
-    with target.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     course = Course(
         id=course_id,
         name=spec.name,
         duration_ms=spec.duration_ms,
         media_file=media_name,
-        media_sha256=digest.hexdigest(),
+        media_sha256=file_sha256(target),
         media_size=target.stat().st_size,
         version=spec.version,
         teacher=spec.teacher,

@@ -3,7 +3,6 @@ platform's release key, looked up by target and channel (newest version first)."
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import uuid
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.errors import not_found
+from server.files import file_sha256
 from server.models import ClientReleaseRow
 from server.platform import Platform
 from wire.releases import ClientRelease, sign_release_fields, version_key
@@ -30,12 +30,8 @@ def publish_release(
     version_key(version)  # a ValueError for anything but MAJOR.MINOR.PATCH
     if not SAFE_NAME.match(installer.name):
         raise ValueError(f"use a plain file name for the installer, not {installer.name!r}")
-    digest = hashlib.sha256()
-    with installer.open("rb") as source:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            digest.update(block)
     size = installer.stat().st_size
-    sha256 = digest.hexdigest()
+    sha256 = file_sha256(installer)
     signature = sign_release_fields(
         platform.config.release_private_key(),
         version,
