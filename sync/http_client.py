@@ -15,7 +15,11 @@ threads.
   SHA-256 of the leaf certificate's SubjectPublicKeyInfo must be one of the pins.
 - **Retries**: GET and `post(..., idempotent=True)` are retried on connection and read
   errors and on 502/503/504 (honouring a capped Retry-After), with capped exponential
-  backoff. Other POSTs are sent once. Nothing is retried on 4xx or on a TLS failure.
+  backoff. Other POSTs are sent once, each on a new connection (`Connection: close`): a
+  server closes a kept-alive connection once it has been idle a few seconds (uvicorn after
+  5 s), and a request sent on it just then is reset unread, which for a request that is
+  never retried would fail a sign-in for nothing. Nothing is retried on 4xx or on a TLS
+  failure.
 - **Errors**: a message never holds the token, a request body or a response body; the
   server's own `message` is kept apart in `ServerRefusedError.server_message`.
 """
@@ -661,6 +665,8 @@ class PlatformClient:
                 # Checked here so requests' own header check never echoes the token.
                 raise ValueError("the session token is not a valid bearer token")
             sent["Authorization"] = f"Bearer {token}"
+        if not idempotent:
+            sent["Connection"] = "close"
         session = self._idempotent if idempotent else self._once
         try:
             response = session.request(

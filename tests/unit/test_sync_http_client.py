@@ -204,6 +204,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     post_hangup = get_hangup
 
+    def post_once_per_connection(self, hits: int, body: object) -> None:
+        # As a server whose idle timer closed a kept-alive connection: a second request on the
+        # same connection is dropped unread.
+        if getattr(self, "answered_here", False):
+            self.close_connection = True
+            return
+        self.answered_here = True
+        self._send_json(200, {"hits": hits})
+
     def get_redirect(self, hits: int, body: object) -> None:
         self.send_response(302)
         self.send_header("Location", "https://elsewhere.example/steal")
@@ -713,6 +722,21 @@ def test_non_idempotent_post_is_not_retried_on_a_hangup(server, certs) -> None:
     with client_for(server.url, certs) as client, pytest.raises(NoNetworkError):
         client.post("/hangup", {})
     assert server.hits("POST", "/hangup") == 1
+
+
+def test_a_request_sent_once_never_rides_a_kept_alive_connection(server, certs) -> None:
+    with client_for(server.url, certs) as client:
+        assert client.post("/once-per-connection", {}) == {"hits": 1}
+        assert client.post("/once-per-connection", {}) == {"hits": 2}
+    assert server.state.connections == 2
+
+
+def test_retried_requests_keep_their_connection_alive(server, certs) -> None:
+    with client_for(server.url, certs) as client:
+        client.get("/ok")
+        client.post("/echo", {}, idempotent=True)
+        client.get("/ok")
+    assert server.state.connections == 1
 
 
 @pytest.mark.parametrize(
