@@ -18,6 +18,18 @@ def store_error_text(code: str) -> str:
             "StoreMessages",
             "The key store is locked. Unlock it (your login keyring) and start the client again.",
         ),
+        "machine_key_missing": translate(
+            "StoreMessages",
+            "This lab PC has not been set up: its key file is missing, so your study records cannot be kept encrypted. Ask the training centre to run the lab PC setup.",
+        ),
+        "machine_key_denied": translate(
+            "StoreMessages",
+            "This account may not use the lab PC's key file. Ask the training centre to add the account to the client's group.",
+        ),
+        "machine_key_unsafe": translate(
+            "StoreMessages",
+            "The lab PC's key file is not protected (others could read or replace it), so it is not used and the client will not start. Ask the training centre to run the lab PC setup again.",
+        ),
         "key_store_failed": translate(
             "StoreMessages",
             "The key store did not answer. Start the client again; if this keeps happening, contact support.",

@@ -16,8 +16,9 @@ from typing import TypeVar
 from qt_binding import QObject, Signal
 from qt_binding.gui_thread import GuiHandoff
 from sync.engine import SyncEngine, SyncStatus
+from sync.keystore import StoreKeySource
 from sync.requests import LearnerRequest
-from sync.store import open_with_keyring
+from sync.store import open_store
 from sync.store_worker import StoreWorker, WorkerResumeStore
 from sync.sync_rules import FaceProof
 from wire.auth import FirstFactorPassed, SignedIn, SmsCodeSent
@@ -45,12 +46,18 @@ class StudyStoreService(QObject):
     event_committed = Signal(object)  # SignedEvent, only after the COMMIT that stored it
     append_failed = Signal(str)  # error code
 
-    def __init__(self, path: Path, store_id: str = "main", parent: QObject | None = None):
+    def __init__(
+        self,
+        path: Path,
+        store_id: str = "main",
+        keys: StoreKeySource | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._gui = GuiHandoff(self)
         # The key store is asked on the worker too: a D-Bus round trip, or an unlock
         # prompt, must not freeze the window.
-        self.worker = StoreWorker(lambda: open_with_keyring(path, store_id))
+        self.worker = StoreWorker(lambda: open_store(path, store_id, keys))
 
     def start(self) -> None:
         """Report `opened` or `failed`: call once the receivers are connected. The store

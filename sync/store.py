@@ -39,7 +39,6 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from keyring.backend import KeyringBackend
 
 from records.canonical import JsonValue, canonical_json
 from records.events import GENESIS_HASH, EventKind, event_from_canonical
@@ -58,7 +57,7 @@ from records.signing import (
     signed_event,
     verify_links,
 )
-from sync.keystore import get_or_create_store_key, get_store_key
+from sync.keystore import OsKeyStore, StoreKeySource
 from sync.migrations import SchemaTooNewError, migrate
 from sync.signatures import GroupSigner
 
@@ -363,7 +362,7 @@ def _acknowledged_link(
 
 
 class StudyStore:
-    """The local store. Open with `StudyStore.open` (or `open_with_keyring`); use from
+    """The local store. Open with `StudyStore.open` (or `open_store`); use from
     the thread that opened it. Satisfies player.resume.ResumeStore."""
 
     def __init__(
@@ -845,20 +844,21 @@ def _close_quietly(conn: Any) -> None:
             conn.close()
 
 
-def open_with_keyring(
+def open_store(
     path: Path | str,
     store_id: str,
-    *,
-    backend: KeyringBackend | None = None,
+    keys: StoreKeySource | None = None,
     **options: Any,
 ) -> StudyStore:
-    """Open the store with its key from the OS key store, making the key for a new store.
+    """Open the store with its key from `keys` (the OS key store by default), making the
+    key for a new store.
 
     An existing file never gets a new key (it could not be opened with it):
     StoreKeyMissingError instead. Key store problems raise sync.keystore errors."""
     path = Path(path)
+    source = keys if keys is not None else OsKeyStore()
     if store_exists(path):
-        key = get_store_key(store_id, backend)
+        key = source.existing_key(store_id)
         if key is None:
             raise StoreKeyMissingError(
                 f"The OS key store has no key for the study records store {path.name}. The "
@@ -867,5 +867,5 @@ def open_with_keyring(
                 path,
             )
     else:
-        key = get_or_create_store_key(store_id, backend)
+        key = source.key_for_new_store(store_id)
     return StudyStore.open(path, key, **options)

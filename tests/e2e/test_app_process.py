@@ -17,7 +17,7 @@ import pytest
 from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD
 from qt_binding import QColor, QImage
 from records.events import EventKind
-from sync.store import open_with_keyring
+from sync.store import open_store
 from tests.support.app_log import log_entries, wait_for_log
 from tests.support.buses import BUS_WITHOUT_SERVICES
 from tests.support.small_disk import mounted_small_disk
@@ -269,7 +269,7 @@ def test_a_full_disk_during_a_course_holds_it_tells_the_learner_and_keeps_what_w
         assert (shots / "store-failed.png").exists()
         assert told["saved_seq"] >= 2  # the session's start and its PLAY, at least
         ballast.unlink()
-        with open_with_keyring(data / "study.db", "main") as store:
+        with open_store(data / "study.db", "main") as store:
             events = store.events(limit=100_000)
             assert store.integrity_problems == []
         seqs = [signed.event.seq for signed in events]

@@ -8,7 +8,7 @@ import threading
 
 from records.events import EventKind
 from sync.qt_facade import StudyStoreService
-from sync.store import open_with_keyring
+from sync.store import open_store
 
 
 def fields(n: int) -> dict:
@@ -49,7 +49,7 @@ def test_events_are_acknowledged_on_the_gui_thread_after_commit(
         "StudyStoreService.append_failed",
     }
     # Every acknowledged event is in the file, chained and signed.
-    reopened = open_with_keyring(path, f"svc-{tmp_path.name}")
+    reopened = open_store(path, f"svc-{tmp_path.name}")
     try:
         stored = reopened.events()
         assert [s.hash for s in stored] == [s.hash for s in committed]

@@ -144,22 +144,22 @@ def fsize_limit(path: str) -> None:
 def secret_service(path: str) -> None:
     from keyring.backends import SecretService
 
-    from sync.keystore import SERVICE, get_store_key, key_username, usable_backend
-    from sync.store import StudyStore, open_with_keyring
+    from sync.keystore import SERVICE, OsKeyStore, get_store_key, key_username, usable_backend
+    from sync.store import StudyStore, open_store
 
     report: dict[str, object] = {}
     auto = usable_backend()  # keyring's own choice must be accepted here
     report["auto_backend"] = f"{type(auto).__module__}.{type(auto).__name__}"
     ring = SecretService.Keyring()
     store_id = "secret-service-test"
-    with open_with_keyring(path, store_id, backend=ring) as store:
+    with open_store(path, store_id, OsKeyStore(ring)) as store:
         store.append(progress_fields(10_000))
         report["device_id_set"] = bool(store.device_id)
     key = get_store_key(store_id, SecretService.Keyring())
     report["key_length"] = None if key is None else len(key)
     stored = ring.get_password(SERVICE, key_username(store_id)) or ""
     report["stored_is_base64_of_key"] = key is not None and base64.b64decode(stored) == key
-    with open_with_keyring(path, store_id, backend=SecretService.Keyring()) as store:
+    with open_store(path, store_id, OsKeyStore(SecretService.Keyring())) as store:
         report["events_after_reopen"] = store.head()[0]
         report["problems"] = len(store.integrity_problems)
     with StudyStore.open(path, key or b"") as store:
@@ -187,6 +187,28 @@ def auto_backend() -> None:
         _say(json.dumps({"code": None, "backend": f"{type(chosen).__module__}"}))
 
 
+def machine_key(path_text: str, key_path: str) -> None:
+    """A kiosk session's store: the key from the machine's file, no key ring anywhere."""
+    from sync.keystore import KeyStoreError, MachineKeyFile, usable_backend
+    from sync.store import open_store
+
+    path, keys = Path(path_text), MachineKeyFile(Path(key_path), owner_uid=os.geteuid())
+    report: dict[str, object] = {}
+    try:
+        usable_backend()
+        report["keyring_usable"] = True
+    except KeyStoreError:
+        report["keyring_usable"] = False
+    with open_store(path, "main", keys) as store:
+        store.append(progress_fields(10_000))
+    with open_store(path, "main", keys) as store:
+        store.append(progress_fields(20_000))
+    with open_store(path, "main", keys) as store:
+        report["events_after_reopen"] = store.head()[0]
+        report["problems"] = len(store.integrity_problems)
+    _say(json.dumps(report))
+
+
 def main(argv: list[str]) -> None:
     mode, *args = argv
     {
@@ -195,6 +217,7 @@ def main(argv: list[str]) -> None:
         "fsize-limit": fsize_limit,
         "secret-service": secret_service,
         "auto-backend": auto_backend,
+        "machine-key": machine_key,
     }[mode](*args)
 
 

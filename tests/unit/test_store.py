@@ -15,7 +15,7 @@ import pytest
 from player.resume import ResumeStore
 from records.events import EventKind
 from records.signing import public_key_from_bytes, signature_is_valid, verify_chain
-from sync.keystore import SERVICE, key_username
+from sync.keystore import SERVICE, OsKeyStore, key_username
 from sync.migrations import LATEST_VERSION
 from sync.store import (
     PAGE_SIZE,
@@ -26,7 +26,7 @@ from sync.store import (
     StoreTooNewError,
     StudyStore,
     WrongKeyError,
-    open_with_keyring,
+    open_store,
     set_aside,
 )
 from tests.support._store_child import MemoryKeyring, progress_fields, raw_connection
@@ -324,14 +324,14 @@ def test_every_known_error_has_its_own_stable_code():
 # --- with the key from a key store -----------------------------------------------------
 
 
-def test_open_with_keyring_makes_the_key_once_and_never_replaces_it(tmp_path: Path):
+def test_open_store_makes_the_key_once_and_never_replaces_it(tmp_path: Path):
     path = tmp_path / "study.db"
     ring = MemoryKeyring()
-    with open_with_keyring(path, "learner-store", backend=ring) as store:
+    with open_store(path, "learner-store", OsKeyStore(ring)) as store:
         store.append(progress_fields(0))
     stored = ring.get_password(SERVICE, key_username("learner-store"))
     assert stored is not None
-    with open_with_keyring(path, "learner-store", backend=ring) as store:
+    with open_store(path, "learner-store", OsKeyStore(ring)) as store:
         assert store.head()[0] == 1
     assert ring.get_password(SERVICE, key_username("learner-store")) == stored
 
@@ -339,7 +339,7 @@ def test_open_with_keyring_makes_the_key_once_and_never_replaces_it(tmp_path: Pa
     ring.delete_password(SERVICE, key_username("learner-store"))
     before = file_state(tmp_path)
     with pytest.raises(StoreKeyMissingError) as caught:
-        open_with_keyring(path, "learner-store", backend=ring)
+        open_store(path, "learner-store", OsKeyStore(ring))
     assert caught.value.code == "store_key_missing"
     assert isinstance(caught.value, WrongKeyError)
     assert file_state(tmp_path) == before and ring.entries == {}

@@ -1,4 +1,5 @@
-"""The store key in the OS key store: made once, read back, never in a plaintext file.
+"""The store key in the OS key store: made once, read back, never in a plaintext file; or
+on a lab PC derived from the machine's key file, with no session bus at all.
 
 One test runs against a real Secret Service (gnome-keyring-daemon on its own D-Bus
 session bus, not the suite's private one); the others pass an in-memory backend
@@ -13,6 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,9 @@ from sync.keystore import (
     SERVICE,
     KeyStoreError,
     KeyStoreLockedError,
+    MachineKeyFile,
+    MachineKeyMissingError,
+    MachineKeyUnsafeError,
     NoKeyStoreError,
     check_backend,
     get_or_create_store_key,
@@ -205,3 +211,134 @@ def test_the_store_key_in_a_real_secret_service(tmp_path: Path):
     assert "SecretService" in report["auto_backend"] or "chainer" in report["auto_backend"]
     # the key ring really kept it on disk, in its own (encrypted) file
     assert list((tmp_path / "data" / "keyrings").glob("*.keyring"))
+
+
+# --- a lab PC's machine key file -------------------------------------------------------
+
+
+def _machine_key_file(tmp_path: Path, mode: int = 0o640, text: str | None = None) -> Path:
+    path = tmp_path / "etc" / "machine.key"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text if text is not None else base64.b64encode(os.urandom(32)).decode())
+    path.chmod(mode)
+    return path
+
+
+def test_a_machine_key_file_gives_each_store_its_own_key_and_writes_nothing(tmp_path: Path):
+    path = _machine_key_file(tmp_path)
+    keys = MachineKeyFile(path, owner_uid=os.geteuid())
+    before = path.read_bytes()
+    first = keys.key_for_new_store("main")
+    assert len(first) == KEY_BYTES
+    assert keys.existing_key("main") == first
+    assert MachineKeyFile(path, owner_uid=os.geteuid()).existing_key("main") == first
+    assert keys.existing_key("other") != first
+    assert base64.b64decode(before) != first  # derived, not the machine key itself
+    assert path.read_bytes() == before and sorted(path.parent.iterdir()) == [path]
+    path.write_text(base64.b64encode(os.urandom(32)).decode())
+    assert keys.existing_key("main") != first  # another PC's (or a re-imaged PC's) key
+
+
+@pytest.mark.parametrize(
+    ("mode", "owner_offset", "problem"),
+    [
+        (0o644, 0, "every account may read it"),
+        (0o604, 0, "every account may read it"),
+        (0o660, 0, "others may write it"),
+        (0o642, 0, "others may write it"),
+        (0o640, 1, "it is owned by uid"),
+    ],
+)
+def test_a_machine_key_file_others_could_read_or_replace_is_refused_unread(
+    tmp_path: Path, mode: int, owner_offset: int, problem: str
+):
+    path = _machine_key_file(tmp_path, mode)
+    with pytest.raises(MachineKeyUnsafeError) as caught:
+        MachineKeyFile(path, owner_uid=os.geteuid() + owner_offset).existing_key("main")
+    assert caught.value.code == "machine_key_unsafe"
+    assert isinstance(caught.value, NoKeyStoreError)
+    assert problem in caught.value.message
+
+
+def test_a_machine_key_behind_a_symbolic_link_is_refused(tmp_path: Path):
+    target = _machine_key_file(tmp_path)
+    link = tmp_path / "link.key"
+    link.symlink_to(target)
+    with pytest.raises(MachineKeyUnsafeError):
+        MachineKeyFile(link, owner_uid=os.geteuid()).existing_key("main")
+
+
+def test_a_missing_or_damaged_machine_key_is_a_known_error(tmp_path: Path):
+    keys = MachineKeyFile(tmp_path / "absent.key", owner_uid=os.geteuid())
+    with pytest.raises(MachineKeyMissingError) as missing:
+        keys.existing_key("main")
+    assert missing.value.code == "machine_key_missing"
+    for text in ("not base64!", base64.b64encode(b"short").decode()):
+        path = _machine_key_file(tmp_path, text=text)
+        with pytest.raises(KeyStoreError) as damaged:
+            MachineKeyFile(path, owner_uid=os.geteuid()).existing_key("main")
+        assert damaged.value.code == "key_store_failed"
+
+
+def _code_in_a_child_as(uid: int | None, read: Callable[[], object]) -> str:
+    """The error code `read` raises in a forked child that first becomes `uid` (forked,
+    since the interpreter may live where another account cannot run it)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no logging, no threads, straight out
+        code = "none"
+        try:
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+            read()
+        except KeyStoreError as error:
+            code = error.code
+        except BaseException as error:
+            code = type(error).__name__
+        os.write(write_end, code.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        code = answer.read().decode()
+    os.waitpid(pid, 0)
+    return code
+
+
+def test_an_account_outside_the_group_cannot_read_the_machine_key(tmp_path: Path):
+    """Root reads any file, so the child becomes nobody when the suite runs as root; as
+    another user the file's mode alone keeps it out."""
+    as_root = os.geteuid() == 0
+    with tempfile.TemporaryDirectory() as place:  # /tmp: every account may look inside
+        folder = Path(place)
+        folder.chmod(0o755)
+        path = _machine_key_file(folder, 0o640 if as_root else 0o000)
+        path.parent.chmod(0o755)
+        keys = MachineKeyFile(path, owner_uid=os.geteuid())
+        nobody = 65534 if as_root else None
+        denied = _code_in_a_child_as(nobody, lambda: keys.existing_key("main"))
+        assert denied == "machine_key_denied"
+        if as_root:  # the same child reads it when the mode lets every account in
+            path.chmod(0o644)
+            unsafe = _code_in_a_child_as(nobody, lambda: keys.existing_key("main"))
+            assert unsafe == "machine_key_unsafe"
+
+
+def test_a_store_opens_with_the_machine_key_where_no_session_bus_exists(tmp_path: Path):
+    """A kiosk account's session: no D-Bus session bus, no Secret Service, no desktop.
+    The store is made, written and opened again with the key derived from the file."""
+    path = _machine_key_file(tmp_path)
+    env = _isolated_env(tmp_path)
+    assert "DBUS_SESSION_BUS_ADDRESS" not in env
+    done = subprocess.run(
+        [sys.executable, str(CHILD), "machine-key", str(tmp_path / "study.db"), str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"keyring_usable": False, "events_after_reopen": 2, "problems": 0}
