@@ -13,7 +13,7 @@ import base64
 import binascii
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from records.events import GENESIS_HASH
@@ -97,6 +97,7 @@ def _open_challenge(
         completed=False,
         client_version=client.version if client else None,
         profile_sha256=client.profile_sha256 if client else None,
+        machine_id=client.machine_id if client else None,
     )
     db.add(challenge)
     learner = db.get(Learner, account.learner_id)
@@ -362,9 +363,13 @@ def _start_session(
         .where(active, AuthSession.account_id == account.id)
         .values(revoked_ms=now, revoke_reason=SIGNED_IN_ELSEWHERE)
     )
+    same_pc = AuthSession.device_id == device.id
+    if login.machine_id is not None:
+        # Another OS account of the same PC has a device of its own, on the same machine.
+        same_pc = or_(same_pc, AuthSession.machine_id == login.machine_id)
     db.execute(
         update(AuthSession)
-        .where(active, AuthSession.device_id == device.id, AuthSession.account_id != account.id)
+        .where(active, same_pc, AuthSession.account_id != account.id)
         .values(revoked_ms=now, revoke_reason=ANOTHER_LEARNER_ON_DEVICE)
     )
     token = new_token()
@@ -379,6 +384,7 @@ def _start_session(
         ip_address=address,
         client_version=login.client_version,
         profile_sha256=login.profile_sha256,
+        machine_id=login.machine_id,
     )
     db.add(session)
     log.info("signed in", extra={"data": {"account": account.id, "device": device.id}})

@@ -126,6 +126,7 @@ class LoginChallenge(Base):
     # What the client said of itself at the first factor (server.client_rules).
     client_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     profile_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    machine_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Device(Base):
@@ -156,6 +157,7 @@ class AuthSession(Base):
     # The client's version and provisioning profile, as it said at sign-in.
     client_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     profile_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    machine_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 class Course(Base):

@@ -17,6 +17,10 @@ class ClientIdentity(Body):
 
     version: str = Field(pattern=r"^\d{1,4}\.\d{1,4}\.\d{1,4}$")
     profile_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    # The PC's own identity, the same for every OS account on it (app.machine_identity):
+    # the device key belongs to one account's store, so a lab PC with several accounts
+    # has several devices but one machine.
+    machine_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
 
 
 class PasswordLogin(Body):

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.build_info import VERSION
+from app.machine_identity import app_specific_id
 from records.events import EventKind
 from server.clock import ServerClock
 from server.embedded import free_port
@@ -36,6 +38,7 @@ from sync.store_worker import StoreWorker
 from sync.sync_rules import FaceProof, SignOutReason, StudyStop
 from tests.support.fault_proxy import FaultProxy
 from tests.support.server_harness import ID_NUMBERS, LiveServer, enroll, make_fixture
+from wire.auth import ClientIdentity
 from wire.face import LivenessChallenge
 from wire.learner import CourseTestAnswers
 
@@ -262,6 +265,31 @@ def test_another_learner_on_this_pc_signs_the_first_one_out(world, faces):
             client.close()
         status = first.heartbeat().result(30)
         assert status.verdict.sign_out is SignOutReason.ANOTHER_LEARNER_ON_DEVICE
+
+
+@pytest.mark.parametrize("same_pc", [True, False])
+def test_another_os_account_on_the_same_pc_signs_the_first_learner_out(world, faces, same_pc):
+    """Two OS accounts: two stores, two device keys and ids, one machine id (what
+    app.machine_identity derives from /etc/machine-id for every account alike)."""
+    first_pc = app_specific_id(secrets.token_hex(16))
+    second_pc = first_pc if same_pc else app_specific_id(secrets.token_hex(16))
+    first_identity = ClientIdentity(version=VERSION, machine_id=first_pc)
+    second_identity = ClientIdentity(version=VERSION, machine_id=second_pc)
+    with (
+        client_device(world, "account-a", identity=first_identity) as (first, first_store),
+        client_device(world, "account-b", identity=second_identity) as (second, second_store),
+    ):
+        devices = {store.opened.result().device_id for store in (first_store, second_store)}
+        assert len(devices) == 2
+        sign_in(first, "learner1", faces.learner, world.server)
+        first.start_course(world.course_id).result(30)
+        assert first.heartbeat().result(30).verdict.allowed
+        sign_in(second, "learner2", faces.other, world.server)
+        status = first.heartbeat().result(30)
+        if same_pc:
+            assert status.verdict.sign_out is SignOutReason.ANOTHER_LEARNER_ON_DEVICE
+        else:
+            assert status.verdict.allowed and status.verdict.sign_out is None
 
 
 def test_offline_grace_then_pause_then_resume_when_the_server_answers(world, faces):
