@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_argument("profile", type=Path, help="the institution's profile, TOML")
     sign.add_argument("--out", type=Path, required=True, help="the signed profile to write")
     commands.add_parser(
+        "kiosk-pin-hash",
+        help="hash a kiosk exit PIN (read from the terminal) for a profile's kiosk_exit_pin",
+    )
+    commands.add_parser(
         "provisioning-key",
         help="print the platform's provisioning public key (base64) for installer builds",
     )
@@ -98,8 +102,31 @@ def _sign_profile(platform: Platform, profile: Path, out: Path) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _kiosk_pin_hash() -> int:
+    """Prints the hash line for the profile; the PIN itself is never echoed or kept."""
+    import getpass
+
+    from wire.provisioning import hash_exit_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("kiosk exit PIN: ")
+        if getpass.getpass("again: ") != pin:
+            print("the two PINs differ", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        print(f'kiosk_exit_pin = "{hash_exit_pin(pin)}"')
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one per command
     args = build_parser().parse_args(argv)
+    if args.command == "kiosk-pin-hash":  # needs no configuration
+        return _kiosk_pin_hash()
     from server.json_logs import configure_logging
 
     configure_logging(None)

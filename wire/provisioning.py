@@ -13,7 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -41,10 +44,24 @@ class ProvisioningProfile(BaseModel):
     extra_ca_pem: str = Field(default="", max_length=64 * 1024)
     # Base64 SHA-256 of the platform certificate's SubjectPublicKeyInfo.
     spki_pins: tuple[str, ...] = ()
+    # A lab PC's client (app/kiosk.py): full screen, nothing else reachable, closed only
+    # with the administrator's PIN, whose salted hash (`hash_exit_pin`) is here.
     kiosk: bool = False
+    kiosk_exit_pin: str = Field(default="", max_length=300)
+    # Where the store's key comes from (sync/keystore.py): the account's OS key store,
+    # or the PC's key file, for kiosk accounts that have no unlocked key ring.
+    key_store: Literal["os_keyring", "machine_file"] = "os_keyring"
+    machine_key_path: str = Field(default="/etc/vocational-learning-client/machine.key")
     camera_policy: Literal["any", "physical_only"] = "physical_only"
     update_channel: Literal["stable", "beta"] = "stable"
     issued_ms: int = Field(ge=0)
+
+    @field_validator("kiosk_exit_pin")
+    @classmethod
+    def _a_pin_hash(cls, value: str) -> str:
+        if value and _parse_pin_hash(value) is None:
+            raise ValueError("kiosk_exit_pin must be made by hash_exit_pin, not a PIN")
+        return value
 
     @field_validator("platform_url")
     @classmethod
@@ -52,6 +69,50 @@ class ProvisioningProfile(BaseModel):
         if not (url.startswith("https://") or url.startswith("http://127.0.0.1")):
             raise ValueError("the platform address must be https:// (or loopback for tests)")
         return url.rstrip("/")
+
+
+# scrypt at about 50 ms and 16 MiB per try: cheap for an administrator closing the
+# client, slow for whoever copied the profile and tries every 6-digit PIN offline.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+_PIN_HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]{24})\$([A-Za-z0-9+/=]{44})")
+MIN_PIN_LENGTH = 6
+
+
+def _parse_pin_hash(text: str) -> tuple[int, int, int, bytes, bytes] | None:
+    found = _PIN_HASH.fullmatch(text)
+    if found is None:
+        return None
+    n, r, p = (int(found.group(i)) for i in (1, 2, 3))
+    if n < 2**10 or n > 2**20 or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16:
+        return None
+    return n, r, p, base64.b64decode(found.group(4)), base64.b64decode(found.group(5))
+
+
+def hash_exit_pin(pin: str) -> str:
+    """The kiosk exit PIN as the profile keeps it: scrypt, a random salt, parameters."""
+    if len(pin) < MIN_PIN_LENGTH or not pin.isdigit():
+        raise ValueError(f"the PIN must be at least {MIN_PIN_LENGTH} digits")
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32
+    )
+    encoded = (base64.b64encode(part).decode("ascii") for part in (salt, digest))
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${'$'.join(encoded)}"
+
+
+def exit_pin_matches(pin: str, stored: str) -> bool:
+    """Whether `pin` is the one `stored` was made from (False for no stored hash)."""
+    parsed = _parse_pin_hash(stored)
+    if parsed is None:
+        return False
+    n, r, p, salt, expected = parsed
+    try:
+        digest = hashlib.scrypt(
+            pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected), maxmem=64 << 20
+        )
+    except (ValueError, UnicodeEncodeError):
+        return False
+    return hmac.compare_digest(digest, expected)
 
 
 class SignedProfileFile(BaseModel):

@@ -18,6 +18,8 @@ from records.canonical import canonical_json
 from server.client_rules import ClientClaim, ClientPolicy, ClientRefusal, client_refusal
 from wire.provisioning import (
     ProfileError,
+    exit_pin_matches,
+    hash_exit_pin,
     profile_sha256,
     raw_public_key,
     read_profile,
@@ -129,7 +131,7 @@ def test_a_profile_names_the_platform_and_the_command_line_cannot_change_it(tmp_
     assert choice.problem is None
     assert choice.base_url == "https://platform.example.org"
     assert choice.pins == frozenset(PROFILE["spki_pins"])
-    identity = choice.identity(build())
+    identity = choice.identity(build(), None)
     assert identity.profile_sha256 == profile_sha256(PROFILE)
     assert identity.version == "0.1.0"
 
@@ -179,7 +181,7 @@ def test_a_source_run_without_a_profile_uses_the_server_it_is_given(tmp_path) ->
     source = build(packaged=False, key=None)
     given = choose_platform(source, demo=False, server="http://127.0.0.1:8470", profile_path=None)
     assert (given.problem, given.base_url, given.profile) == (None, "http://127.0.0.1:8470", None)
-    assert given.identity(source).profile_sha256 is None
+    assert given.identity(source, None).profile_sha256 is None
     none = choose_platform(source, demo=False, server=None, profile_path=None)
     assert none.problem == "no_platform"
 
@@ -240,3 +242,45 @@ def test_a_packaged_build_reads_its_keys_only_from_its_build_file(tmp_path, monk
 )
 def test_which_clients_may_sign_in(claim, policy, known, refusal) -> None:
     assert client_refusal(claim, policy, known) is refusal
+
+
+# -- a lab PC's profile: the kiosk's exit PIN and the key store --------------------------
+
+
+def test_the_kiosk_exit_pin_is_kept_as_a_salted_scrypt_hash() -> None:
+    stored = hash_exit_pin("24681357")
+    assert "24681357" not in stored and stored.startswith("scrypt$16384$8$1$")
+    assert stored != hash_exit_pin("24681357")  # a new salt each time
+    assert exit_pin_matches("24681357", stored)
+    for wrong in ("24681358", "", "2468135", "24681357 ", "２４６８１３５７"):
+        assert not exit_pin_matches(wrong, stored)
+    assert not exit_pin_matches("24681357", "")  # no PIN set: nothing opens the kiosk
+    for short in ("12345", "abcdefgh", ""):
+        with pytest.raises(ValueError, match="at least 6 digits"):
+            hash_exit_pin(short)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "24681357",  # the PIN itself, pasted by mistake
+        "scrypt$16384$8$1$short$short",
+        "scrypt$3$8$1$" + "A" * 22 + "==$" + "A" * 43 + "=",  # n not a power of two
+        "scrypt$1073741824$8$1$" + "A" * 22 + "==$" + "A" * 43 + "=",  # n far too costly
+    ],
+)
+def test_a_profile_with_a_pin_that_is_not_a_usable_hash_is_refused(stored: str) -> None:
+    with pytest.raises(ValueError, match="kiosk_exit_pin"):
+        sign_profile({**PROFILE, "kiosk": True, "kiosk_exit_pin": stored}, PLATFORM_KEY)
+    assert not exit_pin_matches("24681357", stored)
+
+
+def test_a_lab_profile_asks_for_the_machine_key_file() -> None:
+    lab = {**PROFILE, "kiosk": True, "kiosk_exit_pin": hash_exit_pin("97531864")}
+    lab["key_store"] = "machine_file"
+    verified = read_profile(sign_profile(lab, PLATFORM_KEY), raw_public_key(PLATFORM_KEY))
+    assert verified.profile.key_store == "machine_file"
+    assert verified.profile.machine_key_path == "/etc/vocational-learning-client/machine.key"
+    assert exit_pin_matches("97531864", verified.profile.kiosk_exit_pin)
+    with pytest.raises(ValueError, match="key_store"):
+        sign_profile({**PROFILE, "key_store": "plain_file"}, PLATFORM_KEY)
