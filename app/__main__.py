@@ -51,6 +51,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "platform, which --server then cannot change",
     )
     parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="lab PC kiosk: full screen, always in front, closed only with the "
+        "administrator PIN of the profile (a profile with kiosk on needs no flag, and "
+        "none turns it off)",
+    )
+    parser.add_argument(
         "--ca-bundle",
         type=Path,
         default=None,

@@ -14,14 +14,16 @@ import signal
 import sys
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from app.build_info import BuildInfo, BuildInfoError, build_info
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_language
+from app.machine_identity import machine_id
 from app.main_window import MainWindow
 from app.messages import platform_problem_text
-from app.provisioning import PlatformChoice, choose_platform, profile_locations
+from app.provisioning import PlatformChoice, choose_platform, profile_locations, store_keys
 from app.single_instance import SingleInstance
 from app.store_messages import store_error_text
 from player.backend import BackendUnavailableError, VlcBackend
@@ -47,7 +49,9 @@ if TYPE_CHECKING:
     # scripted learner): imported here for their types only.
     from app.autopilot import Autopilot
     from app.demo_platform import DemoPlatform
+    from app.kiosk import KioskGuard
     from app.learner_app import LearnerApp
+    from sync.engine import SyncStatus
     from sync.http_client import PlatformClient
     from sync.qt_facade import SyncService
     from verification.frames import FrameSource
@@ -273,7 +277,14 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     from app.diagnostics_page import DiagnosticsPage  # noqa: PLC0415
     from app.records_page import RecordsPage  # noqa: PLC0415
 
-    store = StudyStoreService(data_dir / "study.db")
+    choice = choose_platform(
+        build,
+        demo=args.demo,
+        server=args.server,
+        profile_path=args.profile,
+        locations=profile_locations(),
+    )
+    store = StudyStoreService(data_dir / "study.db", keys=store_keys(choice, build))
     player = LockedPlayer(backend, store.resume_store(), learner_id="")
     _log_player(player)
     window = MainWindow(player, RecordsPage(), DiagnosticsPage(), demo=args.demo)
@@ -283,13 +294,6 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     window.show()
     log.info("window shown")
     exit_code = 0
-    choice = choose_platform(
-        build,
-        demo=args.demo,
-        server=args.server,
-        profile_path=args.profile,
-        locations=profile_locations(),
-    )
     state: _State = {"choice": choice}
 
     def change_language(code: str) -> None:
@@ -348,6 +352,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     else:
         starter.start(args, data_dir, choice.base_url)
 
+    profile = choice.profile.profile if choice.profile else None
+    if args.kiosk or (profile is not None and profile.kiosk):
+        _enter_kiosk(window, profile.kiosk_exit_pin if profile else "", state)
     if args.quit_after is not None:
         _quit_after(args, app, window)
     pilot = _autopilot(args, window, state, app)
@@ -367,6 +374,36 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     code = code or exit_code
     log.info("client exited", extra={"data": {"code": code}})
     return code
+
+
+def _enter_kiosk(window: MainWindow, pin_hash: str, state: _State) -> KioskGuard:
+    from app.kiosk import KioskGuard, SendOutcome  # noqa: PLC0415
+
+    def send_records() -> Future[SendOutcome] | None:
+        controller = state.get("controller")
+        if controller is None:
+            return None
+        outcome: Future[SendOutcome] = Future()
+
+        def settled(flushed: Future[SyncStatus]) -> None:
+            if flushed.exception() is not None:
+                outcome.set_result(SendOutcome(None, reachable=False))
+                return
+            status = flushed.result()
+            # A permanently refused outbox is not the platform taking records: the
+            # administrator decides, as when it cannot be reached.
+            taking = status.online and status.upload_error is None
+            outcome.set_result(SendOutcome(status.pending, reachable=taking))
+
+        controller.sync.engine.flush().add_done_callback(settled)
+        return outcome
+
+    if not pin_hash:
+        log.warning("kiosk without an exit PIN: only the system can close the client")
+    log.info("kiosk mode")
+    guard = KioskGuard(window, pin_hash, send_records, window.settings_menu)
+    window.kiosk_guard = guard
+    return guard
 
 
 def _autopilot(
@@ -452,7 +489,7 @@ def _connect(
     opened = state["opened"]
     sync = SyncService(
         lambda on_status: SyncEngine(
-            client, store.worker, opened, on_status, identity=choice.identity(build)
+            client, store.worker, opened, on_status, identity=choice.identity(build, machine_id())
         ),
         parent=window,
     )

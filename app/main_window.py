@@ -25,6 +25,7 @@ from qt_binding import (
 if TYPE_CHECKING:
     # The caller builds these two pages: it imports their modules, not this one.
     from app.diagnostics_page import DiagnosticsPage
+    from app.kiosk import KioskGuard
     from app.records_page import RecordsPage
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}  # each in its own language
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.player = player
         self.demo = demo
         self.is_signed_in = False
+        self.kiosk_guard: KioskGuard | None = None  # set by app.application in kiosk mode
         central = QWidget(self)
         layout = QVBoxLayout(central)
         self.banner = QLabel(central)
@@ -131,6 +133,8 @@ class MainWindow(QMainWindow):
         self.settings_menu.setTitle(self.tr("S&ettings"))
         self.language_menu.setTitle(self.tr("Language"))
         self.diagnostics_action.setText(self.tr("Diagnostics"))
+        if self.kiosk_guard is not None:
+            self.kiosk_guard.retranslate()
         for page in (
             self.sign_in_page,
             self.courses_page,

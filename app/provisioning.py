@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from app.build_info import BuildInfo
+from sync.keystore import MachineKeyFile, OsKeyStore, StoreKeySource
 from wire.auth import ClientIdentity
 from wire.provisioning import ProfileError, ProfileProblem, VerifiedProfile, read_profile
 
@@ -46,9 +47,22 @@ class PlatformChoice:
     profile: VerifiedProfile | None = None
     problem: PlatformProblem | None = None
 
-    def identity(self, build: BuildInfo) -> ClientIdentity:
+    def identity(self, build: BuildInfo, machine_id: str | None) -> ClientIdentity:
         digest = self.profile.sha256 if self.profile else None
-        return ClientIdentity(version=build.version, profile_sha256=digest)
+        return ClientIdentity(version=build.version, profile_sha256=digest, machine_id=machine_id)
+
+
+def store_keys(choice: PlatformChoice, build: BuildInfo) -> StoreKeySource:
+    """Where the study store's key comes from: the profile decides (a lab PC's says the
+    machine key file); without one, the account's OS key store. On Windows the
+    Credential Manager works in a kiosk account too, so it is always used there."""
+    profile = choice.profile.profile if choice.profile else None
+    if profile is None or profile.key_store == "os_keyring" or sys.platform == "win32":
+        return OsKeyStore()
+    owner = 0
+    if not build.packaged and "APP_MACHINE_KEY_OWNER_UID" in os.environ:
+        owner = int(os.environ["APP_MACHINE_KEY_OWNER_UID"])  # tests, in source runs only
+    return MachineKeyFile(Path(profile.machine_key_path), owner_uid=owner)
 
 
 def profile_locations() -> list[Path]:
