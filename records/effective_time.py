@@ -53,6 +53,8 @@ class ExclusionReason(StrEnum):
     # time after it ended the study session or revoked the sign-in behind it.
     UNCONFIRMED = "unconfirmed"
     SESSION_CLOSED = "session_closed"
+    # The institution refuses something the client reported of its surroundings.
+    ENVIRONMENT_REFUSED = "environment_refused"
 
 
 class WatchedPiece(NamedTuple):

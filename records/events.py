@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     TAMPER = "tamper"
     TEST_PASSED = "test_passed"
     TEST_FAILED = "test_failed"
+    ENVIRONMENT = "environment"  # what the client saw of its surroundings (wire/environment)
 
 
 # The data fields each kind must carry, with their types. Extra fields are allowed (a
@@ -58,6 +59,7 @@ _REQUIRED: dict[EventKind, dict[str, type]] = {
     EventKind.TAMPER: {"tamper": str},
     EventKind.TEST_PASSED: {"score": int},
     EventKind.TEST_FAILED: {"score": int},
+    EventKind.ENVIRONMENT: {"signals": list},
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from records.events import GENESIS_HASH
 from server import face_evidence, identity
+from server.environment import judge_sign_in
 from server.errors import ApiError, bad_request, forbidden, too_many, unauthorized
 from server.face_evidence import FACE_REFUSALS, FaceProof
 from server.field_crypto import (
@@ -83,6 +84,9 @@ def _open_challenge(
     factor: str,
     client: ClientIdentity | None,
 ) -> FirstFactorPassed:
+    learner = db.get(Learner, account.learner_id)
+    assert learner is not None
+    judge_sign_in(platform, db, learner, device_id, client.environment if client else [])
     token = new_token()
     now = platform.clock.now_ms()
     challenge = LoginChallenge(
@@ -100,8 +104,6 @@ def _open_challenge(
         machine_id=client.machine_id if client else None,
     )
     db.add(challenge)
-    learner = db.get(Learner, account.learner_id)
-    assert learner is not None
     return FirstFactorPassed(
         challenge_token=token,
         next_step="face",

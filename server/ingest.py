@@ -13,6 +13,7 @@ from records.canonical import JsonValue
 from records.events import EventFormatError, StudyEvent
 from records.signing import DeviceVerifier, SignedEvent, signatures_valid
 from server.checks import advance_checks
+from server.environment import judge_study_reports
 from server.errors import bad_request
 from server.identity import institution_of
 from server.ingest_rules import (
@@ -76,6 +77,21 @@ def _binding(db: Session, study_session_id: str) -> StudyBinding | None:
         ended_ms=study.ended_ms,
         account_disabled=account is None or account.disabled,
     )
+
+
+def _judge_accepted(
+    platform: Platform, db: Session, accepted: dict[str, list[StudyEvent]], now: int
+) -> None:
+    """What the accepted events change in their sessions: face checks falling due,
+    environment reports judged."""
+    for study_id, events in sorted(accepted.items()):
+        study = db.get(StudySession, study_id)
+        assert study is not None  # an accepted event names a session that exists
+        learner = db.get(Learner, study.learner_id)
+        assert learner is not None
+        settings = platform.verification_settings(institution_of(db, learner).verification_json)
+        advance_checks(db, study, settings, events, now)
+        judge_study_reports(platform, db, study, events)
 
 
 def ingest_batch(
@@ -191,13 +207,7 @@ def ingest_batch(
     db.flush()
     if touched:
         touch_sessions(db, sorted(touched), contact, now)
-    for study_id, events in sorted(accepted.items()):
-        study = db.get(StudySession, study_id)
-        assert study is not None  # an accepted event names a session that exists
-        learner = db.get(Learner, study.learner_id)
-        assert learner is not None
-        settings = platform.verification_settings(institution_of(db, learner).verification_json)
-        advance_checks(db, study, settings, events, now)
+    _judge_accepted(platform, db, accepted, now)
     return UploadAck(
         device_id=device_id,
         acked_seq=device.last_seq if device is not None else 0,

@@ -20,10 +20,17 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from records.effective_time import CourseRule, TestResult, credit_sessions, summarize_session
+from records.effective_time import (
+    CourseRule,
+    ExclusionReason,
+    TestResult,
+    credit_sessions,
+    summarize_session,
+)
 from records.events import event_from_canonical
 from records.policy import EffectiveTimePolicy
 from server.check_rules import DueCheck
+from server.environment_rules import refused_spans
 from server.ledger_rules import (
     Contact,
     ContactKind,
@@ -155,6 +162,13 @@ def summarize_study_session(platform: Platform, db: Session, study: StudySession
         offline_limit_ms=settings.offline_limit_ms,
         clock_ahead=clock_ahead,
         closed_ms=min(closings, default=None),
+    )
+    end_ms = max(e.at_ms for e in accepted)
+    voids.append(
+        (
+            ExclusionReason.ENVIRONMENT_REFUSED,
+            refused_spans(accepted, settings.environment_actions(), end_ms),
+        )
     )
     rules = {course.id: CourseRule(course.duration_ms, course.requires_test)}
     summary = summarize_session(accepted, rules, policy, voids)

@@ -204,6 +204,9 @@ class StudySession(Base):
     furthest_position_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     last_pass_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     paused_at_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The kinds the latest environment report named that the institution refuses
+    # (comma-separated, none: study may go on).
+    environment_refused: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class CheckDue(Base):
@@ -408,6 +411,22 @@ class LedgerDay(Base):
     effective_ms: Mapped[int] = mapped_column(BigInteger)
     pending_ms: Mapped[int] = mapped_column(BigInteger)
     capped_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class EnvironmentReport(Base):
+    """What a client reported of its surroundings and how the institution's policy
+    judged it: at sign-in (no study session) or during study. Flagged and refused
+    reports are what the institution reviews."""
+
+    __tablename__ = "environment_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    study_session_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    received_ms: Mapped[int] = mapped_column(BigInteger)
+    signals_json: Mapped[str] = mapped_column(Text)  # [{"kind", "evidence"}]
+    action: Mapped[str] = mapped_column(String(10))  # allow, flag or refuse
 
 
 class AuditEntry(Base):

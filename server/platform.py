@@ -21,6 +21,7 @@ from records.policy import EffectiveTimePolicy
 from server.clock import ServerClock
 from server.config import ServerConfig
 from server.db import make_engine, session_factory, upgrade
+from server.environment_rules import EnvironmentAction, environment_actions
 from server.errors import ApiError, busy
 from server.face_challenge_rules import ChallengePolicy
 from server.field_crypto import FieldCipher
@@ -94,6 +95,10 @@ class VerificationSettings:
     offline_limit_ms: int = 10 * 60_000
     max_clock_skew_ms: int = 30_000
     virtual_camera: str = "refuse"  # or "warn"
+    # What each reported environment signal earns (server/environment_rules.py): only
+    # the kinds that differ from the defaults need be set; a virtual camera follows
+    # `virtual_camera`.
+    environment: dict[str, str] = field(default_factory=dict)
     # The liveness challenges the server issues (server.face_challenge_rules): the
     # actions it draws from (a camera that cannot show one, like the demo's animated
     # photo, gets a shorter list), how many per challenge, and how long one stays open.
@@ -108,6 +113,9 @@ class VerificationSettings:
         """The settings as clients are sent them (a ValueError for a value of the
         wrong type)."""
         return VerificationPolicy.model_validate(asdict(self))
+
+    def environment_actions(self) -> dict[str, EnvironmentAction]:
+        return environment_actions(self.environment, self.virtual_camera)
 
     def challenge_policy(self) -> ChallengePolicy:
         return ChallengePolicy(
@@ -222,6 +230,7 @@ class Platform:
         )
         settings = VerificationSettings(**{**base.__dict__, **overrides})
         settings.challenge_policy()  # a ValueError for a challenge no client can perform
+        settings.environment_actions()  # a ValueError for an unknown signal or action
         unknown = set(settings.liveness_actions) - {str(action) for action in Action}
         if unknown:
             raise ValueError(f"unknown liveness actions: {', '.join(sorted(unknown))}")

@@ -26,6 +26,7 @@ from server.checks import (
     due_to_answer,
     record_pass,
 )
+from server.environment import refuse_if_environment_refused
 from server.errors import ApiError, bad_request, conflict, forbidden, not_found
 from server.face_evidence import FACE_REFUSALS, FaceProof
 from server.identity import institution_of
@@ -297,6 +298,7 @@ def heartbeat(
         raise conflict("another_course_open", "another course is being studied")
     now = platform.clock.now_ms()
     ack = ingest_batch(platform, db, list(events), ContactKind.HEARTBEAT) if events else None
+    refuse_if_environment_refused(study)
     if study.last_contact_ms != now:
         # A heartbeat is a live contact even with no new events of this session.
         record_contact(db, study, ContactKind.HEARTBEAT, now)

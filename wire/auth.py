@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from wire.base import Answer, Body
+from wire.environment import EnvironmentSignalReport
 from wire.face import FaceProofBody
 
 
@@ -21,6 +22,7 @@ class ClientIdentity(Body):
     # the device key belongs to one account's store, so a lab PC with several accounts
     # has several devices but one machine.
     machine_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
+    environment: list[EnvironmentSignalReport] = Field(default_factory=list, max_length=32)
 
 
 class PasswordLogin(Body):

@@ -33,6 +33,7 @@ class VerificationPolicy(Answer):
     offline_limit_ms: int
     max_clock_skew_ms: int
     virtual_camera: str  # "refuse" or "warn"
+    environment: dict[str, str]  # signal kind -> "allow", "flag" or "refuse" (over defaults)
     liveness_actions: list[str]
     liveness_min_actions: int
     liveness_max_actions: int

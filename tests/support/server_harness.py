@@ -202,12 +202,11 @@ class LearnerDevice:
     def public_key_b64(self) -> str:
         return base64.b64encode(public_key_bytes(self.key.public_key())).decode()  # type: ignore[attr-defined]
 
-    def password(self, login: str, password: str) -> requests.Response:
-        return self.server.call(
-            "POST",
-            f"{API}/auth/password",
-            json={"login_name": login, "password": password, "device_id": self.device_id},
-        )
+    def password(self, login: str, password: str, client: dict | None = None) -> requests.Response:
+        body = {"login_name": login, "password": password, "device_id": self.device_id}
+        if client is not None:
+            body["client"] = client
+        return self.server.call("POST", f"{API}/auth/password", json=body)
 
     def face_challenge(self, challenge_token: str) -> requests.Response:
         return self.server.call(
