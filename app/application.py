@@ -469,6 +469,7 @@ def _connect(
     """Store open and platform known: the sync engine, the face checks, the controller."""
     from app.diagnostics_page import DiagnosticsService, client_collector  # noqa: PLC0415
     from app.diagnostics_page import wire as wire_diagnostics  # noqa: PLC0415
+    from app.environment_watch import EnvironmentSampler, EnvironmentWatch  # noqa: PLC0415
     from app.face_check_flow import FaceCheckFlow  # noqa: PLC0415
     from app.learner_app import LearnerApp  # noqa: PLC0415
     from sync.engine import SyncEngine  # noqa: PLC0415
@@ -487,9 +488,15 @@ def _connect(
     )
     client = PlatformClient(settings)
     opened = state["opened"]
+    sampler = EnvironmentSampler()
     sync = SyncService(
         lambda on_status: SyncEngine(
-            client, store.worker, opened, on_status, identity=choice.identity(build, machine_id())
+            client,
+            store.worker,
+            opened,
+            on_status,
+            identity=choice.identity(build, machine_id()),
+            environment=sampler.sample,
         ),
         parent=window,
     )
@@ -511,6 +518,7 @@ def _connect(
         data_dir / "media",
         demo=args.demo,
     )
+    EnvironmentWatch(sampler, learner_app.study_flow.recorder.record, player, parent=window)
     diagnostics = DiagnosticsService(
         client_collector(
             data_dir=data_dir,

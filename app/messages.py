@@ -9,6 +9,42 @@ from qt_binding import QCoreApplication
 translate = QCoreApplication.translate
 
 
+def environment_refused_texts() -> dict[str, str]:
+    """Why the institution will not let study happen here, by the server's refusal code
+    (wire/environment.py): at sign-in and during a course alike."""
+    ask = translate(
+        "Messages",
+        "If you think this is wrong, contact your training institution: the report is kept for its review.",  # noqa: E501
+    )
+    texts = {
+        "environment_refused_virtual_machine": translate(
+            "Messages",
+            "Your training institution does not accept study inside a virtual machine. Use the computer itself.",  # noqa: E501
+        ),
+        "environment_refused_remote_session": translate(
+            "Messages",
+            "Your training institution does not accept study through remote desktop or screen sharing. Close the remote session and study at the computer itself.",  # noqa: E501
+        ),
+        "environment_refused_multiple_monitors": translate(
+            "Messages",
+            "Your training institution accepts study on one monitor only. Disconnect the other monitors.",  # noqa: E501
+        ),
+        "environment_refused_screen_recorder": translate(
+            "Messages",
+            "Your training institution does not accept study while a screen recorder runs. Close it.",  # noqa: E501
+        ),
+        "environment_refused_automation_tool": translate(
+            "Messages",
+            "Your training institution does not accept study while an automation tool (simulated keyboard or mouse) runs. Close it.",  # noqa: E501
+        ),
+        "environment_refused_virtual_camera": translate(
+            "Messages",
+            "Your training institution does not accept a virtual (software) camera. Use a real camera.",  # noqa: E501
+        ),
+    }
+    return {code: f"{text} {ask}" for code, text in texts.items()}
+
+
 def failure_text(code: str, reason: str = "") -> str:
     """`code`: the SyncError code (server_refused, network_down...); `reason`: the
     server's reason code when it refused."""
@@ -147,6 +183,7 @@ def failure_text(code: str, reason: str = "") -> str:
             "Messages",
             "The downloaded update is not the one the platform signed, so it was deleted and not installed.",  # noqa: E501
         ),
+        **environment_refused_texts(),
     }
     for key in (reason, code):
         if key and key in texts:
@@ -193,6 +230,7 @@ def study_stop_text(code: str) -> str:
             "Messages", "This computer's clock is wrong: study is paused until it is set correctly."
         ),
     }
+    texts.update(environment_refused_texts())
     return texts.get(code, translate("Messages", "Study has stopped."))
 
 

@@ -44,8 +44,10 @@ from sync.sync_rules import (
     ConnectivityTracker,
     FaceProof,
     SignOutReason,
+    StudyStop,
     StudyVerdict,
     clock_skew_ms,
+    environment_stop,
     sign_out_reason,
     study_verdict,
 )
@@ -61,6 +63,7 @@ from wire.auth import (
     SmsLogin,
     SmsRequest,
 )
+from wire.environment import EnvironmentSignalReport
 from wire.face import LivenessChallenge
 from wire.releases import ClientRelease
 from wire.study import (
@@ -173,6 +176,7 @@ class SyncEngine:
         on_status: Callable[[SyncStatus], None] = lambda status: None,
         *,
         identity: ClientIdentity | None = None,
+        environment: Callable[[], list[EnvironmentSignalReport]] | None = None,
         batch_size: int = 500,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         monotonic_ms: Callable[[], int] = lambda: time.monotonic_ns() // 1_000_000,
@@ -182,6 +186,7 @@ class SyncEngine:
         self._device = device
         self._on_status = on_status
         self._identity = identity  # sent with the first factor (server.client_rules)
+        self._environment = environment  # looked at again for every first factor
         self._batch_size = batch_size
         self._wall_ms = wall_clock_ms
         self._mono_ms = monotonic_ms
@@ -195,6 +200,7 @@ class SyncEngine:
         self._sign_out: SignOutReason | None = None
         self._course_delisted = False
         self._another_course_open = False
+        self._environment_refused: StudyStop | None = None
         self._skew_recorded = False
         self._beat_queued = threading.Event()
         self._closing = threading.Event()  # set by close(): a download stops between chunks
@@ -210,13 +216,16 @@ class SyncEngine:
         return self._session.learner_id if self._session else None
 
     def password_login(self, login_name: str, password: str) -> Future[FirstFactorPassed]:
-        body = PasswordLogin(
-            login_name=login_name,
-            password=password,
-            device_id=self._device.device_id,
-            client=self._identity,
-        )
-        return self._run(lambda: self._post("/auth/password", body, FirstFactorPassed))
+        def send() -> FirstFactorPassed:
+            body = PasswordLogin(
+                login_name=login_name,
+                password=password,
+                device_id=self._device.device_id,
+                client=self._identity_now(),
+            )
+            return self._post("/auth/password", body, FirstFactorPassed)
+
+        return self._run(send)
 
     def request_sms_code(self, phone: str) -> Future[SmsCodeSent]:
         return self._run(
@@ -224,10 +233,16 @@ class SyncEngine:
         )
 
     def sms_login(self, phone: str, code: str) -> Future[FirstFactorPassed]:
-        body = SmsLogin(
-            phone=phone, code=code, device_id=self._device.device_id, client=self._identity
-        )
-        return self._run(lambda: self._post("/auth/sms/verify", body, FirstFactorPassed))
+        def send() -> FirstFactorPassed:
+            body = SmsLogin(
+                phone=phone,
+                code=code,
+                device_id=self._device.device_id,
+                client=self._identity_now(),
+            )
+            return self._post("/auth/sms/verify", body, FirstFactorPassed)
+
+        return self._run(send)
 
     def login_face_challenge(self, challenge_token: str) -> Future[LivenessChallenge]:
         """The liveness challenge the sign-in's face check must perform."""
@@ -302,6 +317,12 @@ class SyncEngine:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     # -- on the sync thread ------------------------------------------------------------
+
+    def _identity_now(self) -> ClientIdentity | None:
+        """The client's identity with what it sees of its surroundings right now."""
+        if self._identity is None or self._environment is None:
+            return self._identity
+        return self._identity.model_copy(update={"environment": self._environment()})
 
     def _run(self, work: Callable[[], A]) -> Future[A]:
         return self._executor.submit(work)
@@ -443,6 +464,7 @@ class SyncEngine:
         assert self._session is not None
         self._session.study_session_id = answer.study_session_id
         self._course_delisted = self._another_course_open = False
+        self._environment_refused = None
         self._status = replace(self._status, check_due=answer.check_due)
         self._publish()
         return answer
@@ -502,6 +524,8 @@ class SyncEngine:
                 self._course_delisted = True
             elif refusal.reason_code == "another_course_open":
                 self._another_course_open = True
+            elif (stop := environment_stop(refusal.reason_code or "")) is not None:
+                self._environment_refused = stop
             self._publish()
             raise
         except NotSignedInError:
@@ -611,6 +635,7 @@ class SyncEngine:
         except SyncError:
             self._publish()
             return self._status
+        self._environment_refused = None  # the server took the beat: nothing refused now
         self._offline_limit_ms = answer.verification.offline_limit_ms
         self._max_skew_ms = answer.verification.max_clock_skew_ms
         if session.study_session_id is not None:  # not ended while the beat was in flight
@@ -627,6 +652,7 @@ class SyncEngine:
             sign_out=self._sign_out,
             course_delisted=self._course_delisted,
             another_course_open=self._another_course_open,
+            environment_refused=self._environment_refused,
             offline_for_ms=offline_for,
             offline_limit_ms=self._offline_limit_ms,
             skew_ms=self._status.skew_ms,

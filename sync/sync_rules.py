@@ -30,6 +30,14 @@ class StudyStop(StrEnum):
     ANOTHER_COURSE_OPEN = "another_course_open"
     OFFLINE_TOO_LONG = "offline_too_long"
     CLOCK_SKEW = "clock_skew"
+    # The institution refuses something the client reported of its surroundings (the
+    # server's refusal code names the kind: wire/environment.REFUSED_PREFIX).
+    ENVIRONMENT_VIRTUAL_MACHINE = "environment_refused_virtual_machine"
+    ENVIRONMENT_REMOTE_SESSION = "environment_refused_remote_session"
+    ENVIRONMENT_MULTIPLE_MONITORS = "environment_refused_multiple_monitors"
+    ENVIRONMENT_SCREEN_RECORDER = "environment_refused_screen_recorder"
+    ENVIRONMENT_AUTOMATION_TOOL = "environment_refused_automation_tool"
+    ENVIRONMENT_VIRTUAL_CAMERA = "environment_refused_virtual_camera"
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,16 @@ class FaceProof:
             signature_b64=base64.b64encode(signature).decode(),
             camera=CameraReport(simulated=self.simulated_camera, virtual=self.virtual_camera),
         )
+
+
+def environment_stop(reason_code: str) -> StudyStop | None:
+    """The stop a refusal for the client's surroundings means, or None."""
+    if not reason_code.startswith("environment_refused_"):
+        return None
+    try:
+        return StudyStop(reason_code)
+    except ValueError:  # a kind newer than this client: the nearest it can say
+        return StudyStop.ENVIRONMENT_REMOTE_SESSION
 
 
 def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:
@@ -119,16 +137,18 @@ def study_verdict(
     offline_limit_ms: int,
     skew_ms: int | None,
     max_skew_ms: int,
+    environment_refused: StudyStop | None = None,
 ) -> StudyVerdict:
     """May playback go on? Checked in order of severity."""
     if sign_out is not None:
         return StudyVerdict(False, StudyStop.SIGNED_OUT, sign_out)
-    if course_delisted:
-        return StudyVerdict(False, StudyStop.COURSE_DELISTED)
-    if another_course_open:
-        return StudyVerdict(False, StudyStop.ANOTHER_COURSE_OPEN)
-    if offline_for_ms > offline_limit_ms:
-        return StudyVerdict(False, StudyStop.OFFLINE_TOO_LONG)
-    if skew_ms is not None and abs(skew_ms) > max_skew_ms:
-        return StudyVerdict(False, StudyStop.CLOCK_SKEW)
-    return StudyVerdict(True)
+    skewed = skew_ms is not None and abs(skew_ms) > max_skew_ms
+    stops = (
+        (course_delisted, StudyStop.COURSE_DELISTED),
+        (another_course_open, StudyStop.ANOTHER_COURSE_OPEN),
+        (environment_refused is not None, environment_refused),
+        (offline_for_ms > offline_limit_ms, StudyStop.OFFLINE_TOO_LONG),
+        (skewed, StudyStop.CLOCK_SKEW),
+    )
+    stop = next((stop for applies, stop in stops if applies), None)
+    return StudyVerdict(True) if stop is None else StudyVerdict(False, stop)
