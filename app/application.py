@@ -41,6 +41,7 @@ from qt_binding import (
     Signal,
 )
 from qt_binding.gui_thread import GuiHandoff
+from sync.keystore import MachineKeyFile
 from sync.qt_facade import StudyStoreService
 from sync.store_worker import StoreOpened
 
@@ -525,6 +526,9 @@ def _connect(
             connection=settings,
             sync_status=lambda: sync.engine.status,
             vlc_version=backend.version,
+            machine_key=keys
+            if isinstance(keys := store_keys(choice, build), MachineKeyFile)
+            else None,
         ),
         parent=window,
     )

@@ -44,7 +44,7 @@ from keyring.errors import KeyringError
 from player.backend import BackendUnavailableError, VlcBackend
 from sync.engine import DEFAULT_MAX_SKEW_MS, SyncStatus
 from sync.http_client import ConnectionSettings, PlatformClient, SyncError
-from sync.keystore import KeyStoreError, check_backend
+from sync.keystore import KeyStoreError, MachineKeyFile, check_backend
 from sync.sync_rules import clock_skew_ms
 from verification.camera_signals import virtual_camera_evidence
 from verification.frames import CameraDevice, list_cameras
@@ -113,6 +113,9 @@ CODE_TEXTS: dict[str, str] = {
     "no_key_store": "No secure key store is available.",
     "key_store_locked": "The key store is locked.",
     "key_store_failed": "The key store did not answer.",
+    "machine_key_missing": "This lab PC's key file is missing.",
+    "machine_key_denied": "This account may not read the lab PC's key file.",
+    "machine_key_unsafe": "The lab PC's key file is not protected.",
     "not_signed_in": "Not signed in.",
     "offline": "Offline: records will be uploaded when the server is reachable.",
     "upload_refused": "The server refused the waiting records: contact support.",
@@ -384,9 +387,17 @@ def _backend_name(backend: KeyringBackend) -> str:
 
 def probe_key_store(
     get_backend: Callable[[], KeyringBackend] = keyring.get_keyring,
+    machine_key: MachineKeyFile | None = None,
 ) -> tuple[DiagnosticItem, ...]:
     """The key store backend and whether the client accepts it (sync.keystore's own
-    check). No secret is read, listed or written."""
+    check), or on a lab PC whether the machine key file is there and safe (read, never
+    shown). No secret is listed or written."""
+    if machine_key is not None:
+        try:
+            machine_key.key_for_new_store("diagnostics")
+        except KeyStoreError as error:
+            return (_item("key_store", "error", str(machine_key.path), error.code),)
+        return (_item("key_store", "ok", str(machine_key.path)),)
     try:
         backend = get_backend()
     except KeyringError:
@@ -472,6 +483,7 @@ def collect(
     sync_status: SyncStatus | None = None,
     vlc_version: Callable[[], str] | None = None,
     key_store_backend: Callable[[], KeyringBackend] = keyring.get_keyring,
+    machine_key: MachineKeyFile | None = None,
     list_devices: Callable[[], Sequence[CameraDevice]] = list_cameras,
     client_version: str | None = None,
     max_skew_ms: int = DEFAULT_MAX_SKEW_MS,
@@ -500,7 +512,7 @@ def collect(
                 connection, budget_s=timeout_s * 0.75, max_skew_ms=max_skew_ms, wall_ms=wall_ms
             ),
         ),
-        _Probe(("key_store",), lambda: probe_key_store(key_store_backend)),
+        _Probe(("key_store",), lambda: probe_key_store(key_store_backend, machine_key)),
         _Probe(("pending_uploads", "last_sync"), lambda: probe_sync(sync_status, now)),
     ]
     found = {item.key: item for item in _run_bounded(probes, timeout_s)}

@@ -405,6 +405,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This lab PC&apos;s key file is missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account may not read the lab PC&apos;s key file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lab PC&apos;s key file is not protected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not signed in.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,6 +680,56 @@
     </message>
 </context>
 <context>
+    <name>KioskExitDialog</name>
+    <message>
+        <source>Close the client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the training centre&apos;s administrator can close the client on this PC. Enter the administrator PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in %1 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending the study records to the platform…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached: %1 study records stay on this PC and are sent when the client next starts. Do not re-image or reset this PC before then, or they are lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 study records have not reached the platform yet, though it answers. The client stays open so that they are not lost; try again in a minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskGuard</name>
+    <message>
+        <source>Close the client (administrator)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LearnerApp</name>
     <message>
         <source>The previous learner was signed out. The next learner can sign in now.</source>
@@ -845,6 +907,30 @@
     </message>
     <message>
         <source>Your training institution does not accept a virtual (software) camera. Use a real camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If you think this is wrong, contact your training institution: the report is kept for its review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study inside a virtual machine. Use the computer itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study through remote desktop or screen sharing. Close the remote session and study at the computer itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution accepts study on one monitor only. Disconnect the other monitors.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study while a screen recorder runs. Close it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study while an automation tool (simulated keyboard or mouse) runs. Close it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1518,6 +1604,18 @@
     </message>
     <message>
         <source>The key store is locked. Unlock it (your login keyring) and start the client again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This lab PC has not been set up: its key file is missing, so your study records cannot be kept encrypted. Ask the training centre to run the lab PC setup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This account may not use the lab PC&apos;s key file. Ask the training centre to add the account to the client&apos;s group.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lab PC&apos;s key file is not protected (others could read or replace it), so it is not used and the client will not start. Ask the training centre to run the lab PC setup again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

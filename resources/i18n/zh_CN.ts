@@ -404,6 +404,18 @@
         <translation>密钥库没有响应。</translation>
     </message>
     <message>
+        <source>This lab PC's key file is missing.</source>
+        <translation>本机房电脑缺少密钥文件。</translation>
+    </message>
+    <message>
+        <source>This account may not read the lab PC's key file.</source>
+        <translation>此账户无权读取本机房电脑的密钥文件。</translation>
+    </message>
+    <message>
+        <source>The lab PC's key file is not protected.</source>
+        <translation>本机房电脑的密钥文件未受保护。</translation>
+    </message>
+    <message>
         <source>Not signed in.</source>
         <translation>未登录。</translation>
     </message>
@@ -667,6 +679,56 @@
     </message>
 </context>
 <context>
+    <name>KioskExitDialog</name>
+    <message>
+        <source>Close the client</source>
+        <translation>关闭客户端</translation>
+    </message>
+    <message>
+        <source>Only the training centre's administrator can close the client on this PC. Enter the administrator PIN.</source>
+        <translation>本机上的客户端只能由培训中心管理员关闭。请输入管理员 PIN 码。</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in %1 s.</source>
+        <translation>PIN 码错误次数过多，请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在核对……</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>PIN 码错误。</translation>
+    </message>
+    <message>
+        <source>Sending the study records to the platform…</source>
+        <translation>正在将学习记录上传到平台……</translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached: %1 study records stay on this PC and are sent when the client next starts. Do not re-image or reset this PC before then, or they are lost.</source>
+        <translation>无法连接平台：%1 条学习记录保留在本机，将在客户端下次启动时上传。在此之前请勿还原或重置本机系统，否则这些记录将丢失。</translation>
+    </message>
+    <message>
+        <source>Close anyway</source>
+        <translation>仍然关闭</translation>
+    </message>
+    <message>
+        <source>%1 study records have not reached the platform yet, though it answers. The client stays open so that they are not lost; try again in a minute.</source>
+        <translation>平台可以连接，但仍有 %1 条学习记录尚未上传。为避免记录丢失，客户端保持运行；请一分钟后再试。</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>重新上传</translation>
+    </message>
+</context>
+<context>
+    <name>KioskGuard</name>
+    <message>
+        <source>Close the client (administrator)…</source>
+        <translation>关闭客户端（管理员）……</translation>
+    </message>
+</context>
+<context>
     <name>LearnerApp</name>
     <message>
         <source>The previous learner was signed out. The next learner can sign in now.</source>
@@ -845,6 +907,30 @@
     <message>
         <source>Your training institution does not accept a virtual (software) camera. Use a real camera.</source>
         <translation>您的培训机构不接受虚拟（软件）摄像头，请使用真实摄像头。</translation>
+    </message>
+    <message>
+        <source>If you think this is wrong, contact your training institution: the report is kept for its review.</source>
+        <translation>如您认为判断有误，请联系您的培训机构：此次检测记录已保存，供其复核。</translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study inside a virtual machine. Use the computer itself.</source>
+        <translation>您的培训机构不接受在虚拟机中学习，请直接在本机上学习。</translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study through remote desktop or screen sharing. Close the remote session and study at the computer itself.</source>
+        <translation>您的培训机构不接受通过远程桌面或屏幕共享学习。请关闭远程会话，在电脑前学习。</translation>
+    </message>
+    <message>
+        <source>Your training institution accepts study on one monitor only. Disconnect the other monitors.</source>
+        <translation>您的培训机构只允许使用一台显示器学习，请断开其他显示器。</translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study while a screen recorder runs. Close it.</source>
+        <translation>您的培训机构不接受在录屏软件运行时学习，请关闭录屏软件。</translation>
+    </message>
+    <message>
+        <source>Your training institution does not accept study while an automation tool (simulated keyboard or mouse) runs. Close it.</source>
+        <translation>您的培训机构不接受在自动化工具（模拟键盘或鼠标）运行时学习，请关闭该工具。</translation>
     </message>
     <message>
         <source>The face check was not made in time. A new one follows.</source>
@@ -1518,6 +1604,18 @@
     <message>
         <source>The key store is locked. Unlock it (your login keyring) and start the client again.</source>
         <translation>密钥库已锁定。请解锁（您的登录密钥环）后重新启动客户端。</translation>
+    </message>
+    <message>
+        <source>This lab PC has not been set up: its key file is missing, so your study records cannot be kept encrypted. Ask the training centre to run the lab PC setup.</source>
+        <translation>本机房电脑尚未完成设置：缺少密钥文件，无法加密保存您的学习记录。请联系培训中心运行机房电脑设置程序。</translation>
+    </message>
+    <message>
+        <source>This account may not use the lab PC's key file. Ask the training centre to add the account to the client's group.</source>
+        <translation>此账户无权使用本机房电脑的密钥文件。请联系培训中心将此账户加入客户端用户组。</translation>
+    </message>
+    <message>
+        <source>The lab PC's key file is not protected (others could read or replace it), so it is not used and the client will not start. Ask the training centre to run the lab PC setup again.</source>
+        <translation>本机房电脑的密钥文件未受保护（其他人可以读取或替换），因此不予使用，客户端无法启动。请联系培训中心重新运行机房电脑设置程序。</translation>
     </message>
     <message>
         <source>The key store did not answer. Start the client again; if this keeps happening, contact support.</source>

@@ -71,4 +71,7 @@ ZH = {
     "The data folder does not exist.": "数据文件夹不存在。",
     "The data folder's disk could not be read.": "无法读取数据文件夹所在的磁盘。",
     "This check failed unexpectedly (see the client log).": "该项检测意外失败（请查看客户端日志）。",
+    "This lab PC's key file is missing.": "本机房电脑缺少密钥文件。",
+    "This account may not read the lab PC's key file.": "此账户无权读取本机房电脑的密钥文件。",
+    "The lab PC's key file is not protected.": "本机房电脑的密钥文件未受保护。",
 }

@@ -10,6 +10,7 @@ answers garbage, and list_cameras on a fake sysfs tree for the virtual-camera br
 from __future__ import annotations
 
 import ast
+import base64
 import contextlib
 import functools
 import importlib.util
@@ -50,7 +51,7 @@ from app.diagnostics import (
 from player.backend import BackendUnavailableError, VlcBackend
 from sync.engine import SyncStatus
 from sync.http_client import ConnectionSettings, SyncError
-from sync.keystore import KeyStoreError
+from sync.keystore import KeyStoreError, MachineKeyFile
 from tests.support._store_child import MemoryKeyring
 from tests.support.server_harness import ID_NUMBERS, LiveServer
 from verification.frames import list_cameras
@@ -336,6 +337,21 @@ def test_a_key_store_that_fails_to_load() -> None:
     assert probe_key_store(broken) == (
         DiagnosticItem("key_store", "error", "", "key_store_failed"),
     )
+
+
+def test_a_lab_pcs_machine_key_file_is_checked_instead_of_the_key_ring(tmp_path) -> None:
+    path = tmp_path / "machine.key"
+    keys = MachineKeyFile(path, owner_uid=os.geteuid())
+    (missing,) = probe_key_store(fail.Keyring, keys)
+    assert (missing.status, missing.detail_code) == ("error", "machine_key_missing")
+    assert missing.value.endswith("/machine.key")  # a user name in the path is scrubbed
+    path.write_text(base64.b64encode(os.urandom(32)).decode())
+    path.chmod(0o644)
+    (unsafe,) = probe_key_store(fail.Keyring, keys)
+    assert unsafe.detail_code == "machine_key_unsafe"
+    path.chmod(0o640)
+    (usable,) = probe_key_store(fail.Keyring, keys)
+    assert (usable.status, usable.detail_code) == ("ok", None)
 
 
 def test_a_hung_key_store_does_not_hold_up_the_report() -> None:
