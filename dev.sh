@@ -33,7 +33,9 @@ APT_PACKAGES=(
 # Only the test suite needs these: the platform server is tested on a real PostgreSQL
 # (a private cluster the tests start on loopback) as well as on SQLite.
 # opencv-doc ships real face photos (messi5.jpg, basketball*.png) for the face tests.
-APT_TEST_PACKAGES=(postgresql opencv-doc)
+# x11vnc is a real remote-desktop server for the environment-signal tests; shellcheck
+# checks the kiosk session scripts.
+APT_TEST_PACKAGES=(postgresql opencv-doc x11vnc shellcheck)
 # Packaging (./dev.sh package, and the suite's packaged-client test): makensis checks the
 # Windows installer script; PyInstaller reads shared libraries with objdump (binutils).
 APT_PACKAGE_PACKAGES=(nsis binutils)
