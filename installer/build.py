@@ -33,6 +33,10 @@ from wire.provisioning import ProfileError, read_profile  # noqa: E402
 
 NAME = "vocational-learning-client"
 ICON_SVG = ROOT / "resources" / "icons" / f"{NAME}.svg"
+# The lab PC kiosk session, shipped in /opt/<NAME>/kiosk/ and put in place on lab PCs
+# only, by its setup-lab-pc.sh (the package installs no session entry of its own).
+KIOSK_DIR = ROOT / "installer" / "linux" / "kiosk"
+KIOSK_EXECUTABLES = frozenset({"kiosk-session", "setup-lab-pc.sh"})
 # What the bundle needs from the system besides the shared libraries it links (found at
 # build time, `system_needs`): libVLC and its plugins (loaded through ctypes, so no ELF
 # file names them) and a font for the Chinese UI.
@@ -232,6 +236,15 @@ def _tree_size(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
+def copy_kiosk(target: Path) -> None:
+    """The kiosk session's files, with the modes they need whatever the checkout gave."""
+    target.mkdir(parents=True)
+    for source in sorted(KIOSK_DIR.iterdir()):
+        if source.is_file():
+            shutil.copyfile(source, target / source.name)
+            (target / source.name).chmod(0o755 if source.name in KIOSK_EXECUTABLES else 0o644)
+
+
 def make_deb(
     bundle: Path,
     out_dir: Path,
@@ -239,7 +252,8 @@ def make_deb(
     compression: str,
     profile: Path | None,
 ) -> Path:
-    """The .deb: the bundle in /opt, a launcher in /usr/bin, the menu entry and icon.
+    """The .deb: the bundle in /opt (with the kiosk session's files in its kiosk/
+    folder), a launcher in /usr/bin, the menu entry and icon.
     It holds no learner data (that lives in each user's data folder), so removing the
     package leaves every learner's records and keys where they are."""
     arch = subprocess.run(
@@ -251,6 +265,7 @@ def make_deb(
     shutil.copytree(bundle, opt, symlinks=True)
     if profile is not None:
         shutil.copyfile(profile, opt / "provisioning.json")
+    copy_kiosk(opt / "kiosk")
     launcher = root / "usr" / "bin" / NAME
     launcher.parent.mkdir(parents=True)
     launcher.write_text(LAUNCHER, encoding="utf-8")

@@ -12,12 +12,17 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def private_display(timeout_s: float = 30.0) -> Iterator[str]:
+def private_display(
+    timeout_s: float = 30.0, window_manager: bool = True, screens: int = 1
+) -> Iterator[str]:
     """Xvfb on a display number it chooses itself (-displayfd) with openbox on it;
-    yields the DISPLAY value."""
+    yields the DISPLAY value. `window_manager=False` leaves the screen bare, for a test
+    whose session brings its own window manager (the kiosk session)."""
+    # Several X screens: Qt shows each as a monitor of its own.
+    screen_args = [arg for n in range(screens) for arg in ("-screen", str(n), "1600x1000x24")]
     read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), *screen_args, "-nolisten", "tcp"],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -30,6 +35,9 @@ def private_display(timeout_s: float = 30.0) -> Iterator[str]:
         if not number:
             raise RuntimeError("Xvfb did not start")
         display = f":{number}"
+        if not window_manager:
+            yield display
+            return
         env = {**os.environ, "DISPLAY": display}
         with tempfile.TemporaryFile() as log:
             wm = subprocess.Popen(["openbox"], env=env, stdout=log, stderr=log)
