@@ -7,8 +7,12 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
+
+if TYPE_CHECKING:
+    from sync.keystore import MachineKeyFile
 
 log = logging.getLogger("app")
 
@@ -120,6 +124,24 @@ def _use_bundled_vlc() -> None:
         os.environ.setdefault("VLC_PLUGIN_PATH", str(bundled / "plugins"))
 
 
+def _machine_key(args: argparse.Namespace) -> MachineKeyFile | None:
+    """The lab PC's key file when the provisioning profile chooses it (for the
+    self-check, which must check the key the client will use)."""
+    from app.build_info import BuildInfoError, build_info  # noqa: PLC0415
+    from app.provisioning import choose_platform, profile_locations, store_keys  # noqa: PLC0415
+    from sync.keystore import MachineKeyFile  # noqa: PLC0415
+
+    try:
+        build = build_info()
+    except BuildInfoError:
+        return None  # the build line of the self-check says what is broken
+    choice = choose_platform(
+        build, demo=False, server=None, profile_path=args.profile, locations=profile_locations()
+    )
+    keys = store_keys(choice, build)
+    return keys if isinstance(keys, MachineKeyFile) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     _use_bundled_vlc()
@@ -137,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
             lines.append(line)
 
-        code = self_check(say)
+        code = self_check(say, _machine_key(args))
         (data_dir / "self-check.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return code
 

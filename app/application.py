@@ -108,12 +108,20 @@ def save_screenshot(window: QWidget, path: Path) -> None:
 
 def _quit_on_termination_signals(app: QCoreApplication, window: MainWindow) -> None:
     """SIGTERM (logout, a service manager) and Ctrl+C close the window like a click on
-    its close button, so the course is paused and its position saved."""
+    its close button, so the course is paused and its position saved. A kiosk lets the
+    system close it without the PIN, and exits 128 + the signal: the kiosk session
+    reads 0 as the administrator's close and would end instead of restarting it."""
 
     def request_quit(signum: int, _frame: object) -> None:
         log.info("termination signal", extra={"data": {"signal": signum}})
+        guard = window.kiosk_guard
+        if guard is not None:
+            guard.allow_system_close()
         QTimer.singleShot(0, window.close)
-        QTimer.singleShot(0, app.quit)
+        if guard is not None:
+            QTimer.singleShot(0, lambda: app.exit(128 + signum))
+        else:
+            QTimer.singleShot(0, app.quit)
 
     signal.signal(signal.SIGTERM, request_quit)
     signal.signal(signal.SIGINT, request_quit)

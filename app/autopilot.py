@@ -391,11 +391,14 @@ class Autopilot(QObject):
     def _do_log_state(self, step: dict) -> bool:
         window, app = self.window, self.app
         dialog = None if app is None else app.faces.dialog
+        kiosk = None if window.kiosk_guard is None else window.kiosk_guard.dialog
         log.info(
             "autopilot state",
             extra={
                 "data": {
                     "page": window.current_page(),
+                    "full_screen": window.isFullScreen(),
+                    "kiosk_status": "" if kiosk is None else kiosk.status.text(),
                     "signed_in": window.is_signed_in,
                     "sign_in_status": window.sign_in_page.status.text(),
                     "sign_in_title": window.sign_in_page.title.text(),
@@ -412,6 +415,24 @@ class Autopilot(QObject):
                 }
             },
         )
+        return True
+
+    def _do_kiosk_close(self, step: dict) -> bool:
+        """Close the kiosk as the title bar would, then type `pin` into the PIN dialog
+        and confirm: done once the PIN is sent (a wrong one leaves the dialog open)."""
+        guard = self.window.kiosk_guard
+        if guard is None:
+            raise ValueError("kiosk_close outside kiosk mode")
+        dialog = guard.dialog
+        if dialog is None:
+            if not step.get("asked"):
+                step["asked"] = True
+                self.window.close()
+            return False
+        if not dialog.pin.isEnabled():
+            return False  # checking, or locked after wrong PINs
+        dialog.pin.setText(str(step["pin"]))
+        dialog.ok_button.click()
         return True
 
     def _do_quit(self, step: dict) -> bool:

@@ -249,6 +249,19 @@ class KioskGuard(QObject):
     def unlocked(self) -> bool:
         return self._unlocked
 
+    def allow_system_close(self) -> None:
+        """The system ends the client (logout, shutdown, the kiosk session stopping):
+        no PIN asked, nobody there to type it."""
+        self._unlocked = True
+        log.info("kiosk closed by the system")
+        if self._dialog is not None:
+            self._dialog.reject()
+
+    @property
+    def dialog(self) -> KioskExitDialog | None:
+        """The PIN dialog while it is open."""
+        return self._dialog
+
     def ask_to_close(self) -> None:
         if self._dialog is not None:
             self._dialog.raise_()

@@ -5,11 +5,13 @@ line per part says what works.
 Qt draws a widget offscreen with the Chinese font; libVLC decodes one generated second
 of video; the face models find and embed the demo face; SQLCipher writes and
 reads back an encrypted store; the key store is one the client accepts (no secret is
-read or written). One broken part never hides the others. No personal data is printed.
+read or written), or on a lab PC whose profile says so the machine key file is there and
+protected. One broken part never hides the others. No personal data is printed.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import sys
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.build_info import build_info
+from sync.keystore import MachineKeyFile
 
 
 @dataclass(frozen=True)
@@ -138,12 +141,13 @@ def check_sqlcipher() -> str:
     return f"SQLCipher {version}, an encrypted store written and opened"
 
 
-def check_key_store() -> str:
+def check_key_store(machine_key: MachineKeyFile | None = None) -> str:
+    """The account's key store, or the lab PC's key file when the profile chooses it."""
     import keyring  # noqa: PLC0415
 
     from app.diagnostics import probe_key_store  # noqa: PLC0415
 
-    (item,) = probe_key_store(keyring.get_keyring)
+    (item,) = probe_key_store(keyring.get_keyring, machine_key)
     if item.status != "ok":
         raise RuntimeError(f"{item.value or 'no backend'}: {item.detail_code}")
     return item.value
@@ -159,18 +163,21 @@ PARTS: tuple[tuple[str, Callable[[], str]], ...] = (
 )
 
 
-def run_checks() -> Iterator[PartResult]:
-    for part, check in PARTS:
+def run_checks(machine_key: MachineKeyFile | None = None) -> Iterator[PartResult]:
+    for part, default in PARTS:
+        check = functools.partial(check_key_store, machine_key) if part == "key_store" else default
         try:
             yield PartResult(part, True, check())
         except Exception as error:
             yield PartResult(part, False, f"{type(error).__name__}: {error}")
 
 
-def self_check(out: Callable[[str], None] = print) -> int:
+def self_check(
+    out: Callable[[str], None] = print, machine_key: MachineKeyFile | None = None
+) -> int:
     """Prints one line per part; 0 when every part works."""
     results = []
-    for result in run_checks():
+    for result in run_checks(machine_key):
         results.append(result)
         out(f"{'ok  ' if result.ok else 'FAIL'} {result.part}: {result.detail}")
     failed = [r.part for r in results if not r.ok]

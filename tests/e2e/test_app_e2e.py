@@ -26,12 +26,14 @@ from sqlalchemy import select
 
 from app.build_info import VERSION
 from app.demo_platform import DEMO_LOGIN, DEMO_PASSWORD, demo_photo, seed_platform
+from app.machine_identity import machine_id
 from qt_binding import QColor, QImage
 from records.events import EventKind
 from server.identity import enroll_face_from_photo
 from server.models import (
     AuthSession,
     CourseRating,
+    EnvironmentReport,
     FaceCheck,
     LedgerSession,
     StoredEvent,
@@ -41,7 +43,7 @@ from server.provisioning import platform_public_key, sign_institution_profile
 from tests.support.app_log import log_entries, wait_for_log
 from tests.support.printed_record import assert_printed
 from tests.support.server_harness import LiveServer
-from wire.provisioning import read_profile
+from wire.provisioning import hash_exit_pin, read_profile
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("display")
@@ -617,3 +619,50 @@ def test_a_provisioned_client_signs_in_and_a_tampered_or_outdated_one_is_told_wh
             [*sign_in, {"do": "pause", "seconds": 3}, {"do": "log_state"}, {"do": "quit"}],
         )
     assert states(outdated)[-1]["sign_in_status"].startswith("此客户端版本过旧")
+
+
+def test_a_kiosk_client_closes_only_with_the_administrators_pin_after_sending(tmp_path):
+    """A lab PC's profile puts the client in kiosk mode: full screen; closing it asks for
+    the PIN, a wrong one leaves it running, the right one sends the records and closes
+    it. The platform knows the PC (its machine id) and what the client saw around it."""
+    with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        platform = server.platform
+        lab = {
+            "platform_url": server.base_url,
+            "institution_code": "GZ-LAB",
+            "kiosk": True,
+            "kiosk_exit_pin": hash_exit_pin("20261208"),
+        }
+        with platform.transaction() as db:
+            document = sign_institution_profile(platform, db, lab, "t")
+        profile = tmp_path / "provisioning.json"
+        profile.write_bytes(document)
+        key = {"APP_PLATFORM_KEY": base64.b64encode(platform_public_key(platform)).decode()}
+        steps = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+            {"do": "wait", "for": "signed_in", "timeout_s": 90},
+            {"do": "log_state"},
+            {"do": "kiosk_close", "pin": "11111111"},
+            {"do": "pause", "seconds": 2},
+            {"do": "log_state"},
+            {"do": "kiosk_close", "pin": "20261208"},
+            {"do": "pause", "seconds": 120},  # the client closes itself meanwhile
+            {"do": "log_state"},
+        ]
+        data = run_client(tmp_path, "", "kiosk", steps, "--profile", str(profile), extra_env=key)
+        with platform.sessions() as db:
+            [session] = db.scalars(select(AuthSession)).all()
+            reported = db.scalars(select(EnvironmentReport)).all()
+    seen = states(data)
+    assert len(seen) == 2  # the last state was never logged: the client had closed
+    assert seen[0]["full_screen"] and seen[0]["signed_in"]
+    assert seen[1]["kiosk_status"] == "PIN 码错误。" and seen[1]["signed_in"]
+    messages = [e.get("msg") for e in log_entries(data)]
+    assert "kiosk mode" in messages and "kiosk exit: wrong PIN" in messages
+    decided = [(e["decision"], e["pending"]) for e in log_entries(data) if e["msg"] == "kiosk exit"]
+    assert decided == [("close", 0)]
+    assert messages.index("kiosk closed by the administrator") < messages.index("client exited")
+    assert session.machine_id == machine_id()
+    assert {r.action for r in reported} <= {"allow", "flag"}  # the default policy refuses none
