@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 SAMPLE_EVERY_MS = 30_000
 
 
+def monitor_count() -> int:
+    """The monitors Qt sees (GUI thread only): X screens, or RandR monitors of one."""
+    return len(QGuiApplication.screens())
+
+
 class EnvironmentSampler:
     """Reads the surroundings from any thread; the monitor count, which only the GUI
     thread may ask Qt for, is kept up to date by `EnvironmentWatch`."""
@@ -64,7 +69,7 @@ class EnvironmentWatch(QObject):
         player.course_closed.connect(self._course_closed)
 
     def _count_monitors(self, *_screen: object) -> None:
-        self._sampler.monitor_count = len(QGuiApplication.screens())
+        self._sampler.monitor_count = monitor_count()
 
     def _course_opened(self, _course_id: str) -> None:
         self._last = None

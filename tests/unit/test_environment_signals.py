@@ -9,21 +9,14 @@ this machine. Waits poll with a generous deadline; nothing asserts on time.
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from tests.support.private_display import private_display
+from tests.support.real_processes import running, sleep_named, wait_for, x11vnc_serving
 from verification.camera_signals import VirtualCameraSignal
 from verification.environment import (
     AUTOMATION_PROCESSES,
@@ -48,8 +41,6 @@ REMOTE = EnvironmentSignalKind.REMOTE_SESSION
 RECORDER = EnvironmentSignalKind.SCREEN_RECORDER
 AUTOMATION = EnvironmentSignalKind.AUTOMATION_TOOL
 OWN_PID = 999_999  # no fake process has it unless a test says so
-DEADLINE_S = 30.0
-T = TypeVar("T")
 
 CPUINFO_HOST = (
     "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Core(TM) i7-8650U\n"
@@ -77,17 +68,6 @@ def fake_view(tmp_path: Path, environ: dict[str, str] | None = None) -> SystemVi
 def fake_process(view: SystemView, pid: int, comm: str, argv: Sequence[str]) -> None:
     write(view.proc / str(pid) / "comm", comm + "\n")
     write(view.proc / str(pid) / "cmdline", b"".join(a.encode() + b"\0" for a in argv))
-
-
-def wait_for(probe: Callable[[], T], expected: T) -> T:
-    """Polls until `probe()` gives `expected`: a process just started may still show
-    its parent's name (the parent resumes during the child's exec, before the kernel
-    renames it)."""
-    deadline = time.monotonic() + DEADLINE_S
-    while (seen := probe()) != expected:
-        assert time.monotonic() < deadline, f"still {seen} after {DEADLINE_S} s"
-        time.sleep(0.05)
-    return seen
 
 
 # --- virtual machines --------------------------------------------------------------
@@ -592,30 +572,6 @@ def test_collect_on_this_machine() -> None:
 # --- real processes ------------------------------------------------------------------
 
 
-@contextmanager
-def running(
-    argv: Sequence[str], stdout: int | None = None, stderr: int | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(argv, stdout=stdout, stderr=stderr)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(DEADLINE_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def sleep_named(tmp_path: Path, name: str) -> Path:
-    copy = tmp_path / name
-    shutil.copy2(shutil.which("sleep") or "/bin/sleep", copy)
-    return copy
-
-
 def test_real_recorder_and_automation_tool_are_found(tmp_path: Path) -> None:
     recorder = sleep_named(tmp_path, "obs")
     automation = sleep_named(tmp_path, "xdotool")
@@ -648,39 +604,12 @@ def test_a_process_that_ends_after_the_listing_is_skipped(tmp_path: Path) -> Non
     assert running_processes(view) == []
 
 
-def wait_for_output(process: subprocess.Popen[bytes], marker: bytes) -> bytes:
-    assert process.stdout is not None
-    output = b""
-    deadline = time.monotonic() + DEADLINE_S
-    while marker not in output:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0 and process.poll() is None, output.decode(errors="replace")
-        ready, _, _ = select.select([process.stdout], [], [], remaining)
-        if ready:
-            output += os.read(process.stdout.fileno(), 4096)
-    return output
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.slow  # a private X server and x11vnc
 def test_real_x11vnc_is_a_remote_session() -> None:
-    # A port chosen here and no IPv6: x11vnc's own probing for a free port looks up
-    # "localhost" for IPv6 at every port tried, which waits for DNS where it has none.
-    port = str(free_port())
-    with private_display() as display:
-        argv = ["x11vnc", "-display", display, "-localhost", "-noipv6", "-rfbport", port]
-        with running(
-            [*argv, "-nopw", "-forever", "-quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        ) as vnc:
-            wait_for_output(vnc, f"PORT={port}".encode())  # serving the display
-            processes = wait_for(
-                lambda: [p for p in running_processes(SystemView()) if p.pid == vnc.pid],
-                [ProcessName(vnc.pid, "x11vnc", "x11vnc")],
-            )
-            signals = remote_session_signals(SystemView(environ={}), processes)
-            assert signals == [EnvironmentSignal(REMOTE, "process=x11vnc")]
+    with private_display() as display, x11vnc_serving(display) as vnc:
+        processes = wait_for(
+            lambda: [p for p in running_processes(SystemView()) if p.pid == vnc.pid],
+            [ProcessName(vnc.pid, "x11vnc", "x11vnc")],
+        )
+        signals = remote_session_signals(SystemView(environ={}), processes)
+        assert signals == [EnvironmentSignal(REMOTE, "process=x11vnc")]
