@@ -35,6 +35,7 @@ from server.models import (
     CourseRating,
     EnvironmentReport,
     FaceCheck,
+    Institution,
     LedgerSession,
     StoredEvent,
     TestAttempt,
@@ -42,6 +43,7 @@ from server.models import (
 from server.provisioning import platform_public_key, sign_institution_profile
 from tests.support.app_log import log_entries, wait_for_log
 from tests.support.printed_record import assert_printed
+from tests.support.real_processes import running, sleep_named
 from tests.support.server_harness import LiveServer
 from wire.provisioning import hash_exit_pin, read_profile
 
@@ -666,3 +668,38 @@ def test_a_kiosk_client_closes_only_with_the_administrators_pin_after_sending(tm
     assert messages.index("kiosk closed by the administrator") < messages.index("client exited")
     assert session.machine_id == machine_id()
     assert {r.action for r in reported} <= {"allow", "flag"}  # the default policy refuses none
+
+
+def test_an_automation_tool_the_institution_refuses_stops_the_sign_in_with_the_reason(
+    tmp_path,
+):
+    """A process named like an automation tool runs while the learner signs in; the
+    institution refuses that kind: the learner reads why, in Chinese, and the report is
+    kept for the institution's review."""
+    with LiveServer.running(tmp_path / "server", f"sqlite:///{tmp_path / 'p.db'}") as server:
+        seed_platform(server.platform, tmp_path / "server-media", demo_photo(), E2E_POLICY)
+        with server.platform.transaction() as db:
+            institution = db.scalars(select(Institution)).one()
+            verification = json.loads(institution.verification_json or "{}")
+            verification["environment"] = {"automation_tool": "refuse"}
+            institution.verification_json = json.dumps(verification)
+        steps = [
+            {"do": "wait", "for": "ready", "timeout_s": 60},
+            {"do": "sign_in", "account": DEMO_LOGIN, "password": DEMO_PASSWORD},
+            {"do": "wait", "for": "sign_in_refused", "timeout_s": 90},
+            {"do": "log_state"},
+            {"do": "quit"},
+        ]
+        with running([str(sleep_named(tmp_path, "autokey")), "600"]):
+            data = run_client(tmp_path, server.base_url, "refused", steps)
+        with server.platform.sessions() as db:
+            reports = db.scalars(select(EnvironmentReport)).all()
+            sessions = db.scalars(select(AuthSession)).all()
+    told = states(data)[-1]["sign_in_status"]
+    assert told.startswith("您的培训机构不接受在自动化工具（模拟键盘或鼠标）运行时学习")
+    assert "此次检测记录已保存，供其复核" in told
+    assert [r.action for r in reports] == ["refuse"]
+    assert {"kind": "automation_tool", "evidence": "process=autokey"} in json.loads(
+        reports[0].signals_json
+    )
+    assert sessions == []
