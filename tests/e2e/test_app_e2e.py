@@ -202,13 +202,18 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
         first_data = tmp_path / "first"
         steps = first_learner_steps(course_id, pdf)
         first = client(first_data, server.base_url, photo, steps, shots, "first")
+        second = None
         try:
             waiting = next(i for i, s in enumerate(steps) if s.get("for") == "signed_out")
-            wait_for_log(
+            reached = wait_for_log(
                 first_data,
-                lambda e: e.get("msg") == "autopilot step" and e.get("step") == waiting,
+                lambda e: (
+                    (e.get("msg") == "autopilot step" and e.get("step") == waiting)
+                    or e.get("msg") == "client exited"
+                ),
                 timeout=600,
             )
+            assert reached["msg"] == "autopilot step", log_entries(first_data)[-12:]
             second = client(
                 tmp_path / "second", server.base_url, photo, second_learner_steps(), shots, "second"
             )
@@ -216,9 +221,10 @@ def test_a_learner_signs_in_studies_is_tested_prints_and_is_signed_out_by_a_seco
             assert code == 0, err[-3000:]
             code, err = finish(first, 120)
         finally:
-            for process in (first,):
-                if process.poll() is None:
+            for process in (first, second):
+                if process is not None and process.poll() is None:
                     process.kill()
+                    process.communicate()  # and its pipes closed, not left to the collector
         assert code == 0, err[-3000:]
 
         entries = log_entries(first_data)
