@@ -41,7 +41,7 @@ from qt_binding import (
     Signal,
 )
 from qt_binding.gui_thread import GuiHandoff
-from sync.keystore import MachineKeyFile
+from sync.keystore import MachineKeyFile, StoreKeySource
 from sync.qt_facade import StudyStoreService
 from sync.store_worker import StoreOpened
 
@@ -249,6 +249,7 @@ class _State(TypedDict, total=False):
 
     opened: StoreOpened
     choice: PlatformChoice  # where the platform is and under which profile
+    keys: StoreKeySource  # where the study store's key comes from (the profile says)
     platform: str  # the platform's base URL
     has_camera: bool
     demo_platform: DemoPlatform
@@ -293,7 +294,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
         profile_path=args.profile,
         locations=profile_locations(),
     )
-    store = StudyStoreService(data_dir / "study.db", keys=store_keys(choice, build))
+    keys = store_keys(choice, build)
+    store = StudyStoreService(data_dir / "study.db", keys=keys)
     player = LockedPlayer(backend, store.resume_store(), learner_id="")
     _log_player(player)
     window = MainWindow(player, RecordsPage(), DiagnosticsPage(), demo=args.demo)
@@ -303,7 +305,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:  # noqa: PLR0915 - the
     window.show()
     log.info("window shown")
     exit_code = 0
-    state: _State = {"choice": choice}
+    state: _State = {"choice": choice, "keys": keys}
 
     def change_language(code: str) -> None:
         install_language(app, code)
@@ -534,9 +536,7 @@ def _connect(
             connection=settings,
             sync_status=lambda: sync.engine.status,
             vlc_version=backend.version,
-            machine_key=keys
-            if isinstance(keys := store_keys(choice, build), MachineKeyFile)
-            else None,
+            machine_key=keys if isinstance(keys := state["keys"], MachineKeyFile) else None,
         ),
         parent=window,
     )

@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 from app.kiosk_rules import ExitDecision, exit_decision, pin_lockout_ms
 from qt_binding import (
@@ -47,6 +48,15 @@ log = logging.getLogger(__name__)
 REFRONT_INTERVAL_MS = 500  # how often it checks that nothing else has the front
 
 
+@dataclass
+class PinAttempts:
+    """Wrong PINs in a row and until when the field stays locked; kept by the guard, so
+    opening the dialog again does not reset them."""
+
+    failures: int = 0
+    locked_until_ms: int = 0
+
+
 class SendOutcome:
     """What sending the records before closing left: how many are still on this PC,
     and whether the platform answered."""
@@ -71,7 +81,7 @@ class KioskExitDialog(QDialog):
         self,
         pin_hash: str,
         send_records: RecordSender,
-        failures: list[int],
+        attempts: PinAttempts,
         parent: QWidget | None = None,
         clock_ms: Callable[[], int] = _monotonic_ms,
     ) -> None:
@@ -80,7 +90,7 @@ class KioskExitDialog(QDialog):
         self.setModal(True)
         self._pin_hash = pin_hash
         self._send_records = send_records
-        self._failures = failures  # [count, locked until ms], kept by the guard
+        self._attempts = attempts
         self._clock_ms = clock_ms
         self._gui = GuiHandoff(self)
         self._decision: ExitDecision | None = None
@@ -117,7 +127,7 @@ class KioskExitDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def _locked_for_ms(self) -> int:
-        return max(0, self._failures[1] - self._clock_ms())
+        return max(0, self._attempts.locked_until_ms - self._clock_ms())
 
     def _show_locked_state(self) -> None:
         wait_ms = self._locked_for_ms()
@@ -155,14 +165,15 @@ class KioskExitDialog(QDialog):
     def _pin_checked(self, matches: bool) -> None:
         self.pin.clear()
         if not matches:
-            self._failures[0] += 1
-            self._failures[1] = self._clock_ms() + pin_lockout_ms(self._failures[0])
-            log.warning("kiosk exit: wrong PIN", extra={"data": {"failures": self._failures[0]}})
+            attempts = self._attempts
+            attempts.failures += 1
+            attempts.locked_until_ms = self._clock_ms() + pin_lockout_ms(attempts.failures)
+            log.warning("kiosk exit: wrong PIN", extra={"data": {"failures": attempts.failures}})
             self._show_locked_state()
             if not self._locked_for_ms():
                 self.status.setText(self.tr("Wrong PIN."))
             return
-        self._failures[0] = 0
+        self._attempts.failures = 0
         log.info("kiosk exit: PIN accepted")
         self.pin.hide()
         self._send()
@@ -222,7 +233,7 @@ class KioskGuard(QObject):
         self._clock_ms = clock_ms
         self._pin_hash = pin_hash
         self._send_records = send_records
-        self._failures = [0, 0]
+        self._attempts = PinAttempts()
         self._unlocked = False
         self._dialog: KioskExitDialog | None = None
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
@@ -267,7 +278,7 @@ class KioskGuard(QObject):
             self._dialog.raise_()
             return
         dialog = KioskExitDialog(
-            self._pin_hash, self._send_records, self._failures, self._window, self._clock_ms
+            self._pin_hash, self._send_records, self._attempts, self._window, self._clock_ms
         )
         self._dialog = dialog
         dialog.finished.connect(self._dialog_finished)

@@ -37,6 +37,10 @@ def environment_refused_texts() -> dict[str, str]:
             "Messages",
             "Your training institution does not accept study while an automation tool (simulated keyboard or mouse) runs. Close it.",  # noqa: E501
         ),
+        "environment_refused": translate(
+            "Messages",
+            "Your training institution does not accept study in this environment.",
+        ),
         "environment_refused_virtual_camera": translate(
             "Messages",
             "Your training institution does not accept a virtual (software) camera. Use a real camera.",  # noqa: E501

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from records.events import EventKind, StudyEvent
 from server.environment_rules import EnvironmentJudgement, judge_environment, reported_kinds
-from server.errors import forbidden
+from server.errors import ApiError, forbidden
 from server.identity import institution_of
 from server.models import EnvironmentReport, Learner, StudySession
 from server.platform import Platform
@@ -49,8 +49,13 @@ def _record(
         )
 
 
-def refusal_code(kind: str) -> str:
-    return REFUSED_PREFIX + kind
+def _refusal(kind: str) -> ApiError:
+    """The refusal the client translates by its code, kept with what led to it."""
+    return forbidden(
+        REFUSED_PREFIX + kind,
+        f"this platform does not accept study here: {kind}",
+        keep_changes=True,
+    )
 
 
 def judge_sign_in(
@@ -68,12 +73,7 @@ def judge_sign_in(
         signals = [r.model_dump() for r in reports]
         _record(platform, db, learner.id, device_id, None, signals, judgement)
     if judgement.refused:
-        kind = judgement.refused[0]
-        raise forbidden(
-            refusal_code(kind),
-            f"this platform does not accept study here: {kind}",
-            keep_changes=True,
-        )
+        raise _refusal(judgement.refused[0])
 
 
 def judge_study_reports(
@@ -98,9 +98,4 @@ def judge_study_reports(
 
 def refuse_if_environment_refused(study: StudySession) -> None:
     if study.environment_refused:
-        kind = study.environment_refused.split(",")[0]
-        raise forbidden(
-            refusal_code(kind),
-            f"this platform does not accept study here: {kind}",
-            keep_changes=True,
-        )
+        raise _refusal(study.environment_refused.split(",")[0])

@@ -11,6 +11,7 @@ import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from wire.environment import REFUSED_PREFIX
 from wire.face import BurstFrameBody, CameraReport, FaceProofBody
 
 
@@ -38,6 +39,7 @@ class StudyStop(StrEnum):
     ENVIRONMENT_SCREEN_RECORDER = "environment_refused_screen_recorder"
     ENVIRONMENT_AUTOMATION_TOOL = "environment_refused_automation_tool"
     ENVIRONMENT_VIRTUAL_CAMERA = "environment_refused_virtual_camera"
+    ENVIRONMENT_OTHER = "environment_refused"  # a kind newer than this client
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,12 @@ class FaceProof:
 
 def environment_stop(reason_code: str) -> StudyStop | None:
     """The stop a refusal for the client's surroundings means, or None."""
-    if not reason_code.startswith("environment_refused_"):
+    if not reason_code.startswith(REFUSED_PREFIX):
         return None
     try:
         return StudyStop(reason_code)
-    except ValueError:  # a kind newer than this client: the nearest it can say
-        return StudyStop.ENVIRONMENT_REMOTE_SESSION
+    except ValueError:
+        return StudyStop.ENVIRONMENT_OTHER
 
 
 def sign_out_reason(status: int, reason_code: str) -> SignOutReason | None:

@@ -5,7 +5,7 @@ kind: allow, flag for review, or refuse."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -19,14 +19,7 @@ EnvironmentKind = Literal[
     "automation_tool",
     "virtual_camera",
 ]
-ENVIRONMENT_KINDS: tuple[EnvironmentKind, ...] = (
-    "virtual_machine",
-    "remote_session",
-    "multiple_monitors",
-    "screen_recorder",
-    "automation_tool",
-    "virtual_camera",
-)
+ENVIRONMENT_KINDS: tuple[EnvironmentKind, ...] = get_args(EnvironmentKind)
 EnvironmentAction = Literal["allow", "flag", "refuse"]
 # The refusal code the server answers and the client translates, per kind.
 REFUSED_PREFIX = "environment_refused_"

@@ -934,6 +934,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Your training institution does not accept study in this environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The face check was not made in time. A new one follows.</source>
         <translation type="unfinished"></translation>
     </message>

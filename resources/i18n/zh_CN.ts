@@ -933,6 +933,10 @@
         <translation>您的培训机构不接受在自动化工具（模拟键盘或鼠标）运行时学习，请关闭该工具。</translation>
     </message>
     <message>
+        <source>Your training institution does not accept study in this environment.</source>
+        <translation>您的培训机构不接受在当前环境中学习。</translation>
+    </message>
+    <message>
         <source>The face check was not made in time. A new one follows.</source>
         <translation>人脸核验未在规定时间内完成，系统将重新发起核验。</translation>
     </message>

@@ -177,4 +177,5 @@ ZH = {
     "This lab PC has not been set up: its key file is missing, so your study records cannot be kept encrypted. Ask the training centre to run the lab PC setup.": "本机房电脑尚未完成设置：缺少密钥文件，无法加密保存您的学习记录。请联系培训中心运行机房电脑设置程序。",
     "This account may not use the lab PC's key file. Ask the training centre to add the account to the client's group.": "此账户无权使用本机房电脑的密钥文件。请联系培训中心将此账户加入客户端用户组。",
     "The lab PC's key file is not protected (others could read or replace it), so it is not used and the client will not start. Ask the training centre to run the lab PC setup again.": "本机房电脑的密钥文件未受保护（其他人可以读取或替换），因此不予使用，客户端无法启动。请联系培训中心重新运行机房电脑设置程序。",
+    "Your training institution does not accept study in this environment.": "您的培训机构不接受在当前环境中学习。",
 }

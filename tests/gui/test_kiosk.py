@@ -51,7 +51,7 @@ def kiosk(qtbot):
     guard.exit_dialog_opened.connect(dialogs.append)
     qtbot.waitUntil(lambda: window.isVisible() and window.isFullScreen(), timeout=WAIT_MS)
     yield window, guard, dialogs, outbox, clock
-    guard._unlocked = True  # let the fixture close it
+    guard.allow_system_close()  # let the fixture close it
 
 
 def enter(qtbot, dialog: KioskExitDialog, pin: str) -> None:
